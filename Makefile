@@ -1,0 +1,67 @@
+# Hamafza: `make run` serves the platform, `make test` runs every check. See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/hamafza_test
+
+.PHONY: setup run test test-sqlite test-postgres lint bench demo messages vendor clean
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+## setup: idempotent: venv, pinned dependencies, translations, database schema, taxonomy
+setup: $(STAMP)
+	@mkdir -p var
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py load_taxonomy
+
+## run: set up, load the demo data when the database is empty, serve on 127.0.0.1:$(PORT)
+run: setup
+	$(VENV)/bin/hamafza demo --if-empty
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## test: lint, migrations check, the whole suite on SQLite then on PostgreSQL
+test: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run -v 1
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== pytest on SQLite =="
+	$(VENV)/bin/pytest -q -n 2 --dist loadfile
+
+test-postgres:
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== pytest on PostgreSQL =="; \
+		DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q -n 2 --dist loadfile -m "not browser"; \
+	else \
+		echo "PostgreSQL is not reachable at 127.0.0.1:5432: skipping the PostgreSQL run (the SQLite run still counts)."; \
+	fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## bench: the benchmarks in bench/, each prints its figures
+bench: setup
+	@for f in bench/bench_*.py; do echo "== $$f =="; $(PY) $$f || exit 1; done
+
+demo: setup
+	$(VENV)/bin/hamafza demo
+
+## messages: refresh the translation catalogues after changing user-visible strings
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l fa -l en --ignore=.venv --ignore=var --ignore=node_modules
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
+
+clean:
+	rm -rf var/test-index var/test-private var/screenshots

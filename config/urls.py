@@ -1,0 +1,24 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from hamafza.core import views as core_views
+
+handler400 = "hamafza.core.views.error_400"
+handler403 = "hamafza.core.views.error_403"
+handler404 = "hamafza.core.views.error_404"
+handler500 = "hamafza.core.views.error_500"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("accounts/", include("hamafza.accounts.urls")),
+    path("organizations/", include("hamafza.directory.urls")),
+    path("", include("hamafza.core.urls")),
+    prefix_default_language=True,
+)

@@ -1,0 +1,119 @@
+"""Users (email login) and their per-city roles."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with an email address. `is_superuser` marks a platform admin."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    display_name_fa = models.CharField(_("display name (Persian)"), max_length=150, blank=True)
+    display_name_en = models.CharField(_("display name (English)"), max_length=150, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="fa"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    @property
+    def display_name(self) -> str:
+        if (get_language() or "fa").startswith("en"):
+            return self.display_name_en or self.display_name_fa or self.email
+        return self.display_name_fa or self.display_name_en or self.email
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.is_active and self.is_superuser
+
+
+class CityRole(models.Model):
+    """A user's role in one city. Unit staff belong to one unit of that city."""
+
+    class Role(models.TextChoices):
+        UNIT_STAFF = "unit_staff", _("Unit staff")
+        INNOVATION_MANAGER = "innovation_manager", _("Innovation manager")
+        FACILITATOR = "facilitator", _("Facilitator")
+        JUDGE = "judge", _("Judge")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="city_roles", verbose_name=_("user")
+    )
+    city = models.ForeignKey(
+        "core.City", on_delete=models.CASCADE, related_name="roles", verbose_name=_("city")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    unit = models.ForeignKey(
+        "core.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="staff", verbose_name=_("unit")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("city role")
+        verbose_name_plural = _("city roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "city", "role", "unit"], name="cityrole_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.city}"
+
+    def clean(self):
+        if self.role == self.Role.UNIT_STAFF and not self.unit_id:
+            raise ValidationError({"unit": _("Unit staff must belong to a unit.")})
+        if self.unit_id and self.unit.city_id != self.city_id:
+            raise ValidationError({"unit": _("The unit must belong to the same city.")})

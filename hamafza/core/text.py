@@ -1,0 +1,139 @@
+"""Persian/English text normalisation, used wherever text is searched, matched or compared.
+
+Real Persian input arrives with lost or extra half-spaces (ZWNJ), Arabic letters (ي ك ة),
+diacritics, tatweel and Persian or Arabic-Indic digits. Two forms are offered:
+
+* ``normalize(text)`` cleans text but keeps it readable: Arabic letters become Persian, digits
+  become ASCII, diacritics and tatweel go, whitespace is collapsed and stray ZWNJs are tidied.
+* ``fold(text)`` is the comparison key: ``normalize`` plus case folding and *removal* of every
+  ZWNJ, so "می‌شود", "میشود" and "مي‌شود" all fold to the same string.
+
+Both are idempotent and never raise on any string (see tests/test_text.py, property-based).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ZWNJ = "\u200c"
+
+# Characters mapped one to one (Arabic forms to Persian, digits to ASCII, odd spaces to space).
+_CHAR_MAP = {
+    "\u064a": "\u06cc",  # ي Arabic yeh -> ی
+    "\u0649": "\u06cc",  # ى alef maksura -> ی
+    "\u06d0": "\u06cc",  # ې
+    "\u0643": "\u06a9",  # ك Arabic kaf -> ک
+    "\u06aa": "\u06a9",  # ڪ swash kaf -> ک
+    "\u0629": "\u0647",  # ة teh marbuta -> ه
+    "\u06c0": "\u0647",  # ۀ heh with yeh -> ه
+    "\u06c1": "\u0647",  # ہ heh goal -> ه
+    "\u06d5": "\u0647",  # ە ae -> ه
+    "\u0623": "\u0627",  # أ -> ا
+    "\u0625": "\u0627",  # إ -> ا
+    "\u0671": "\u0627",  # ٱ -> ا
+    "\u0624": "\u0648",  # ؤ -> و
+    "\u0626": "\u06cc",  # ئ -> ی
+    "\u200d": "",  # zero-width joiner
+    "\u200b": "",  # zero-width space
+    "\u200e": "",  # LRM
+    "\u200f": "",  # RLM
+    "\u202a": "",
+    "\u202b": "",
+    "\u202c": "",
+    "\u202d": "",
+    "\u202e": "",
+    "\u2066": "",
+    "\u2067": "",
+    "\u2068": "",
+    "\u2069": "",
+    "\ufeff": "",  # BOM
+    "\u0640": "",  # tatweel
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\u066b": ".",  # Arabic decimal separator
+    "\u066c": ",",  # Arabic thousands separator
+    "\u060c": ",",  # Arabic comma
+    "\u061b": ";",  # Arabic semicolon
+    "\u061f": "?",  # Arabic question mark
+}
+for _i in range(10):
+    _CHAR_MAP[chr(0x06F0 + _i)] = str(_i)  # Persian digits
+    _CHAR_MAP[chr(0x0660 + _i)] = str(_i)  # Arabic-Indic digits
+_TRANS = str.maketrans(_CHAR_MAP)
+
+# Arabic diacritics (harakat, tanwin, shadda, sukun, superscript alef, Quranic marks).
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
+_SPACES = re.compile(r"\s+")
+# A ZWNJ is only meaningful between two letters; elsewhere (beside spaces, doubled, at the ends) it
+# is noise.
+_ZWNJ_RUNS = re.compile(ZWNJ + "{2,}")
+_ZWNJ_BESIDE_SPACE = re.compile(r"\s*" + ZWNJ + r"(?:\s+" + ZWNJ + r")*\s+|\s+" + ZWNJ + r"\s*")
+
+
+def _strip_zwnj_edges(text: str) -> str:
+    return text.strip(ZWNJ + " ")
+
+
+def normalize(text: str | None) -> str:
+    """Clean Persian/English text while keeping meaningful half-spaces.
+
+    Arabic letters become Persian ones, Persian and Arabic-Indic digits become ASCII, diacritics,
+    tatweel and bidi marks are removed, whitespace runs become one space, and ZWNJs that are doubled,
+    beside a space or at either end are dropped. Case is kept.
+    """
+    if not text:
+        return ""
+    # NFKC folds Arabic presentation forms and full-width Latin to their base letters.
+    text = unicodedata.normalize("NFKC", str(text))
+    text = text.translate(_TRANS)
+    text = _DIACRITICS.sub("", text)
+    # NFKC can yield characters again mapped by the table (e.g. presentation forms of ي).
+    text = text.translate(_TRANS)
+    text = _SPACES.sub(" ", text)
+    # Tidy half-spaces until stable (a removal can create a new ZWNJ/space neighbour).
+    previous = None
+    while previous != text:
+        previous = text
+        text = _ZWNJ_RUNS.sub(ZWNJ, text)
+        text = _ZWNJ_BESIDE_SPACE.sub(" ", text)
+        text = _SPACES.sub(" ", text)
+        text = _strip_zwnj_edges(text)
+    return text.strip()
+
+
+def fold(text: str | None) -> str:
+    """The comparison key: normalised, case-folded, every half-space removed.
+
+    Two spellings of the same Persian word that differ only by a lost half-space, Arabic ي/ك or the
+    digit script fold to the same string.
+    """
+    text = normalize(text).replace(ZWNJ, "").casefold()
+    # casefold can produce characters NFKC would change again; normalising once more keeps fold
+    # idempotent.
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).translate(_TRANS)).strip()
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text: str | None) -> list[str]:
+    """Folded word tokens (letters, digits and underscores) of ``text``."""
+    return _WORD.findall(fold(text))
+
+
+_PERSIAN_LETTERS = re.compile("[\u0600-\u06ff]")
+
+
+def is_persian(text: str | None) -> bool:
+    """True when the text contains Arabic-script letters (treated as Persian)."""
+    return bool(text and _PERSIAN_LETTERS.search(text))
+
+
+_TO_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def persian_digits(value: object) -> str:
+    """``value`` as text with ASCII digits written as Persian digits (for display)."""
+    return str(value).translate(_TO_PERSIAN_DIGITS)

@@ -1,0 +1,57 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from hamafza.core import selectors
+from hamafza.directory.selectors import organization_stats
+
+
+def home(request):
+    return render(
+        request,
+        "core/home.html",
+        {"cities": selectors.city_list(), "stats": organization_stats(), "domains": selectors.taxonomy_tree()},
+    )
+
+
+def city_list(request):
+    return render(request, "core/city_list.html", {"cities": selectors.city_list()})
+
+
+def city_detail(request, city_slug):
+    city = selectors.city_get(slug=city_slug)
+    return render(request, "core/city_detail.html", {"city": city, "units": selectors.unit_list(city=city)})
+
+
+def taxonomy(request):
+    return render(request, "core/taxonomy.html", {"domains": selectors.taxonomy_tree()})
+
+
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        db = "ok"
+    except Exception as exc:  # the health check reports, it does not raise
+        db = f"error: {exc.__class__.__name__}"
+    status = 200 if db == "ok" else 503
+    return JsonResponse({"status": "ok" if status == 200 else "error", "database": db}, status=status)
+
+
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

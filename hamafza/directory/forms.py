@@ -1,0 +1,70 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hamafza.core.models import Capability
+from hamafza.core.provinces import PROVINCES
+from hamafza.core.text import normalize
+from hamafza.directory.models import Organization, OrganizationKind
+from hamafza.directory.selectors import MAX_QUERY_LENGTH
+
+YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+class OrganizationFilterForm(forms.Form):
+    """Validates the directory's query parameters; invalid values give a 400 page, not a 500."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY_LENGTH)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind"))] + OrganizationKind.choices)
+    province = forms.ChoiceField(label=_("Province"), required=False, choices=[("", _("Any province"))] + PROVINCES)
+    city = forms.CharField(label=_("City"), required=False, max_length=120)
+    capability = forms.ChoiceField(label=_("Capability"), required=False)
+    knowledge_based = forms.ChoiceField(label=_("Knowledge-based"), required=False, choices=YES_NO)
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=100000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["capability"].choices = [("", _("Any capability"))] + [
+            (c.code, c.name) for c in Capability.objects.only("code", "name_fa", "name_en").order_by("code")
+        ]
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        kb = {"yes": True, "no": False}.get(data.get("knowledge_based") or "")
+        return {
+            "q": normalize(data.get("q") or ""),
+            "kind": data.get("kind") or "",
+            "province": data.get("province") or "",
+            "city": (data.get("city") or "").strip(),
+            "capability": data.get("capability") or "",
+            "knowledge_based": kb,
+        }
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "name", "name_en", "kind", "province", "city_name", "employees", "founded",
+            "description_fa", "description_en", "website", "knowledge_based", "certificate_number",
+            "certificate_valid_from", "certificate_valid_until", "capabilities",
+        ]
+        widgets = {
+            "description_fa": forms.Textarea(attrs={"rows": 5, "dir": "rtl"}),
+            "description_en": forms.Textarea(attrs={"rows": 5, "dir": "ltr"}),
+            "name_en": forms.TextInput(attrs={"dir": "ltr"}),
+            "website": forms.URLInput(attrs={"dir": "ltr"}),
+            "certificate_valid_from": forms.DateInput(attrs={"type": "date"}),
+            "certificate_valid_until": forms.DateInput(attrs={"type": "date"}),
+            "capabilities": forms.SelectMultiple(attrs={"size": 10}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("certificate_valid_from"), data.get("certificate_valid_until")
+        if start and end and end < start:
+            self.add_error("certificate_valid_until", _("The end of validity must be after its start."))
+        if data.get("knowledge_based") and not data.get("certificate_number"):
+            self.add_error("certificate_number", _("A knowledge-based company needs its certificate number."))
+        if not (data.get("description_fa") or data.get("description_en")):
+            self.add_error("description_fa", _("Describe the organization in Persian or English."))
+        return data

@@ -1,0 +1,169 @@
+"""Organizations of the innovation ecosystem, their members, and individual innovators."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from hamafza.core.provinces import PROVINCES
+from hamafza.core.text import fold
+
+
+class OrganizationKind(models.TextChoices):
+    STARTUP = "startup", _("Startup")
+    KNOWLEDGE_BASED = "knowledge_based_company", _("Knowledge-based company")
+    SME = "sme", _("SME")
+    UNIVERSITY = "university", _("University")
+    RESEARCH_CENTER = "research_center", _("Research centre")
+    INCUBATOR = "incubator", _("Incubator")
+    ACCELERATOR = "accelerator", _("Accelerator")
+    SCIENCE_PARK = "science_park", _("Science and technology park")
+    PROBLEM_DEFINITION_FIRM = "problem_definition_firm", _("Problem-definition firm")
+
+
+class Organization(models.Model):
+    """A startup, company, university, research centre or support organization.
+
+    An organization is not owned by a city: it may answer any city's call its eligibility allows.
+    `city_name` is free text (the organization may be in a city that does not use the platform);
+    `city` links to a tenant city when there is one.
+    """
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=40, choices=OrganizationKind.choices)
+    province = models.CharField(_("province"), max_length=40, choices=PROVINCES)
+    city_name = models.CharField(_("city"), max_length=120)
+    city = models.ForeignKey(
+        "core.City", on_delete=models.SET_NULL, null=True, blank=True, related_name="organizations",
+        verbose_name=_("platform city"),
+    )
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    founded = models.PositiveSmallIntegerField(_("founding year"), null=True, blank=True)
+    description_fa = models.TextField(_("description (Persian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    knowledge_based = models.BooleanField(_("knowledge-based"), default=False)
+    certificate_number = models.CharField(_("knowledge-based certificate number"), max_length=60, blank=True)
+    certificate_valid_from = models.DateField(_("certificate valid from"), null=True, blank=True)
+    certificate_valid_until = models.DateField(_("certificate valid until"), null=True, blank=True)
+    capabilities = models.ManyToManyField(
+        "core.Capability", blank=True, related_name="organizations", verbose_name=_("capabilities")
+    )
+    verified = models.BooleanField(_("verified"), default=False)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    search_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["search_text"], m2m_fields=[capabilities])
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind"]), models.Index(fields=["province"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if (get_language() or "fa").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+    @property
+    def description(self) -> str:
+        """The description in the active language, else the other one."""
+        if (get_language() or "fa").startswith("en"):
+            return self.description_en or self.description_fa
+        return self.description_fa or self.description_en
+
+    def has_valid_certificate(self, on: datetime.date | None = None) -> bool:
+        """Knowledge-based with a certificate valid on `on` (today by default). Unknown dates count
+        as valid: the flag alone was declared."""
+        if not self.knowledge_based:
+            return False
+        on = on or datetime.date.today()
+        if self.certificate_valid_from and on < self.certificate_valid_from:
+            return False
+        if self.certificate_valid_until and on > self.certificate_valid_until:
+            return False
+        return True
+
+    def build_search_text(self) -> str:
+        return fold(
+            " ".join(
+                [self.name, self.name_en, self.city_name, self.province, self.description_fa, self.description_en]
+            )
+        )
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+
+class OrganizationMembership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        ADMIN = "admin", _("Admin")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organization")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organization membership")
+        verbose_name_plural = _("organization memberships")
+        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organization}"
+
+
+class Person(models.Model):
+    """An individual innovator: a student, professor or idea owner."""
+
+    class Kind(models.TextChoices):
+        STUDENT = "student", _("Student")
+        PROFESSOR = "professor", _("Professor")
+        RESEARCHER = "researcher", _("Researcher")
+        IDEA_OWNER = "idea_owner", _("Idea owner")
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    affiliation = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="people",
+        verbose_name=_("affiliation"),
+    )
+    province = models.CharField(_("province"), max_length=40, choices=PROVINCES)
+    city_name = models.CharField(_("city"), max_length=120, blank=True)
+    bio = models.TextField(_("biography"), blank=True)
+    capabilities = models.ManyToManyField(
+        "core.Capability", blank=True, related_name="people", verbose_name=_("capabilities")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[capabilities])
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

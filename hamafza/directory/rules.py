@@ -1,0 +1,28 @@
+"""Who may do what with organizations."""
+
+import rules
+
+from hamafza.accounts.rules import is_any_innovation_manager, is_platform_admin
+
+
+@rules.predicate
+def is_org_member(user, organization):
+    from hamafza.directory.selectors import membership_get
+
+    return organization is not None and membership_get(user=user, organization=organization) is not None
+
+
+@rules.predicate
+def is_org_admin(user, organization):
+    from hamafza.directory.selectors import membership_get
+
+    if organization is None:
+        return False
+    membership = membership_get(user=user, organization=organization)
+    return membership is not None and membership.role == "admin"
+
+
+rules.add_perm("directory.view_organization", rules.always_allow)
+rules.add_perm("directory.change_organization", is_org_member | is_platform_admin)
+rules.add_perm("directory.verify_organization", is_any_innovation_manager | is_platform_admin)
+rules.add_perm("directory.manage_members", is_org_admin | is_platform_admin)

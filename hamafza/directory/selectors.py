@@ -1,0 +1,90 @@
+"""Reads for the directory. Search is on folded text (see hamafza.core.text), so a query typed with
+Arabic ي/ك, Persian digits or without half-spaces finds the same organizations."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from hamafza.core.models import Capability
+from hamafza.core.text import words
+from hamafza.directory.models import Organization, OrganizationMembership, Person
+
+MAX_QUERY_LENGTH = 200
+
+
+def _search_filter(q: str) -> Q:
+    condition = Q()
+    for token in words(q)[:12]:
+        cap_ids = Capability.objects.filter(search_text__contains=token).values("pk")
+        condition &= Q(search_text__contains=token) | Q(capabilities__in=cap_ids)
+    return condition
+
+
+def organization_list(
+    *,
+    q: str = "",
+    kind: str = "",
+    province: str = "",
+    city: str = "",
+    capability: str = "",
+    knowledge_based: bool | None = None,
+    verified: bool | None = None,
+) -> QuerySet[Organization]:
+    """Public list of organizations with filters; capabilities prefetched (no query per row)."""
+    qs = Organization.objects.all()
+    if kind:
+        qs = qs.filter(kind=kind)
+    if province:
+        qs = qs.filter(province=province)
+    if city:
+        qs = qs.filter(Q(city__slug=city) | Q(city_name__iexact=city))
+    if capability:
+        qs = qs.filter(capabilities__code=capability)
+    if knowledge_based is not None:
+        qs = qs.filter(knowledge_based=knowledge_based)
+    if verified is not None:
+        qs = qs.filter(verified=verified)
+    if q:
+        qs = qs.filter(pk__in=Organization.objects.filter(_search_filter(q)).values("pk"))
+    return qs.select_related("city").prefetch_related(
+        Prefetch("capabilities", queryset=Capability.objects.only("id", "code", "name_fa", "name_en"))
+    ).order_by("-verified", "name", "pk")
+
+
+def organization_get(*, slug: str) -> Organization:
+    try:
+        return (
+            Organization.objects.select_related("city")
+            .prefetch_related("capabilities__domain", "people")
+            .get(slug=slug)
+        )
+    except Organization.DoesNotExist as exc:
+        raise Http404("No such organization") from exc
+
+
+def organizations_of_user(*, user) -> QuerySet[Organization]:
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.filter(memberships__user=user).order_by("name")
+
+
+def membership_get(*, user, organization) -> OrganizationMembership | None:
+    if not user.is_authenticated:
+        return None
+    cache = getattr(user, "_hamafza_memberships", None)
+    if cache is None:
+        cache = {m.organization_id: m for m in OrganizationMembership.objects.filter(user=user)}
+        user._hamafza_memberships = cache
+    return cache.get(organization.pk)
+
+
+def organization_stats() -> dict:
+    agg = Organization.objects.aggregate(
+        total=Count("id"), knowledge_based=Count("id", filter=Q(knowledge_based=True)),
+        verified=Count("id", filter=Q(verified=True)),
+    )
+    agg["provinces"] = Organization.objects.values("province").distinct().count()
+    return agg
+
+
+def person_list() -> QuerySet[Person]:
+    return Person.objects.select_related("affiliation").order_by("name")

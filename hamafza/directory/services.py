@@ -1,0 +1,97 @@
+"""Writes for the directory: create, update and verify organizations."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from hamafza.core.models import City
+from hamafza.core.text import fold
+from hamafza.directory.models import Organization, OrganizationMembership
+
+
+def unique_slug(name: str, *, model=Organization, exclude_pk=None) -> str:
+    base = slugify(fold(name), allow_unicode=True)[:100] or "org"
+    slug, n = base, 2
+    qs = model.objects.all()
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    while qs.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def city_for(city_name: str, province: str) -> City | None:
+    """The tenant city with this name (either language, any spelling), if there is one."""
+    key = fold(city_name)
+    if not key:
+        return None
+    for city in City.objects.filter(province=province):
+        if key in (fold(city.name_fa), fold(city.name_en), fold(city.slug)):
+            return city
+    return None
+
+
+@transaction.atomic
+def organization_create(*, capabilities=(), **fields) -> Organization:
+    """Create an organization, give it a unique slug and link it to a tenant city when one matches."""
+    org = Organization(**fields)
+    if not org.slug:
+        org.slug = unique_slug(org.name_en or org.name)
+    if org.city_id is None:
+        org.city = city_for(org.city_name, org.province)
+    org.full_clean()
+    org.save()
+    if capabilities:
+        org.capabilities.set(capabilities)
+    _index_later(org)
+    return org
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, by, capabilities=None, **fields) -> Organization:
+    """Update an organization's profile (permission checked by the caller through rules)."""
+    for name, value in fields.items():
+        setattr(organization, name, value)
+    organization.city = city_for(organization.city_name, organization.province)
+    organization._history_user = by
+    organization.full_clean()
+    organization.save()
+    if capabilities is not None:
+        organization.capabilities.set(capabilities)
+    _index_later(organization)
+    return organization
+
+
+@transaction.atomic
+def organization_verify(*, organization: Organization, by, verified: bool = True) -> Organization:
+    """Mark an organization verified (or not) by an innovation manager or a platform admin."""
+    organization.verified = verified
+    organization.verified_at = timezone.now() if verified else None
+    organization._history_user = by
+    organization.save(update_fields=["verified", "verified_at", "search_text", "updated_at"])
+    _index_later(organization)
+    return organization
+
+
+@transaction.atomic
+def membership_add(*, organization: Organization, user, role: str = "member") -> OrganizationMembership:
+    membership, _ = OrganizationMembership.objects.update_or_create(
+        organization=organization, user=user, defaults={"role": role}
+    )
+    return membership
+
+
+def certificate_is_valid(organization: Organization, on: datetime.date | None = None) -> bool:
+    return organization.has_valid_certificate(on)
+
+
+def _index_later(organization: Organization) -> None:
+    """Ask the matching index to pick up the change once the transaction commits."""
+    try:
+        from hamafza.matching.tasks import index_organization
+    except ImportError:  # the matching app's tasks are optional for the directory
+        return
+    transaction.on_commit(lambda: index_organization.delay(organization.pk))
