@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from config.api import api
 from hamafza.core import views as core_views
 
 handler400 = "hamafza.core.views.error_400"
@@ -13,12 +14,14 @@ handler500 = "hamafza.core.views.error_500"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("hamafza.accounts.urls")),
     path("organizations/", include("hamafza.directory.urls")),
+    path("", include("hamafza.challenges.urls")),
     path("", include("hamafza.core.urls")),
     prefix_default_language=True,
 )

@@ -1,0 +1,23 @@
+"""Shared pytest fixtures. Test data comes from the factories in each app's tests/factories.py."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _english_free_language(settings):
+    """Tests start in the default language (Persian) unless they choose otherwise."""
+    settings.LANGUAGE_CODE = "fa"
+
+
+@pytest.fixture
+def city(db):
+    from hamafza.core.tests.factories import CityFactory
+
+    return CityFactory(slug="qom", name_fa="قم", name_en="Qom", province="Qom")
+
+
+@pytest.fixture
+def other_city(db):
+    from hamafza.core.tests.factories import CityFactory
+
+    return CityFactory(slug="karaj", name_fa="کرج", name_en="Karaj", province="Alborz")
