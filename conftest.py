@@ -3,12 +3,6 @@
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _english_free_language(settings):
-    """Tests start in the default language (Persian) unless they choose otherwise."""
-    settings.LANGUAGE_CODE = "fa"
-
-
 @pytest.fixture
 def city(db):
     from hamafza.core.tests.factories import CityFactory
