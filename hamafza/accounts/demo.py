@@ -1,0 +1,175 @@
+"""Demo accounts: one per role, all with the password DEMO_PASSWORD.
+
+Called by `hamafza demo` after the core step (the cities and units must exist). Accounts that
+already exist are left as they are (an operator may have changed a password); missing accounts
+and missing roles are added. Organization memberships are added by the directory step, which
+creates the organizations.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from hamafza.accounts import services
+from hamafza.accounts.models import CityRole, User
+from hamafza.core.models import City, Unit
+
+# Plain data (no models): the demo organizations that demo accounts belong to.
+from hamafza.directory.demo_data.anchors import QOM_STARTUP, TABRIZ_COMPANY, TEHRAN_PROBLEM_FIRM
+
+DEMO_PASSWORD = "hamafza-demo"  # noqa: S105 - documented demo password, printed by `hamafza demo`
+DOMAIN = "demo.hamafza.ir"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    role: str  # a CityRole.Role value, or "admin", "org_admin", "org_member", "citizen"
+    city: str = ""  # city slug
+    unit: str = ""  # unit slug (unit staff)
+    name_fa: str = ""
+    name_en: str = ""
+    organization: str = ""  # organization slug (organization admins and members, the facilitator)
+
+
+R = CityRole.Role
+DEMO_USERS = [
+    DemoUser(f"admin@{DOMAIN}", "admin", name_fa="مدیر سامانه", name_en="Platform Admin"),
+    DemoUser(f"manager.qom@{DOMAIN}", R.INNOVATION_MANAGER, "qom", name_fa="مهدی رحمانی", name_en="Mahdi Rahmani"),
+    DemoUser(
+        f"manager.karaj@{DOMAIN}", R.INNOVATION_MANAGER, "karaj", name_fa="نازنین صالحی", name_en="Nazanin Salehi"
+    ),
+    DemoUser(f"manager.tabriz@{DOMAIN}", R.INNOVATION_MANAGER, "tabriz", name_fa="بهروز آذری", name_en="Behrouz Azari"),
+    DemoUser(f"manager.tehran@{DOMAIN}", R.INNOVATION_MANAGER, "tehran", name_fa="شیما نیک‌نام", name_en="Shima Niknam"),
+    DemoUser(
+        f"staff.qom.waste@{DOMAIN}", R.UNIT_STAFF, "qom", "waste", name_fa="محسن قربانی", name_en="Mohsen Ghorbani"
+    ),
+    DemoUser(
+        f"staff.karaj.beautification@{DOMAIN}",
+        R.UNIT_STAFF,
+        "karaj",
+        "beautification",
+        name_fa="آزاده فرهمند",
+        name_en="Azadeh Farahmand",
+    ),
+    DemoUser(
+        f"staff.tabriz.ict@{DOMAIN}", R.UNIT_STAFF, "tabriz", "ict", name_fa="یوسف تبریزی", name_en="Yousef Tabrizi"
+    ),
+    DemoUser(
+        f"staff.tehran.transport@{DOMAIN}",
+        R.UNIT_STAFF,
+        "tehran",
+        "transport",
+        name_fa="کامران وحیدی",
+        name_en="Kamran Vahidi",
+    ),
+    DemoUser(
+        f"facilitator.tehran@{DOMAIN}",
+        R.FACILITATOR,
+        "tehran",
+        name_fa="رعنا شکیبا",
+        name_en="Rana Shakiba",
+        organization=TEHRAN_PROBLEM_FIRM,
+    ),
+    DemoUser(f"judge.qom@{DOMAIN}", R.JUDGE, "qom", name_fa="دکتر جواد امینی", name_en="Dr Javad Amini"),
+    DemoUser(f"judge.tabriz@{DOMAIN}", R.JUDGE, "tabriz", name_fa="دکتر سیمین اصلانی", name_en="Dr Simin Aslani"),
+    DemoUser(
+        f"org.admin@{DOMAIN}",
+        "org_admin",
+        "qom",
+        name_fa="پویا مقدم",
+        name_en="Pouya Moghadam",
+        organization=QOM_STARTUP,
+    ),
+    DemoUser(
+        f"org.member@{DOMAIN}",
+        "org_member",
+        "tabriz",
+        name_fa="ترانه رسولی",
+        name_en="Taraneh Rasouli",
+        organization=TABRIZ_COMPANY,
+    ),
+    DemoUser(f"citizen@{DOMAIN}", "citizen", name_fa="شهروند نمونه", name_en="Sample Citizen"),
+]
+
+ROLE_LABELS = {
+    "admin": _("platform admin"),
+    R.INNOVATION_MANAGER: _("innovation manager"),
+    R.UNIT_STAFF: _("unit staff"),
+    R.FACILITATOR: _("facilitator"),
+    R.JUDGE: _("judge"),
+    "org_admin": _("organization admin"),
+    "org_member": _("organization member"),
+    "citizen": _("citizen"),
+}
+
+
+def demo_accounts(*, only_existing: bool = False) -> list[tuple[str, str, str]]:
+    """The demo accounts as (email, role, city) rows, role and city in the active language.
+
+    Unit staff read "unit staff (<unit>)", organization admins and members and the facilitator
+    name their organization. The password of every account is DEMO_PASSWORD. With
+    `only_existing`, accounts missing from the database are left out.
+    """
+    specs = DEMO_USERS
+    if only_existing:
+        present = set(User.objects.filter(email__in=[u.email for u in DEMO_USERS]).values_list("email", flat=True))
+        specs = [u for u in DEMO_USERS if u.email in present]
+    cities = {c.slug: c for c in City.objects.filter(slug__in={u.city for u in DEMO_USERS if u.city})}
+    units = {
+        (u.city.slug, u.slug): u
+        for u in Unit.objects.select_related("city").filter(
+            city__slug__in=cities, slug__in={u.unit for u in DEMO_USERS}
+        )
+    }
+    orgs = {}
+    org_slugs = {u.organization for u in DEMO_USERS if u.organization}
+    if org_slugs:
+        from hamafza.directory.models import Organization
+
+        orgs = {o.slug: o for o in Organization.objects.filter(slug__in=org_slugs)}
+    rows = []
+    for u in specs:
+        role = str(ROLE_LABELS[u.role])
+        unit = units.get((u.city, u.unit))
+        if unit is not None:
+            role = f"{role} ({unit.name})"
+        org = orgs.get(u.organization)
+        if org is not None:
+            role = f"{role} · {org.display_name}"
+        city = cities.get(u.city)
+        rows.append((u.email, role, city.name if city else (u.city or "—")))
+    return rows
+
+
+def load(*, stdout) -> None:
+    """Create the missing demo accounts and give them their city roles (idempotent)."""
+    existing = {u.email: u for u in User.objects.filter(email__in=[u.email for u in DEMO_USERS])}
+    cities = {c.slug: c for c in City.objects.all()}
+    created = 0
+    for spec in DEMO_USERS:
+        user = existing.get(spec.email)
+        if user is None:
+            if spec.role == "admin":
+                user = User.objects.create_superuser(
+                    email=spec.email, password=DEMO_PASSWORD, display_name_fa=spec.name_fa, display_name_en=spec.name_en
+                )
+            else:
+                user = services.user_register(
+                    email=spec.email,
+                    password=DEMO_PASSWORD,
+                    display_name_fa=spec.name_fa,
+                    display_name_en=spec.name_en,
+                    preferred_language="fa",
+                )
+            created += 1
+        if spec.role in CityRole.Role.values:
+            city = cities[spec.city]
+            unit = city.units.get(slug=spec.unit) if spec.unit else None
+            if not CityRole.objects.filter(user=user, city=city, role=spec.role, unit=unit).exists():
+                services.city_role_grant(user=user, city=city, role=spec.role, unit=unit)
+    stdout.write(
+        gettext("accounts: %(count)s demo accounts (%(new)s new), password “%(password)s”")
+        % {"count": len(DEMO_USERS), "new": created, "password": DEMO_PASSWORD}
+    )

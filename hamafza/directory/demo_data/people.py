@@ -1,0 +1,235 @@
+"""Individual innovators of the demo: students, professors, researchers and idea owners (invented).
+
+`affiliation` names the kind of organization the person belongs to; the loader picks one of that
+kind in the person's province (the first by slug), or leaves it empty when there is none.
+"""
+
+PEOPLE = [
+    {
+        "slug": "sara-mohammadi",
+        "name": "سارا محمدی",
+        "kind": "student",
+        "province": "Qom",
+        "city_name": "قم",
+        "affiliation": "university",
+        "capabilities": ["waste.sorting"],
+        "bio": "دانشجوی کارشناسی ارشد مهندسی محیط زیست؛ پایان‌نامه‌ام درباره مشوق‌های تفکیک پسماند در محله‌های قم است.",
+    },
+    {
+        "slug": "alireza-karimi",
+        "name": "دکتر علیرضا کریمی",
+        "kind": "professor",
+        "province": "East Azerbaijan",
+        "city_name": "تبریز",
+        "affiliation": "university",
+        "capabilities": ["traffic.signals", "traffic.analytics"],
+        "bio": (
+            "استاد مهندسی ترافیک؛ بیش از پانزده سال است که روی کنترل هوشمند تقاطع‌ها و پیش‌بینی جریان ترافیک کار می‌کنم."
+        ),
+    },
+    {
+        "slug": "maryam-hosseini",
+        "name": "مریم حسینی",
+        "kind": "idea_owner",
+        "province": "Tehran",
+        "city_name": "تهران",
+        "affiliation": None,
+        "capabilities": ["smart.citizen_app", "culture.engagement"],
+        "bio": (
+            "ایده‌ام اپلیکیشنی است که شهروندان با آن پله‌ها، شیب‌راه‌ها و "
+            "پیاده‌روهای نامناسب برای افراد دارای معلولیت را گزارش کنند."
+        ),
+    },
+    {
+        "slug": "reza-ahmadi",
+        "name": "رضا احمدی",
+        "kind": "student",
+        "province": "Alborz",
+        "city_name": "کرج",
+        "affiliation": "university",
+        "capabilities": ["beauty.furniture", "materials.polymer"],
+        "bio": "دانشجوی طراحی صنعتی؛ نمونه اولیه نیمکتی از پلاستیک بازیافتی ساخته‌ام که قطعاتش جدا و تعویض می‌شود.",
+    },
+    {
+        "slug": "fatemeh-rezaei",
+        "name": "دکتر فاطمه رضایی",
+        "kind": "professor",
+        "province": "Isfahan",
+        "city_name": "اصفهان",
+        "affiliation": "university",
+        "capabilities": ["water.leak", "water.quality"],
+        "bio": "دانشیار مهندسی آب؛ گروه ما روش‌های نشت‌یابی صوتی و پایش کیفیت آب شبکه توزیع را توسعه می‌دهد.",
+    },
+    {
+        "slug": "kaveh-moradi",
+        "name": "Dr. Kaveh Moradi",
+        "kind": "researcher",
+        "province": "Tehran",
+        "city_name": "Tehran",
+        "affiliation": "research_center",
+        "capabilities": ["env.air"],
+        "bio": "Atmospheric scientist. I calibrate low-cost particulate sensors against reference stations and "
+        "build neighbourhood-scale air quality maps.",
+    },
+    {
+        "slug": "amirhossein-nouri",
+        "name": "امیرحسین نوری",
+        "kind": "idea_owner",
+        "province": "Qom",
+        "city_name": "قم",
+        "affiliation": None,
+        "capabilities": ["energy.solar"],
+        "bio": (
+            "طرح من سایه‌بان‌های خورشیدی برای ایستگاه‌های اتوبوس است "
+            "که برق روشنایی و تابلوی اطلاع‌رسانی ایستگاه را تأمین کند."
+        ),
+    },
+    {
+        "slug": "zahra-ghasemi",
+        "name": "زهرا قاسمی",
+        "kind": "student",
+        "province": "East Azerbaijan",
+        "city_name": "تبریز",
+        "affiliation": "university",
+        "capabilities": ["smart.gis"],
+        "bio": "دانشجوی دکتری سنجش از دور؛ با تصاویر ماهواره‌ای تغییرات فضای سبز تبریز را پایش می‌کنم.",
+    },
+    {
+        "slug": "hamid-sadeghi",
+        "name": "دکتر حمید صادقی",
+        "kind": "professor",
+        "province": "Khorasan Razavi",
+        "city_name": "مشهد",
+        "affiliation": "university",
+        "capabilities": ["safety.earthquake"],
+        "bio": "استاد مهندسی سازه؛ ارزیابی آسیب‌پذیری لرزه‌ای مدارس و بیمارستان‌ها را برای چند شهر انجام داده‌ام.",
+    },
+    {
+        "slug": "negar-jafari",
+        "name": "نگار جعفری",
+        "kind": "researcher",
+        "province": "Fars",
+        "city_name": "شیراز",
+        "affiliation": "research_center",
+        "capabilities": ["green.urban_forest", "water.irrigation"],
+        "bio": "پژوهشگر جنگل‌داری شهری؛ روی گونه‌های کم‌آب‌بر و آبیاری با پساب تصفیه‌شده کار می‌کنم.",
+    },
+    {
+        "slug": "mohammad-bagheri",
+        "name": "محمد باقری",
+        "kind": "idea_owner",
+        "province": "Alborz",
+        "city_name": "کرج",
+        "affiliation": None,
+        "capabilities": ["mobility.parking"],
+        "bio": (
+            "ایده‌ام اشتراک پارکینگ خالی خانه‌ها و ادارات در ساعات روز "
+            "با رانندگانی است که در مرکز شهر جای پارک پیدا نمی‌کنند."
+        ),
+    },
+    {
+        "slug": "ali-rahimi",
+        "name": "Ali Rahimi",
+        "kind": "student",
+        "province": "Tehran",
+        "city_name": "Tehran",
+        "affiliation": "university",
+        "capabilities": ["traffic.analytics"],
+        "bio": "MSc student in computer engineering. I train vehicle counting models on footage from existing "
+        "traffic cameras.",
+    },
+    {
+        "slug": "leila-mousavi",
+        "name": "دکتر لیلا موسوی",
+        "kind": "professor",
+        "province": "Tehran",
+        "city_name": "تهران",
+        "affiliation": "university",
+        "capabilities": ["culture.engagement"],
+        "bio": "استاد جامعه‌شناسی شهری؛ درباره مشارکت شهروندان در تصمیم‌گیری محلی و بودجه‌ریزی مشارکتی پژوهش می‌کنم.",
+    },
+    {
+        "slug": "hossein-akbari",
+        "name": "حسین اکبری",
+        "kind": "idea_owner",
+        "province": "East Azerbaijan",
+        "city_name": "تبریز",
+        "affiliation": None,
+        "capabilities": ["waste.construction"],
+        "bio": "پیمانکار ساختمانی هستم و ایده‌ام بازارچه آنلاین خرید و فروش مصالح و نخاله قابل استفاده مجدد است.",
+    },
+    {
+        "slug": "parisa-kazemi",
+        "name": "پریسا کاظمی",
+        "kind": "student",
+        "province": "Qom",
+        "city_name": "قم",
+        "affiliation": "university",
+        "capabilities": ["health.ems"],
+        "bio": "دانشجوی فوریت‌های پزشکی؛ روی جانمایی دستگاه‌های شوک قلبی در اماکن پرتردد قم مطالعه می‌کنم.",
+    },
+    {
+        "slug": "mahdi-sharifi",
+        "name": "دکتر مهدی شریفی",
+        "kind": "researcher",
+        "province": "Qom",
+        "city_name": "قم",
+        "affiliation": "research_center",
+        "capabilities": ["telecom.emf", "telecom.siting"],
+        "bio": (
+            "پژوهشگر مخابرات؛ اندازه‌گیری میدان‌های الکترومغناطیسی اطراف دکل‌ها و برنامه‌ریزی پوشش شبکه کار اصلی من است."
+        ),
+    },
+    {
+        "slug": "elham-yazdani",
+        "name": "الهام یزدانی",
+        "kind": "idea_owner",
+        "province": "Yazd",
+        "city_name": "یزد",
+        "affiliation": None,
+        "capabilities": ["energy.audit"],
+        "bio": "معمار هستم و ایده‌ام استفاده از بادگیرهای بازسازی‌شده برای کاهش مصرف برق سرمایش ساختمان‌های اداری است.",
+    },
+    {
+        "slug": "sina-farahani",
+        "name": "Dr. Sina Farahani",
+        "kind": "professor",
+        "province": "Gilan",
+        "city_name": "Rasht",
+        "affiliation": "university",
+        "capabilities": ["safety.flood"],
+        "bio": "Professor of water engineering. My group models urban flooding in the wet north of Iran and "
+        "designs rain gardens and detention basins.",
+    },
+    {
+        "slug": "nima-taheri",
+        "name": "نیما طاهری",
+        "kind": "student",
+        "province": "Isfahan",
+        "city_name": "اصفهان",
+        "affiliation": "university",
+        "capabilities": ["energy.ev_charging"],
+        "bio": "دانشجوی مهندسی برق؛ اثر ایستگاه‌های شارژ موتورسیکلت برقی را بر شبکه توزیع محله‌ای شبیه‌سازی می‌کنم.",
+    },
+    {
+        "slug": "somayeh-abbasi",
+        "name": "سمیه عباسی",
+        "kind": "researcher",
+        "province": "Alborz",
+        "city_name": "کرج",
+        "affiliation": "research_center",
+        "capabilities": ["waste.organic"],
+        "bio": "پژوهشگر خاک و کود آلی؛ کیفیت کمپوست تولیدشده از پسماند تر شهری را برای مصرف در کشاورزی ارزیابی می‌کنم.",
+    },
+    {
+        "slug": "behnam-zand",
+        "name": "Behnam Zand",
+        "kind": "idea_owner",
+        "province": "Tehran",
+        "city_name": "Tehran",
+        "affiliation": None,
+        "capabilities": ["smart.cybersecurity"],
+        "bio": "Security engineer. My idea is a shared vulnerability disclosure programme for the websites of "
+        "small municipalities.",
+    },
+]
