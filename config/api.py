@@ -1,5 +1,33 @@
-"""The REST API v1 (django-ninja). Each app contributes a router from its api.py."""
+"""The REST API v1 (django-ninja), mounted at /api/v1/. Each app contributes an `ApiRouter` from its
+api.py; the shared auth, errors, lists and rate limits are in hamafza/core/apiutils.py and the
+pattern is described in docs/api.md ("Adding a resource"). After changing an operation, refresh
+the committed schema: `python manage.py api_schema --output docs/api/openapi.json`."""
 
-from ninja import NinjaAPI
+from hamafza.accounts.api import router as accounts_router
+from hamafza.core.api import router as core_router
+from hamafza.core.apiutils import AUTHENTICATED, ApiRateThrottle, HamafzaAPI, VendoredSwagger, fallback_router
+from hamafza.directory.api import router as directory_router
 
-api = NinjaAPI(title="Hamafza API", version="1", urls_namespace="api-v1")
+api = HamafzaAPI(
+    title="Hamafza API",
+    version="1",
+    description=(
+        "Read and write Hamafza data from a city's other systems. Authenticate with a personal API "
+        "token (`Authorization: Bearer hmz_...`, created on the profile page or with "
+        "`POST /api/v1/auth/tokens`) or the web session. Errors are RFC 9457 problem details in the "
+        "language of `Accept-Language` (fa or en). Guide: docs/api.md."
+    ),
+    urls_namespace="api-v1",
+    auth=AUTHENTICATED,
+    throttle=[ApiRateThrottle()],
+    docs=VendoredSwagger(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+api.add_router("", accounts_router)
+api.add_router("", core_router)
+api.add_router("", directory_router)
+
+# Last: any other address under /api/v1/ answers a 404 problem, not the HTML error page.
+api.add_router("", fallback_router)

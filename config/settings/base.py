@@ -139,11 +139,22 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Calls close at their deadline without anyone acting (reading a call also closes it).
+    "challenges-close-due-calls": {"task": "challenges.close_due_calls", "schedule": 300.0},
+}
 
 # Matching engine
 MATCHING_INDEX_DIR = VAR_DIR / "index"
 MATCHING_USE_EMBEDDINGS = env_bool("MATCHING_USE_EMBEDDINGS", True)
+
+# REST API v1 (docs/api.md): requests per minute per API token, per client address (session and
+# anonymous calls), and for creating a token with a password (per address and per email).
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 300)
+API_RATE_LIMIT_ANON_PER_MINUTE = env_int("API_RATE_LIMIT_ANON_PER_MINUTE", 120)
+API_TOKEN_CREATE_PER_MINUTE = env_int("API_TOKEN_CREATE_PER_MINUTE", 5)
+# Behind a reverse proxy, how many proxies' X-Forwarded-For entries to trust for the client address.
+API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

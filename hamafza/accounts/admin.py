@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from hamafza.accounts.models import CityRole, User
+from hamafza.accounts.models import ApiToken, CityRole, User
 
 
 class CityRoleInline(admin.TabularInline):
@@ -34,3 +34,44 @@ class CityRoleAdmin(SimpleHistoryAdmin):
     list_filter = ["role", "city"]
     search_fields = ["user__email", "city__name_fa", "city__name_en"]
     autocomplete_fields = ["user", "city", "unit"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(SimpleHistoryAdmin):
+    """Personal API tokens. Adding one here creates it through the service and shows its secret
+    once (for an integration's account); the list shows only the prefix."""
+
+    list_display = ["name", "user", "key_prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), ("expires_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "user__email", "key_prefix"]
+    autocomplete_fields = ["user"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["user", "name", "expires_at"]
+        return ["user", "name", "key_prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["user", "key_prefix", "created_at", "last_used_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        from django.contrib import messages
+
+        from hamafza.accounts.services import api_token_create
+
+        token, key = api_token_create(user=obj.user, name=obj.name, expires_at=obj.expires_at)
+        for field in ("pk", "key_prefix", "key_hash", "created_at"):
+            setattr(obj, field, getattr(token, field))
+        obj._state.adding = False
+        obj._state.db = token._state.db
+        messages.warning(request, _("The token's secret, shown only now: %(key)s") % {"key": key})
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        from hamafza.accounts.services import api_token_revoke
+
+        for token in queryset:
+            api_token_revoke(token=token, by=request.user)

@@ -29,3 +29,27 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name_fa", "display_name_en", "preferred_language"]
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token on the profile page: a name and how long it lasts."""
+
+    EXPIRY_CHOICES = [
+        ("30", _("30 days")),
+        ("90", _("90 days")),
+        ("365", _("One year")),
+        ("never", _("Never (until revoked)")),
+    ]
+
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. the e-services portal.")
+    )
+    expires = forms.ChoiceField(label=_("Expires after"), choices=EXPIRY_CHOICES, initial="90")
+
+    def expires_at(self):
+        import datetime
+
+        from django.utils import timezone
+
+        value = self.cleaned_data["expires"]
+        return None if value == "never" else timezone.now() + datetime.timedelta(days=int(value))

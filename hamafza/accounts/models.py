@@ -92,9 +92,7 @@ class CityRole(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="city_roles", verbose_name=_("user")
     )
-    city = models.ForeignKey(
-        "core.City", on_delete=models.CASCADE, related_name="roles", verbose_name=_("city")
-    )
+    city = models.ForeignKey("core.City", on_delete=models.CASCADE, related_name="roles", verbose_name=_("city"))
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     unit = models.ForeignKey(
         "core.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="staff", verbose_name=_("unit")
@@ -117,3 +115,47 @@ class CityRole(models.Model):
             raise ValidationError({"unit": _("Unit staff must belong to a unit.")})
         if self.unit_id and self.unit.city_id != self.city_id:
             raise ValidationError({"unit": _("The unit must belong to the same city.")})
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 hash of the secret is stored: the secret is shown once,
+    when the token is created. A token acts as its user (same roles and cities, never more) until
+    it expires or is revoked."""
+
+    PREFIX = "hmz_"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_prefix = models.CharField(_("key prefix"), max_length=16, help_text=_("The first characters of the token."))
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["key_hash", "last_used_at"])
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_usable(self, now=None) -> bool:
+        return not self.is_revoked and not self.is_expired(now) and self.user.is_active

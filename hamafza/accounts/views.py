@@ -2,14 +2,17 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from hamafza.accounts import services
-from hamafza.accounts.forms import EmailAuthenticationForm, ProfileForm, RegistrationForm
+from hamafza.accounts.forms import ApiTokenForm, EmailAuthenticationForm, ProfileForm, RegistrationForm
 from hamafza.accounts.rules import roles_of
+from hamafza.directory.selectors import memberships_of_user
 
 
 class LoginView(auth_views.LoginView):
@@ -23,6 +26,10 @@ class LoginView(auth_views.LoginView):
         language = form.get_user().preferred_language
         self.request.session["hamafza_language"] = language
         return response
+
+    def form_invalid(self, form):
+        # Bad input is a 400, with the form (and the typed email) shown again.
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 def register(request):
@@ -55,8 +62,12 @@ def profile(request):
             translation.activate(user.preferred_language)
             messages.success(request, _("Your profile has been saved."))
             return redirect("accounts:profile")
-        return render(request, "accounts/profile.html", {"form": form, "roles": roles_of(request.user)}, status=400)
-    return render(request, "accounts/profile.html", {"form": form, "roles": roles_of(request.user)})
+        return render(request, "accounts/profile.html", _profile_context(request, form), status=400)
+    return render(request, "accounts/profile.html", _profile_context(request, form))
+
+
+def _profile_context(request, form) -> dict:
+    return {"form": form, "roles": roles_of(request.user), "memberships": memberships_of_user(user=request.user)}
 
 
 password_reset = auth_views.PasswordResetView.as_view(
@@ -72,3 +83,37 @@ password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
+
+
+def _tokens_page(request, form, *, new_key=None, status=200):
+    from hamafza.accounts.models import ApiToken
+
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at", "-pk")
+    return render(request, "accounts/tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}, status=status)
+
+
+@never_cache
+@login_required
+def api_tokens(request):
+    """The user's personal API tokens: create one (its secret is shown once, on this response) or
+    revoke one. A token acts with the user's own roles."""
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            _token, key = services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"], expires_at=form.expires_at()
+            )
+            return _tokens_page(request, ApiTokenForm(), new_key=key)
+        return _tokens_page(request, form, status=400)
+    return _tokens_page(request, ApiTokenForm())
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, token_id):
+    from hamafza.accounts.models import ApiToken
+
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    services.api_token_revoke(token=token, by=request.user)
+    messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
+    return redirect("accounts:api_tokens")

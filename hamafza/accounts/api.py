@@ -1,0 +1,147 @@
+"""API v1: personal API tokens and the current user.
+
+`POST /auth/tokens` trades an email and password for a token (for scripts; rate-limited per client
+address and per email). The other operations need a token or the session.
+"""
+
+import datetime
+from typing import Literal
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Schema, Status
+
+from hamafza.accounts import services
+from hamafza.accounts.models import ApiToken, CityRole
+from hamafza.accounts.rules import roles_of
+from hamafza.core.apiutils import (
+    ApiError,
+    ApiRouter,
+    InputSchema,
+    ListQuery,
+    client_address,
+    order,
+    ordering_param,
+    page_of,
+    paginate,
+    throttle_or_raise,
+)
+from hamafza.core.text import normalize
+
+router = ApiRouter(tags=["accounts"])
+
+
+class TokenCreateIn(InputSchema):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=4096)
+    name: str = Field(min_length=1, max_length=100, description="What the token is for, e.g. 'e-services portal'.")
+    expires_in_days: int | None = Field(
+        None, ge=1, le=3650, description="Days until the token expires; omit for a token that does not expire."
+    )
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    key_prefix: str = Field(description="The first characters of the token, to recognise it.")
+    created_at: datetime.datetime
+    expires_at: datetime.datetime | None
+    revoked_at: datetime.datetime | None
+    last_used_at: datetime.datetime | None
+    status: Literal["active", "expired", "revoked"]
+
+    @staticmethod
+    def resolve_status(obj: ApiToken) -> str:
+        if obj.is_revoked:
+            return "revoked"
+        return "expired" if obj.is_expired() else "active"
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(description="The secret. Shown only in this response: store it safely.")
+
+
+class TokenFilters(ListQuery):
+    ordering: ordering_param("created_at", "name", "expires_at") | None = None
+
+
+@router.post(
+    "/auth/tokens",
+    response={201: TokenCreatedOut},
+    auth=None,
+    summary="Create a personal API token with an email and password",
+    description="For scripts. Rate-limited per client address and per email (`API_TOKEN_CREATE_PER_MINUTE`). "
+    "People can also create tokens on their profile page.",
+)
+def token_create(request, payload: TokenCreateIn):
+    email = normalize(payload.email).strip().lower()
+    limit = settings.API_TOKEN_CREATE_PER_MINUTE
+    throttle_or_raise("token-create-address", client_address(request), limit)
+    throttle_or_raise("token-create-email", email, limit)
+    user = authenticate(request, username=email, password=payload.password) if email else None
+    if user is None or not user.is_active:
+        raise ApiError(401, "invalid_credentials", _("The email address or the password is wrong."))
+    expires_at = timezone.now() + datetime.timedelta(days=payload.expires_in_days) if payload.expires_in_days else None
+    token, key = services.api_token_create(user=user, name=payload.name, expires_at=expires_at)
+    token.token = key
+    return Status(201, token)
+
+
+@router.get("/auth/tokens", response=page_of(TokenOut), summary="Your API tokens")
+def token_list(request, filters: Query[TokenFilters]):
+    qs = ApiToken.objects.filter(user=request.user)
+    return paginate(order(qs, filters.ordering, default=("-created_at",)), filters)
+
+
+@router.delete("/auth/tokens/{token_id}", response={204: None}, summary="Revoke one of your API tokens")
+def token_revoke(request, token_id: int):
+    token = ApiToken.objects.filter(user=request.user, pk=token_id).first() if 0 < token_id < 2**62 else None
+    if token is None:
+        raise Http404
+    services.api_token_revoke(token=token, by=request.user)
+    return Status(204, None)
+
+
+class RoleOut(Schema):
+    city: str = Field(description="The city's slug.")
+    role: Literal[tuple(CityRole.Role.values)]  # type: ignore[valid-type]
+    unit: str | None = Field(description="The unit's slug, for unit staff.")
+
+
+class MembershipOut(Schema):
+    organization: str = Field(description="The organization's slug.")
+    role: Literal["member", "admin"]
+
+
+class MeOut(Schema):
+    email: str
+    display_name_fa: str
+    display_name_en: str
+    preferred_language: Literal["fa", "en"]
+    is_platform_admin: bool
+    authenticated_with: Literal["token", "session"]
+    roles: list[RoleOut]
+    memberships: list[MembershipOut]
+
+
+@router.get("/me", response=MeOut, summary="The signed-in user, their city roles and organizations")
+def me(request):
+    user = request.user
+    return {
+        "email": user.email,
+        "display_name_fa": user.display_name_fa,
+        "display_name_en": user.display_name_en,
+        "preferred_language": user.preferred_language,
+        "is_platform_admin": user.is_platform_admin,
+        "authenticated_with": "token" if getattr(request, "api_token", None) else "session",
+        "roles": [
+            {"city": r.city.slug, "role": r.role, "unit": r.unit.slug if r.unit else None} for r in roles_of(user)
+        ],
+        "memberships": [
+            {"organization": m.organization.slug, "role": m.role}
+            for m in user.memberships.select_related("organization").order_by("organization__name")
+        ],
+    }
