@@ -63,5 +63,8 @@ messages: $(STAMP)
 	$(PY) manage.py makemessages -l fa -l en --ignore=.venv --ignore=var --ignore=node_modules
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
 
+vendor:
+	scripts/vendor.sh
+
 clean:
 	rm -rf var/test-index var/test-private var/screenshots
