@@ -1,1 +1,555 @@
-"""Models of this app."""
+"""Needs, problem-definition canvases, calls (challenges), questions and answers, results and
+notifications.
+
+A *need* is what a unit (or a citizen) brings; the innovation manager triages it and, when it is
+accepted, a *call* is created in problem definition with its *canvas*. The call then follows the
+state machine in ``Call.State`` (transitions only through ``challenges.services``).
+Timestamps are stored in UTC and shown in Asia/Tehran; money is stored in Rial as integers.
+"""
+
+import os
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from hamafza.core.text import fold
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under settings.PRIVATE_MEDIA_ROOT (outside any web root), read when used so that a
+    changed setting applies; they are only served through permission-checked views."""
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
+def private_storage():
+    return PrivateStorage()
+
+
+class Urgency(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class Need(models.Model):
+    """A need of a city unit, or an urban problem reported by a citizen."""
+
+    class Source(models.TextChoices):
+        UNIT = "unit", _("Unit")
+        CITIZEN = "citizen", _("Citizen report")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        MODERATION = "moderation", _("Awaiting moderation")
+        SUBMITTED = "submitted", _("New (awaiting triage)")
+        ACCEPTED = "accepted", _("Accepted into problem definition")
+        REJECTED = "rejected", _("Rejected")
+        MERGED = "merged", _("Merged into another need")
+
+    city = models.ForeignKey("core.City", on_delete=models.CASCADE, related_name="needs", verbose_name=_("city"))
+    unit = models.ForeignKey(
+        "core.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="needs", verbose_name=_("unit")
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.UNIT)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    domain = models.ForeignKey(
+        "core.Domain", on_delete=models.PROTECT, null=True, blank=True, related_name="needs", verbose_name=_("domain")
+    )
+    capabilities = models.ManyToManyField(
+        "core.Capability", blank=True, related_name="needs", verbose_name=_("capabilities")
+    )
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.MEDIUM)
+    affected_people = models.PositiveIntegerField(_("people affected"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="needs", verbose_name=_("submitted by")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_needs",
+        verbose_name=_("merged into"),
+    )
+    related = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name=_("linked needs"))
+    search_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["search_text"], m2m_fields=[capabilities])
+
+    class Meta:
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        ordering = ["-submitted_at", "-created_at"]
+        indexes = [models.Index(fields=["city", "status"]), models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return self.title or str(_("Untitled need"))
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.title} {self.description}")
+        super().save(*args, **kwargs)
+
+
+class NeedAttachment(models.Model):
+    """A file attached to a need; served only through a permission-checked view."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("need"))
+    file = models.FileField(_("file"), storage=private_storage, upload_to="needs/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CallType(models.TextChoices):
+    OPEN = "open", _("Open call")
+    INVITED = "invited", _("Invited call")
+    RFP = "rfp", _("Request for proposals (RFP)")
+
+
+class Call(models.Model):
+    """A challenge published by a city: from problem definition to published results."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_DEFINITION = "in_definition", _("In problem definition")
+        READY = "ready", _("Ready to publish")
+        PUBLISHED = "published", _("Published")
+        CLOSED = "closed", _("Closed")
+        IN_EVALUATION = "in_evaluation", _("In evaluation")
+        RESULTS_PUBLISHED = "results_published", _("Results published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    PUBLIC_STATES = (State.PUBLISHED, State.CLOSED, State.IN_EVALUATION, State.RESULTS_PUBLISHED)
+    EDITABLE_STATES = (State.DRAFT, State.IN_DEFINITION, State.READY)
+
+    city = models.ForeignKey("core.City", on_delete=models.CASCADE, related_name="calls", verbose_name=_("city"))
+    unit = models.ForeignKey(
+        "core.Unit", on_delete=models.PROTECT, related_name="calls", verbose_name=_("problem owner unit")
+    )
+    need = models.ForeignKey(
+        Need, on_delete=models.SET_NULL, null=True, blank=True, related_name="calls", verbose_name=_("need")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("summary"), blank=True)
+    domain = models.ForeignKey(
+        "core.Domain", on_delete=models.PROTECT, null=True, blank=True, related_name="calls", verbose_name=_("domain")
+    )
+    capabilities = models.ManyToManyField(
+        "core.Capability", blank=True, related_name="calls", verbose_name=_("capabilities")
+    )
+    call_type = models.CharField(_("type of call"), max_length=10, choices=CallType.choices, default=CallType.OPEN)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    # Eligibility. Empty lists mean "any".
+    allowed_provinces = models.JSONField(_("allowed provinces"), default=list, blank=True)
+    knowledge_based_required = models.BooleanField(_("knowledge-based certificate required"), default=False)
+    allowed_kinds = models.JSONField(_("allowed organization kinds"), default=list, blank=True)
+    invited_organizations = models.ManyToManyField(
+        "directory.Organization", blank=True, related_name="invited_calls", verbose_name=_("invited organizations")
+    )
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="facilitated_calls", verbose_name=_("facilitators")
+    )
+    followers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="followed_calls",
+        through="CallFollow",
+        verbose_name=_("followers"),
+    )
+    cancel_reason = models.TextField(_("reason for cancellation"), blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    results_published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    search_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(
+        excluded_fields=["search_text"], m2m_fields=[capabilities, invited_organizations, facilitators]
+    )
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["state", "closes_at"]), models.Index(fields=["city", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_at__isnull=True)
+                | models.Q(closes_at__isnull=True)
+                | models.Q(closes_at__gt=models.F("opens_at")),
+                name="call_closes_after_opens",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.title} {self.description}")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in self.PUBLIC_STATES
+
+    def is_open(self, now=None) -> bool:
+        """Published, opened and not past its deadline (proposals and questions are accepted)."""
+        now = now or timezone.now()
+        return (
+            self.state == self.State.PUBLISHED
+            and self.closes_at is not None
+            and now < self.closes_at
+            and (self.opens_at is None or self.opens_at <= now)
+        )
+
+    def is_due(self, now=None) -> bool:
+        """Published and past its deadline: must be closed (by the periodic task or on read)."""
+        now = now or timezone.now()
+        return self.state == self.State.PUBLISHED and self.closes_at is not None and self.closes_at <= now
+
+    @property
+    def allowed_province_labels(self) -> list[str]:
+        from hamafza.core.provinces import PROVINCES
+
+        names = dict(PROVINCES)
+        return [str(names.get(code, code)) for code in self.allowed_provinces]
+
+    @property
+    def allowed_kind_labels(self) -> list[str]:
+        from hamafza.directory.models import OrganizationKind
+
+        names = dict(OrganizationKind.choices)
+        return [str(names.get(code, code)) for code in self.allowed_kinds]
+
+    @cached_property
+    def criteria(self) -> list[dict]:
+        """Evaluation criteria with weights: frozen rows once published, else the canvas's."""
+        frozen = [{"name": c.name, "weight": c.weight} for c in self.evaluation_criteria.all()]
+        if frozen:
+            return frozen
+        canvas = getattr(self, "canvas", None)
+        return list(canvas.criteria) if canvas else []
+
+
+class Canvas(models.Model):
+    """The problem-definition canvas of a call. `version` is the optimistic-locking counter: a save
+    states the version it was based on and is refused when someone saved in between."""
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="canvas", verbose_name=_("call"))
+    background = models.TextField(_("background"), blank=True)
+    affected = models.TextField(_("who is affected"), blank=True)
+    kpi_name = models.CharField(_("key performance indicator (KPI)"), max_length=200, blank=True)
+    kpi_unit = models.CharField(_("KPI unit of measure"), max_length=60, blank=True)
+    baseline_value = models.DecimalField(_("baseline value"), max_digits=16, decimal_places=2, null=True, blank=True)
+    target_value = models.DecimalField(_("target value"), max_digits=16, decimal_places=2, null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    constraints_text = models.TextField(_("constraints"), blank=True)
+    budget_min_rial = models.BigIntegerField(_("minimum budget (Rial)"), null=True, blank=True)
+    budget_max_rial = models.BigIntegerField(_("maximum budget (Rial)"), null=True, blank=True)
+    timeline = models.TextField(_("timeline"), blank=True)
+    available_data = models.TextField(_("available data"), blank=True)
+    pilot_unit = models.ForeignKey(
+        "core.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("pilot site")
+    )
+    criteria = models.JSONField(_("evaluation criteria"), default=list, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last edited by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("problem-definition canvas")
+        verbose_name_plural = _("problem-definition canvases")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(budget_min_rial__isnull=True)
+                | models.Q(budget_max_rial__isnull=True)
+                | models.Q(budget_max_rial__gte=models.F("budget_min_rial")),
+                name="canvas_budget_min_le_max",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.call)
+
+    @property
+    def city_id(self):
+        return self.call.city_id
+
+
+class CanvasVersion(models.Model):
+    """A snapshot of the canvas (and the call's title and summary) after each save."""
+
+    canvas = models.ForeignKey(Canvas, on_delete=models.CASCADE, related_name="versions", verbose_name=_("canvas"))
+    number = models.PositiveIntegerField(_("version"))
+    data = models.JSONField(_("content"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("canvas version")
+        verbose_name_plural = _("canvas versions")
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["canvas", "number"], name="canvasversion_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.canvas} · v{self.number}"
+
+
+class CanvasComment(models.Model):
+    canvas = models.ForeignKey(Canvas, on_delete=models.CASCADE, related_name="comments", verbose_name=_("canvas"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class CallTransition(models.Model):
+    """The audit trail of a call's state machine: who moved it from which state to which, when."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("call"))
+    from_state = models.CharField(_("from"), max_length=20, choices=Call.State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=Call.State.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("call state change")
+        verbose_name_plural = _("call state changes")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.call}: {self.from_state} → {self.to_state}"
+
+
+class EvaluationCriterion(models.Model):
+    """A weighted criterion, frozen from the canvas when the call is published (scores of the
+    evaluation refer to these rows)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="evaluation_criteria", verbose_name=_("call"))
+    name = models.CharField(_("criterion"), max_length=200)
+    weight = models.PositiveSmallIntegerField(_("weight (%)"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evaluation criterion")
+        verbose_name_plural = _("evaluation criteria")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.weight}%)"
+
+
+class CallFollow(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="call_follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [models.UniqueConstraint(fields=["call", "user"], name="callfollow_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.call}"
+
+
+class CallQuestion(models.Model):
+    """A question on a call by an organization member. Published with its answer; the asker is never
+    shown publicly."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions", verbose_name=_("call"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="call_questions", verbose_name=_("asked by")
+    )
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
+    question = models.TextField(_("question"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.question[:60]
+
+
+class CallResult(models.Model):
+    """The public outcome for one applicant of a call. Filled in by the evaluation (proposals) app;
+    platform staff may also record it in the admin."""
+
+    class Outcome(models.TextChoices):
+        AWARDED = "awarded", _("Awarded")
+        NOT_AWARDED = "not_awarded", _("Not awarded")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="results", verbose_name=_("call"))
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_results",
+        verbose_name=_("organization"),
+    )
+    applicant_name = models.CharField(_("applicant"), max_length=200, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    public_reason = models.TextField(_("public reason"), blank=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("call result")
+        verbose_name_plural = _("call results")
+        ordering = ["outcome", "rank", "pk"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.organization_id:
+            return self.organization.display_name
+        return self.applicant_name
+
+
+class Notification(models.Model):
+    """An in-app notification. The text is rendered from `kind` and `params` in the reader's
+    language when shown (see challenges.notifications)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    params = models.JSONField(_("parameters"), default=dict)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        from hamafza.challenges.notifications import render_text
+
+        return render_text(self.kind, self.params)
+
+
+class NotificationPreference(models.Model):
+    """Per user and kind: in-app and email on or off (no row means both on)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    in_app = models.BooleanField(_("in the application"), default=True)
+    email = models.BooleanField(_("by email"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notificationpref_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}"

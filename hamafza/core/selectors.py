@@ -42,6 +42,7 @@ def navigation_for(request) -> list[dict]:
         {"label": _("Home"), "url": reverse("core:home")},
         {"label": _("Organizations"), "url": reverse("directory:organization_list")},
         {"label": _("Cities"), "url": reverse("core:city_list")},
+        {"label": _("Challenges"), "url": reverse("challenges:call_list")},
     ]
     if user.is_authenticated:
         cities = {}
@@ -49,6 +50,37 @@ def navigation_for(request) -> list[dict]:
             cities.setdefault(role.city.slug, role.city)
         for city in cities.values():
             items.append({"label": city.name, "url": reverse("core:city_detail", args=[city.slug])})
+        items.extend(_challenge_navigation(user))
+        from hamafza.proposals.selectors import navigation_entries
+
+        items.extend(navigation_entries(user))
         if user.is_staff:
             items.append({"label": _("Administration"), "url": reverse("admin:index")})
+    return items
+
+
+def _challenge_navigation(user) -> list[dict]:
+    """Entries of the challenges workflow: triage for managers, needs for unit staff, calls for
+    facilitators, reports and notifications for everyone signed in."""
+    from hamafza.accounts.rules import roles_of
+    from hamafza.challenges.selectors import notification_unread_count
+    from hamafza.core.templatetags.hamafza import digits
+
+    items, seen = [], set()
+    for role in roles_of(user):
+        slug = role.city.slug
+        entries = {
+            "innovation_manager": (_("Triage inbox"), "challenges:triage_inbox"),
+            "unit_staff": (_("My needs"), "challenges:need_list"),
+            "facilitator": (_("Calls to define"), "challenges:city_calls"),
+        }
+        entry = entries.get(role.role)
+        if entry and (slug, entry[1]) not in seen:
+            seen.add((slug, entry[1]))
+            label = entry[0] if len({r.city_id for r in roles_of(user)}) == 1 else f"{entry[0]} · {role.city.name}"
+            items.append({"label": label, "url": reverse(entry[1], args=[slug])})
+    items.append({"label": _("Report a problem"), "url": reverse("challenges:report_problem")})
+    unread = notification_unread_count(user=user)
+    label = _("Notifications") if not unread else f"{_('Notifications')} ({digits(unread)})"
+    items.append({"label": label, "url": reverse("challenges:notifications")})
     return items

@@ -1,0 +1,464 @@
+"""Reads for needs, calls and notifications, scoped by city and permission.
+
+`call_eligibility_for` is the single eligibility check (the proposals and matching apps reuse it).
+Reading a call closes it first when its deadline has passed (the "check on read"; the periodic task
+`challenges.close_due_calls` does the same for calls nobody reads).
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import zoneinfo
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hamafza.accounts.models import CityRole
+from hamafza.accounts.rules import roles_of
+from hamafza.challenges.models import (
+    Call,
+    CallQuestion,
+    CallType,
+    Canvas,
+    CanvasVersion,
+    Need,
+    Notification,
+)
+from hamafza.challenges.similarity import keywords, similarity
+from hamafza.core.models import Capability
+from hamafza.core.provinces import PROVINCES
+from hamafza.core.text import words
+from hamafza.directory.models import Organization, OrganizationKind
+
+MAX_QUERY_LENGTH = 200
+SIMILAR_CANDIDATES = 400
+SIMILAR_MIN_SCORE = 0.12
+
+
+def _caps_prefetch():
+    return Prefetch("capabilities", queryset=Capability.objects.only("id", "code", "name_fa", "name_en"))
+
+
+def _text_filter(q: str) -> Q:
+    condition = Q()
+    for token in words(q)[:12]:
+        condition &= Q(search_text__contains=token)
+    return condition
+
+
+# --------------------------------------------------------------------------------------------
+# Needs
+# --------------------------------------------------------------------------------------------
+def need_get(*, city, pk: int, user, perm: str = "challenges.view_need") -> Need:
+    """A need of `city` the user may see; 404 when it is not in this city, 403 without permission."""
+    try:
+        need = (
+            Need.objects.select_related("city", "unit", "domain", "submitted_by", "merged_into")
+            .prefetch_related(_caps_prefetch(), "attachments")
+            .get(pk=pk, city=city)
+        )
+    except Need.DoesNotExist as exc:
+        raise Http404("No such need") from exc
+    if not user.has_perm(perm, need):
+        raise PermissionDenied(perm)
+    return need
+
+
+def need_list_for_user(*, city, user) -> QuerySet[Need]:
+    """The needs a unit staff member (or a citizen) works with in this city: those of their units
+    and those they submitted."""
+    unit_ids = [r.unit_id for r in roles_of(user) if r.role == CityRole.Role.UNIT_STAFF and r.city_id == city.pk]
+    return (
+        Need.objects.filter(Q(unit_id__in=unit_ids) | Q(submitted_by=user), city=city)
+        .exclude(Q(status=Need.Status.DRAFT) & ~Q(submitted_by=user))
+        .select_related("unit", "domain")
+        .prefetch_related(_caps_prefetch())
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def reports_of_user(*, user) -> QuerySet[Need]:
+    return (
+        Need.objects.filter(submitted_by=user, source=Need.Source.CITIZEN)
+        .select_related("city")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+INBOX_STATUSES = (Need.Status.MODERATION, Need.Status.SUBMITTED)
+
+
+def need_inbox(
+    *, city, status: str = "", source: str = "", unit=None, domain=None, urgency: str = "", q: str = ""
+) -> QuerySet[Need]:
+    """The triage inbox of a city: new needs and reports awaiting moderation by default."""
+    qs = Need.objects.filter(city=city).exclude(status=Need.Status.DRAFT)
+    qs = qs.filter(status=status) if status else qs.filter(status__in=INBOX_STATUSES)
+    if source:
+        qs = qs.filter(source=source)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if domain is not None:
+        qs = qs.filter(domain=domain)
+    if urgency:
+        qs = qs.filter(urgency=urgency)
+    if q:
+        qs = qs.filter(_text_filter(q))
+    return (
+        qs.select_related("unit", "domain", "submitted_by")
+        .prefetch_related(_caps_prefetch())
+        .annotate(n_attachments=Count("attachments", distinct=True))
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+@dataclass
+class SimilarNeed:
+    need: Need
+    percent: int
+    shared_words: list[str]
+    shared_capabilities: list[Capability]
+    same_city: bool
+
+
+def need_similar(*, need: Need, limit: int = 8) -> list[SimilarNeed]:
+    """Needs like this one, in this city and in other cities, with a score and the reasons (shared
+    capabilities, shared normalised words). Candidates share a capability or a keyword; at most
+    SIMILAR_CANDIDATES are scored."""
+    own_words = keywords(f"{need.title} {need.description}")
+    own_caps = {c.pk for c in need.capabilities.all()}
+    condition = Q(capabilities__in=own_caps) if own_caps else Q()
+    # Longer words are rarer: use them to find candidates cheaply in the folded text.
+    for word in sorted(own_words, key=len, reverse=True)[:10]:
+        condition |= Q(search_text__contains=word)
+    if not condition:
+        return []
+    candidate_ids = list(
+        Need.objects.filter(condition)
+        .exclude(pk=need.pk)
+        .exclude(status=Need.Status.DRAFT)
+        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("-pk")[:SIMILAR_CANDIDATES]
+    )
+    candidates = (
+        Need.objects.filter(pk__in=candidate_ids).select_related("city", "unit").prefetch_related(_caps_prefetch())
+    )
+    results = []
+    for other in candidates:
+        other_caps = {c.pk: c for c in other.capabilities.all()}
+        sim = similarity(own_words, own_caps, keywords(f"{other.title} {other.description}"), set(other_caps))
+        if sim.score < SIMILAR_MIN_SCORE:
+            continue
+        results.append(
+            SimilarNeed(
+                need=other,
+                percent=sim.percent,
+                shared_words=sim.shared_words[:12],
+                shared_capabilities=[other_caps[i] for i in sim.shared_capability_ids],
+                same_city=other.city_id == need.city_id,
+            )
+        )
+    results.sort(key=lambda r: (-r.percent, not r.same_city, -r.need.pk))
+    return results[:limit]
+
+
+def need_merge_targets(*, need: Need) -> QuerySet[Need]:
+    return (
+        Need.objects.filter(city=need.city, status__in=(Need.Status.SUBMITTED, Need.Status.ACCEPTED))
+        .exclude(pk=need.pk)
+        .order_by("-submitted_at")
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Calls
+# --------------------------------------------------------------------------------------------
+def _call_qs() -> QuerySet[Call]:
+    return Call.objects.select_related("city", "unit", "domain").prefetch_related(_caps_prefetch())
+
+
+def call_get(*, pk: int, user, city=None, perm: str = "challenges.view_call") -> Call:
+    """A call the user may see (404 otherwise, so unpublished calls do not leak). A published call
+    past its deadline is closed first."""
+    from hamafza.challenges.services import call_close_if_due
+
+    qs = _call_qs().select_related("canvas", "canvas__pilot_unit")
+    if city is not None:
+        qs = qs.filter(city=city)
+    try:
+        call = qs.get(pk=pk)
+    except Call.DoesNotExist as exc:
+        raise Http404("No such call") from exc
+    call_close_if_due(call=call)
+    if not user.has_perm(perm, call):
+        if perm != "challenges.view_call" and user.has_perm("challenges.view_call", call):
+            raise PermissionDenied(perm)
+        raise Http404("No such call")
+    return call
+
+
+def call_list_public(
+    *,
+    status: str = "open",
+    city=None,
+    domain=None,
+    capability=None,
+    closes_before: datetime.date | None = None,
+    q: str = "",
+    only_ids=None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Call]:
+    """Published calls across cities. `status`: "open" (published, deadline not passed, including
+    those opening later), "closed" (closed or in evaluation), "results" (results published)."""
+    now = now or timezone.now()
+    if status == "closed":
+        qs = Call.objects.filter(
+            Q(state__in=(Call.State.CLOSED, Call.State.IN_EVALUATION))
+            | Q(state=Call.State.PUBLISHED, closes_at__lte=now)
+        )
+    elif status == "results":
+        qs = Call.objects.filter(state=Call.State.RESULTS_PUBLISHED)
+    else:
+        qs = Call.objects.filter(state=Call.State.PUBLISHED, closes_at__gt=now)
+    if city is not None:
+        qs = qs.filter(city=city)
+    if domain is not None:
+        qs = qs.filter(domain=domain)
+    if capability is not None:
+        qs = qs.filter(capabilities=capability)
+    if closes_before is not None:
+        end = datetime.datetime.combine(
+            closes_before, datetime.time(23, 59, 59), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        )
+        qs = qs.filter(closes_at__lte=end)
+    if q:
+        cap_ids = None
+        for token in words(q)[:12]:
+            cap_ids = Capability.objects.filter(search_text__contains=token).values("pk")
+            qs = qs.filter(Q(search_text__contains=token) | Q(capabilities__in=cap_ids))
+        qs = qs.distinct()
+    if only_ids is not None:
+        qs = qs.filter(pk__in=only_ids)
+    order = ["closes_at", "pk"] if status == "open" else ["-closes_at", "-pk"]
+    return (
+        qs.select_related("city", "unit", "domain")
+        .prefetch_related(_caps_prefetch())
+        .annotate(n_followers=Count("follows", distinct=True))
+        .order_by(*order)
+    )
+
+
+def city_call_list(*, city, user) -> QuerySet[Call]:
+    """The calls of a city that this user works on: all of them for the city's manager (and
+    platform admins), those of their units for unit staff, those assigned to a facilitator."""
+    qs = _call_qs().filter(city=city)
+    if user.has_perm("challenges.view_triage", city) or user.is_superuser:
+        pass
+    else:
+        unit_ids = [r.unit_id for r in roles_of(user) if r.role == CityRole.Role.UNIT_STAFF and r.city_id == city.pk]
+        qs = qs.filter(Q(unit_id__in=unit_ids) | Q(facilitators=user)).distinct()
+    return qs.order_by("-updated_at", "-pk")
+
+
+def facilitator_calls(*, user) -> QuerySet[Call]:
+    return _call_qs().filter(facilitators=user).order_by("-updated_at")
+
+
+def facilitator_candidates(*, city):
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(city_roles__city=city, city_roles__role=CityRole.Role.FACILITATOR, is_active=True)
+        .distinct()
+        .order_by("email")
+    )
+
+
+def call_is_followed(*, call: Call, user) -> bool:
+    return user.is_authenticated and call.follows.filter(user=user).exists()
+
+
+def call_questions_public(*, call: Call) -> QuerySet[CallQuestion]:
+    """Published questions with their answers; the asker is not part of the public data."""
+    return (
+        call.questions.filter(is_published=True)
+        .exclude(answer="")
+        .only("id", "call_id", "question", "answer", "answered_at", "created_at")
+    )
+
+
+def call_questions_all(*, call: Call) -> QuerySet[CallQuestion]:
+    return call.questions.select_related("asked_by", "organization").order_by("answered_at", "created_at")
+
+
+def call_transitions(*, call: Call):
+    return call.transitions.select_related("by").order_by("at", "pk")
+
+
+# --------------------------------------------------------------------------------------------
+# Eligibility
+# --------------------------------------------------------------------------------------------
+def _tehran_date(value: datetime.datetime) -> datetime.date:
+    return value.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
+
+
+def call_eligibility_for(*, call: Call, organization: Organization, now=None, check_open: bool = True):
+    """Whether `organization` may apply to `call`, and the reasons why not (translated, readable).
+
+    Checks: the call is open (unless `check_open=False`, for matching), an invited call lists the
+    organization, the organization's province is allowed, its kind is allowed, and a required
+    knowledge-based certificate is valid on the closing date (Asia/Tehran)."""
+    from hamafza.core.templatetags.hamafza import format_date
+
+    reasons = []
+    if check_open and not call.is_open(now):
+        if call.state == Call.State.PUBLISHED and call.opens_at and call.opens_at > (now or timezone.now()):
+            reasons.append(_("The call is not open yet; it opens on %(date)s.") % {"date": format_date(call.opens_at)})
+        else:
+            reasons.append(_("The call is not open for applications."))
+    if call.call_type == CallType.INVITED:
+        invited = getattr(call, "_invited_ids", None)
+        if invited is None:
+            invited = set(call.invited_organizations.values_list("pk", flat=True))
+            call._invited_ids = invited
+        if organization.pk not in invited:
+            reasons.append(_("This call is by invitation only and your organization is not invited."))
+    if call.allowed_provinces and organization.province not in call.allowed_provinces:
+        names = dict(PROVINCES)
+        allowed = "، ".join(str(names.get(p, p)) for p in call.allowed_provinces)
+        reasons.append(
+            _("The call is restricted to organizations in %(allowed)s; yours is in %(province)s.")
+            % {"allowed": allowed, "province": organization.get_province_display()}
+        )
+    if call.allowed_kinds and organization.kind not in call.allowed_kinds:
+        kinds = dict(OrganizationKind.choices)
+        allowed = "، ".join(str(kinds.get(k, k)) for k in call.allowed_kinds)
+        reasons.append(
+            _("The call is open to %(allowed)s; your organization is a %(kind)s.")
+            % {"allowed": allowed, "kind": organization.get_kind_display()}
+        )
+    if call.knowledge_based_required:
+        on = _tehran_date(call.closes_at) if call.closes_at else timezone.localdate()
+        if not organization.knowledge_based:
+            reasons.append(_("A knowledge-based certificate is required; your organization has none."))
+        elif not organization.has_valid_certificate(on=on):
+            reasons.append(
+                _("A knowledge-based certificate valid on the closing date (%(date)s) is required.")
+                % {"date": format_date(on)}
+            )
+    return (not reasons, [str(r) for r in reasons])
+
+
+def call_ids_open_to(*, organizations, now=None) -> set[int]:
+    """Ids of open calls that at least one of `organizations` may apply to (a fixed number of
+    queries, whatever the number of calls)."""
+    organizations = list(organizations)
+    if not organizations:
+        return set()
+    now = now or timezone.now()
+    calls = list(
+        Call.objects.filter(state=Call.State.PUBLISHED, closes_at__gt=now)
+        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
+        .only(
+            "id",
+            "state",
+            "call_type",
+            "opens_at",
+            "closes_at",
+            "allowed_provinces",
+            "allowed_kinds",
+            "knowledge_based_required",
+        )
+    )
+    invited: dict[int, set[int]] = {}
+    through = Call.invited_organizations.through
+    for row in through.objects.filter(call_id__in=[c.pk for c in calls if c.call_type == CallType.INVITED]):
+        invited.setdefault(row.call_id, set()).add(row.organization_id)
+    result = set()
+    for call in calls:
+        call._invited_ids = invited.get(call.pk, set())
+        if any(call_eligibility_for(call=call, organization=org, now=now)[0] for org in organizations):
+            result.add(call.pk)
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Canvas history
+# --------------------------------------------------------------------------------------------
+CANVAS_LABELS = {
+    "title": _("Title"),
+    "description": _("Summary"),
+    "domain": _("Domain"),
+    "capabilities": _("Capabilities"),
+    "background": _("Background"),
+    "affected": _("Who is affected"),
+    "kpi_name": _("Key performance indicator (KPI)"),
+    "kpi_unit": _("KPI unit of measure"),
+    "baseline_value": _("Baseline value"),
+    "target_value": _("Target value"),
+    "target_date": _("Target date"),
+    "constraints_text": _("Constraints"),
+    "budget_min_rial": _("Minimum budget (Rial)"),
+    "budget_max_rial": _("Maximum budget (Rial)"),
+    "timeline": _("Timeline"),
+    "available_data": _("Available data"),
+    "pilot_unit": _("Pilot site"),
+    "criteria": _("Evaluation criteria"),
+}
+
+
+def canvas_versions(*, canvas: Canvas) -> QuerySet[CanvasVersion]:
+    return canvas.versions.select_related("author").order_by("-number")
+
+
+def canvas_version_get(*, canvas: Canvas, number: int) -> CanvasVersion:
+    try:
+        return canvas.versions.get(number=number)
+    except CanvasVersion.DoesNotExist as exc:
+        raise Http404("No such version") from exc
+
+
+def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """(op, text) segments: op is "same", "del" or "ins"; split on whitespace, keeping newlines."""
+    a, b = old.replace("\n", " \n ").split(" "), new.replace("\n", " \n ").split(" ")
+    segments = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            segments.append(("same", " ".join(a[i1:i2])))
+            continue
+        if tag in ("delete", "replace"):
+            segments.append(("del", " ".join(a[i1:i2])))
+        if tag in ("insert", "replace"):
+            segments.append(("ins", " ".join(b[j1:j2])))
+    return [(op, text.replace(" \n ", "\n")) for op, text in segments if text]
+
+
+def canvas_diff(*, old: CanvasVersion, new: CanvasVersion) -> list[dict]:
+    """The fields that differ between two versions, each with word-level segments."""
+    changes = []
+    for key, label in CANVAS_LABELS.items():
+        a, b = str(old.data.get(key, "") or ""), str(new.data.get(key, "") or "")
+        if a != b:
+            changes.append({"key": key, "label": label, "segments": _word_diff(a, b)})
+    return changes
+
+
+# --------------------------------------------------------------------------------------------
+# Notifications
+# --------------------------------------------------------------------------------------------
+def notification_list(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def notification_unread_count(*, user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -1,0 +1,65 @@
+import pytest
+
+from hamafza.challenges.selectors import need_similar
+from hamafza.challenges.similarity import keywords, similarity
+from hamafza.challenges.tests.factories import NeedFactory
+from hamafza.core.tests.factories import CapabilityFactory
+
+
+def test_spelling_variants_give_the_same_keywords():
+    standard = "جمع‌آوری پسماندهای خشک در ایستگاه‌های بازیافت ۱۲ محله"
+    variants = [
+        "جمع آوری پسماند های خشک در ایستگاه های بازیافت 12 محله",  # spaces instead of half-spaces
+        "جمعآوری پسماندهاي خشك در ايستگاههای بازيافت ١٢ محله",  # no half-space, Arabic ي/ك, Arabic digits
+        "جمع‌آوری پسماند‌های خشک در ایستگاه‌ها‌ی بازیافت 12 محله",
+    ]
+    base = keywords(standard)
+    assert {"پسماند", "بازیافت", "ایستگاه", "خشک"} <= base
+    for text in variants:
+        variant = keywords(text)
+        assert {"پسماند", "بازیافت", "ایستگاه", "خشک", "محله"} <= variant, text
+        assert similarity(base, set(), variant, set()).percent >= 70, text
+
+
+def test_unrelated_texts_score_low():
+    a = keywords("کاهش ترافیک در تقاطع‌های پرتردد با چراغ هوشمند")
+    b = keywords("دکل مخابراتی استتارشده برای منظر شهری")
+    assert similarity(a, {1}, b, {2}).percent == 0
+
+
+def test_english_plural_stemming():
+    assert keywords("Smart traffic signals") == keywords("smart TRAFFIC signal")
+
+
+@pytest.mark.django_db
+def test_similar_needs_in_this_and_other_cities(city, other_city, django_assert_max_num_queries):
+    sorting, routing = CapabilityFactory(code="waste.sorting"), CapabilityFactory(code="waste.routing")
+    need = NeedFactory(
+        city=city,
+        title="تفکیک پسماند خشک در محله‌های قدیمی",
+        description="ایستگاه‌های بازیافت کم است و پسماند خشک با تر مخلوط می‌شود.",
+        capabilities=[sorting],
+    )
+    same_city = NeedFactory(
+        city=city,
+        title="تفكيك پسماندهاي خشك محله هاي قديمي",  # Arabic letters, no half-spaces
+        description="ايستگاه بازيافت",
+        capabilities=[sorting, routing],
+    )
+    elsewhere = NeedFactory(
+        city=other_city,
+        title="Dry waste sorting",
+        description="پسماند خشک را در ایستگاه بازیافت جدا کنیم",
+        capabilities=[sorting],
+    )
+    NeedFactory(city=city, title="چراغ راهنمایی هوشمند", description="ترافیک تقاطع")
+    NeedFactory(city=city, status="draft", title=need.title, description=need.description)  # drafts are private
+    with django_assert_max_num_queries(4):
+        results = need_similar(need=need)
+    by_pk = {r.need.pk: r for r in results}
+    assert set(by_pk) == {same_city.pk, elsewhere.pk}
+    top = results[0]
+    assert top.need == same_city and top.same_city and top.percent >= 50
+    assert {"پسماند", "خشک", "محله"} <= set(top.shared_words)
+    assert [c.code for c in top.shared_capabilities] == ["waste.sorting"]
+    assert not by_pk[elsewhere.pk].same_city and by_pk[elsewhere.pk].shared_capabilities
