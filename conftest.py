@@ -15,3 +15,17 @@ def other_city(db):
     from hamafza.core.tests.factories import CityFactory
 
     return CityFactory(slug="karaj", name_fa="کرج", name_en="Karaj", province="Alborz")
+
+
+@pytest.fixture(autouse=True)
+def _reset_active_language():
+    """A test that activates English must not leave it active for the next test in the worker."""
+    yield
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        from django.utils import translation
+
+        translation.deactivate()
+    except ImproperlyConfigured:  # pure-Python test runs without Django settings
+        pass

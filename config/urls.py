@@ -20,7 +20,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("hamafza.accounts.urls")),
+    path("organizations/", include("hamafza.matching.urls")),
     path("organizations/", include("hamafza.directory.urls")),
+    path("", include("hamafza.proposals.urls")),
     path("", include("hamafza.challenges.urls")),
     path("", include("hamafza.core.urls")),
     prefix_default_language=True,

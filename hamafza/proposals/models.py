@@ -1,1 +1,365 @@
-"""Models of this app."""
+"""Confidential proposals to calls, their attachments and receipts, and the evaluation: a panel per
+call, its rubric, judges (city judges and invited outside experts), conflict-of-interest
+declarations, score sheets and scores, and the decision on each proposal.
+
+Who may see a proposal, an attachment or a score is decided in one place:
+``proposals.selectors`` (scoped querysets) and ``proposals.rules`` (predicates built on them).
+Writes go through ``proposals.services``. Every model keeps a history (the audit trail).
+
+The applicant is an organization today (``Proposal.organization``). The consortia issue adds a
+nullable ``consortium`` foreign key beside it and a check constraint "exactly one of the two";
+``Proposal.applicant`` and ``Proposal.applicant_member_user_ids`` are the only places that read
+the applicant, see docs/decisions/0006-confidentiality-and-evaluation.md.
+"""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from hamafza.core.text import fold
+from hamafza.proposals.storage import private_storage
+
+
+class Proposal(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("No decision yet")
+        AWARDED = "awarded", _("Awarded")
+        NOT_AWARDED = "not_awarded", _("Not awarded")
+
+    call = models.ForeignKey(
+        "challenges.Call", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("call")
+    )
+    # Denormalised from the call so that every scoped read filters on an indexed column.
+    city = models.ForeignKey("core.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("city"))
+    organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("applicant")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    approach = models.TextField(_("approach"), blank=True)
+    team = models.TextField(_("team"), blank=True)
+    budget_rial = models.BigIntegerField(_("budget (Rial)"), null=True, blank=True, validators=[MinValueValidator(0)])
+    timeline = models.TextField(_("timeline"), blank=True)
+    kpis = models.TextField(_("promised KPIs"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    receipt_hash = models.CharField(_("receipt hash (SHA-256)"), max_length=64, blank=True)
+    shortlisted = models.BooleanField(_("shortlisted"), default=False)
+    decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices, default=Decision.PENDING)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    search_text = models.TextField(editable=False, blank=True)
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-submitted_at", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "organization"], name="proposal_one_per_applicant_and_call"),
+        ]
+        indexes = [models.Index(fields=["city", "status"]), models.Index(fields=["call", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(" ".join([self.title, self.summary, self.approach, self.team, self.kpis]))
+        super().save(*args, **kwargs)
+
+    @property
+    def applicant(self):
+        """The applicant (an organization; a consortium once that issue lands)."""
+        return self.organization
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class ProposalReceipt(models.Model):
+    """Issued at each submission (and each edit of a submitted proposal): the time and a SHA-256 of
+    the proposal's content and attachments, so an applicant can prove what was submitted when."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("proposal")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    sha256 = models.CharField(_("content hash (SHA-256)"), max_length=64)
+    content_version = models.PositiveIntegerField(_("version"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} · {self.sha256[:12]}"
+
+
+def attachment_upload_to(instance, filename: str) -> str:
+    """Random file names on disk: the user's name is kept only in the database, never in a path."""
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    return f"proposals/{instance.proposal_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class ProposalAttachment(models.Model):
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word (DOCX)"
+        XLSX = "xlsx", "Excel (XLSX)"
+        PNG = "png", "PNG"
+        JPEG = "jpeg", "JPEG"
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("proposal")
+    )
+    file = models.FileField(_("file"), storage=private_storage, upload_to=attachment_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=150)
+    kind = models.CharField(_("type"), max_length=5, choices=Kind.choices)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("hash (SHA-256)"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Panel(models.Model):
+    """The judging panel of one call, with its aggregation settings."""
+
+    class Status(models.TextChoices):
+        SETUP = "setup", _("Being set up (rubric editable)")
+        SCORING = "scoring", _("Scoring (rubric frozen)")
+        CLOSED = "closed", _("Closed")
+
+    class Method(models.TextChoices):
+        MEAN = "mean", _("Weighted mean")
+        MEDIAN = "median", _("Median")
+        TRIMMED_MEAN = "trimmed_mean", _("Trimmed mean")
+
+    call = models.OneToOneField(
+        "challenges.Call", on_delete=models.CASCADE, related_name="panel", verbose_name=_("call")
+    )
+    city = models.ForeignKey("core.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("city"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SETUP)
+    blind_review = models.BooleanField(
+        _("blind review"), default=False, help_text=_("Hide the applicants' identity from the judges.")
+    )
+    method = models.CharField(_("aggregation"), max_length=15, choices=Method.choices, default=Method.MEAN)
+    normalise = models.BooleanField(
+        _("normalise per judge (z-scores)"),
+        default=False,
+        help_text=_("Corrects for harsh and lenient judges."),
+    )
+    trim = models.DecimalField(
+        _("trimmed share at each end"),
+        max_digits=3,
+        decimal_places=2,
+        default=0.2,
+        validators=[MinValueValidator(0), MaxValueValidator(0.45)],
+    )
+    disagreement_threshold = models.DecimalField(
+        _("disagreement threshold (standard deviation, 0–100)"),
+        max_digits=5,
+        decimal_places=2,
+        default=15,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    publish_scores = models.BooleanField(_("show scores on the public results page"), default=False)
+    scoring_started_at = models.DateTimeField(_("scoring started at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("panel")
+        verbose_name_plural = _("panels")
+
+    def __str__(self) -> str:
+        return str(self.call)
+
+    @property
+    def rubric_editable(self) -> bool:
+        return self.status == self.Status.SETUP
+
+
+class RubricCriterion(models.Model):
+    """A criterion of the panel's rubric, copied from the call's evaluation criteria; editable while
+    the panel is being set up, frozen when scoring starts."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("panel"))
+    name = models.CharField(_("criterion"), max_length=200)
+    description = models.TextField(_("guidance for judges"), blank=True)
+    weight = models.PositiveSmallIntegerField(_("weight"), validators=[MinValueValidator(1), MaxValueValidator(100)])
+    scale_max = models.PositiveSmallIntegerField(
+        _("highest score"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rubric criterion")
+        verbose_name_plural = _("rubric criteria")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PanelMember(models.Model):
+    class Source(models.TextChoices):
+        CITY_JUDGE = "city_judge", _("Judge of the city")
+        OUTSIDE_EXPERT = "outside_expert", _("Outside expert")
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members", verbose_name=_("panel"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_memberships", verbose_name=_("judge")
+    )
+    source = models.CharField(_("source"), max_length=15, choices=Source.choices)
+    last_reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("panel member")
+        verbose_name_plural = _("panel members")
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["panel", "user"], name="panelmember_unique")]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class PanelInvitation(models.Model):
+    """An invitation by email to judge; accepting it (signed in as, or registering with, that
+    email) creates the panel membership."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        REVOKED = "revoked", _("Revoked")
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("panel"))
+    email = models.EmailField(_("email address"))
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    source = models.CharField(_("source"), max_length=15, choices=PanelMember.Source.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token"])
+
+    class Meta:
+        verbose_name = _("panel invitation")
+        verbose_name_plural = _("panel invitations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class ConflictDeclaration(models.Model):
+    """A judge's declaration for one proposal, made before seeing it. A conflict hides the proposal
+    from the judge and removes the judge from its aggregation."""
+
+    member = models.ForeignKey(
+        PanelMember, on_delete=models.CASCADE, related_name="declarations", verbose_name=_("judge")
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="declarations", verbose_name=_("proposal")
+    )
+    has_conflict = models.BooleanField(_("has a conflict of interest"))
+    note = models.TextField(_("note"), blank=True)
+    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("conflict-of-interest declaration")
+        verbose_name_plural = _("conflict-of-interest declarations")
+        constraints = [models.UniqueConstraint(fields=["member", "proposal"], name="declaration_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.proposal_id} · {'conflict' if self.has_conflict else 'no conflict'}"
+
+
+class ScoreSheet(models.Model):
+    """One judge's scores for one proposal. ``version`` is the optimistic-locking counter."""
+
+    member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="sheets", verbose_name=_("judge"))
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="sheets", verbose_name=_("proposal"))
+    comment = models.TextField(_("overall comment"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("score sheet")
+        verbose_name_plural = _("score sheets")
+        constraints = [models.UniqueConstraint(fields=["member", "proposal"], name="scoresheet_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.proposal_id}"
+
+
+class Score(models.Model):
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores", verbose_name=_("sheet"))
+    criterion = models.ForeignKey(
+        RubricCriterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
+    )
+    value = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["criterion__position", "criterion_id"]
+        constraints = [models.UniqueConstraint(fields=["sheet", "criterion"], name="score_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.value}"

@@ -1,0 +1,367 @@
+"""Reads for proposals and their evaluation.
+
+Confidentiality is decided HERE, once: ``proposals_visible_to(user)`` is the only definition of
+who may see a proposal, and every path that shows proposals (detail, lists, search, dashboard
+counts, CSV/Excel exports, attachment downloads, the API) starts from it or from the querysets
+built on it (``attachments_visible_to``, ``scores_visible_to``). The rules predicates in
+``proposals.rules`` ask the same querysets, so a page, a count and an export can never disagree.
+
+A proposal is visible to:
+* members of the applicant organization (drafts, submitted and withdrawn proposals);
+* the innovation managers of the call's city (submitted proposals only: a draft or a withdrawn
+  proposal is the applicant's business);
+* judges of the call's panel who declared *no* conflict for that proposal (submitted only).
+Everyone else (other applicants, other cities' managers, unit staff, unassigned judges, judges
+with a conflict, visitors, platform staff in the web UI) gets nothing, which views turn into 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from hamafza.accounts.models import CityRole
+from hamafza.accounts.rules import city_ids_with_role, roles_of
+from hamafza.core.text import words
+from hamafza.directory.models import OrganizationMembership
+from hamafza.proposals import aggregation
+from hamafza.proposals.models import (
+    ConflictDeclaration,
+    Panel,
+    PanelInvitation,
+    PanelMember,
+    Proposal,
+    ProposalAttachment,
+    RubricCriterion,
+    Score,
+    ScoreSheet,
+)
+
+MAX_QUERY_LENGTH = 200
+
+
+# --- Confidentiality: the one definition -------------------------------------------------------
+
+
+def _visibility_condition(user) -> Q | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    member_orgs = OrganizationMembership.objects.filter(user_id=user.pk).values("organization_id")
+    condition = Q(organization_id__in=member_orgs)
+    manager_cities = city_ids_with_role(user, CityRole.Role.INNOVATION_MANAGER)
+    if manager_cities:
+        condition |= Q(city_id__in=manager_cities, status=Proposal.Status.SUBMITTED)
+    cleared = ConflictDeclaration.objects.filter(
+        proposal_id=OuterRef("pk"),
+        has_conflict=False,
+        member__user_id=user.pk,
+        member__panel__call_id=OuterRef("call_id"),
+    )
+    condition |= Q(Exists(cleared), status=Proposal.Status.SUBMITTED)
+    return condition
+
+
+def proposals_visible_to(user) -> QuerySet[Proposal]:
+    """Every proposal `user` may see (see the module docstring). The base of every read."""
+    condition = _visibility_condition(user)
+    if condition is None:
+        return Proposal.objects.none()
+    return Proposal.objects.filter(condition)
+
+
+def attachments_visible_to(user) -> QuerySet[ProposalAttachment]:
+    return ProposalAttachment.objects.filter(proposal__in=proposals_visible_to(user).values("pk"))
+
+
+def scores_visible_to(user) -> QuerySet[Score]:
+    """Scores `user` may see: the judge's own; the call's managers all; other judges' scores only
+    after the panel closed (and only for proposals the judge may see); the applicant's members
+    once the call's results are published."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Score.objects.none()
+    visible = proposals_visible_to(user)
+    manager_cities = city_ids_with_role(user, CityRole.Role.INNOVATION_MANAGER)
+    member_orgs = OrganizationMembership.objects.filter(user_id=user.pk).values("organization_id")
+    condition = Q(sheet__member__user_id=user.pk, sheet__proposal__in=visible.values("pk"))
+    condition |= Q(sheet__proposal__city_id__in=manager_cities, sheet__proposal__status=Proposal.Status.SUBMITTED)
+    condition |= Q(
+        sheet__proposal__in=visible.filter(call__panel__members__user_id=user.pk).values("pk"),
+        sheet__member__panel__status=Panel.Status.CLOSED,
+    )
+    condition |= Q(
+        sheet__proposal__organization_id__in=member_orgs,
+        sheet__proposal__status=Proposal.Status.SUBMITTED,
+        sheet__proposal__call__state="results_published",
+    )
+    # Scores of a judge who declared a conflict never count and are never shown.
+    conflicted = ConflictDeclaration.objects.filter(
+        member_id=OuterRef("sheet__member_id"), proposal_id=OuterRef("sheet__proposal_id"), has_conflict=True
+    )
+    return Score.objects.filter(condition).exclude(Exists(conflicted))
+
+
+def proposal_get_for(*, user, pk: int) -> Proposal:
+    """The proposal if `user` may see it, else 404 (never 403: existence is confidential too)."""
+    try:
+        return (
+            proposals_visible_to(user)
+            .select_related("call", "call__city", "organization", "city")
+            .prefetch_related("attachments", "receipts")
+            .get(pk=pk)
+        )
+    except (Proposal.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such proposal") from exc
+
+
+def attachment_get_for(*, user, pk: int) -> ProposalAttachment:
+    try:
+        return attachments_visible_to(user).select_related("proposal").get(pk=pk)
+    except (ProposalAttachment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such attachment") from exc
+
+
+def proposal_list_for(*, user, q: str = "", call_id: int | None = None, status: str = "") -> QuerySet[Proposal]:
+    """The proposals list and search: the visible set, filtered; no query per row."""
+    qs = proposals_visible_to(user)
+    if call_id:
+        qs = qs.filter(call_id=call_id)
+    if status:
+        qs = qs.filter(status=status)
+    blind = blind_call_ids_for(user=user)
+    for token in words(q)[:12]:
+        # A judge of a blind review cannot find proposals by the applicant's name.
+        qs = qs.filter(
+            Q(search_text__contains=token) | (Q(organization__search_text__contains=token) & ~Q(call_id__in=blind))
+        )
+    return qs.select_related("call", "city", "organization").order_by("-submitted_at", "-created_at", "-pk")
+
+
+def blind_call_ids_for(*, user) -> set[int]:
+    """Calls whose applicants' identity is hidden from `user`: blind-review panels they judge,
+    unless they manage the call's city."""
+    if user is None or not user.is_authenticated:
+        return set()
+    managed = city_ids_with_role(user, CityRole.Role.INNOVATION_MANAGER)
+    return set(
+        PanelMember.objects.filter(user_id=user.pk, panel__blind_review=True)
+        .exclude(panel__city_id__in=managed)
+        .values_list("panel__call_id", flat=True)
+    )
+
+
+def proposal_counts_for(*, user) -> list[dict]:
+    """Dashboard counts per call of the proposals `user` may see: [{call_id, call__title, n}]."""
+    return list(
+        proposals_visible_to(user).values("call_id", "call__title").annotate(n=Count("id")).order_by("call__title")
+    )
+
+
+def proposal_for_applicant(*, call, organization) -> Proposal | None:
+    return Proposal.objects.filter(call=call, organization=organization).first()
+
+
+def proposals_of_call_for_export(*, user, call) -> QuerySet[Proposal]:
+    """What the manager's CSV/Excel export contains: the same visible set, for one call."""
+    return (
+        proposals_visible_to(user)
+        .filter(call=call)
+        .select_related("organization", "call")
+        .annotate(n_attachments=Count("attachments", distinct=True))
+        .order_by("pk")
+    )
+
+
+# --- Panels ------------------------------------------------------------------------------------
+
+
+def panel_for_call(*, call) -> Panel | None:
+    return Panel.objects.filter(call=call).select_related("call", "city").first()
+
+
+def panel_member_get(*, user, panel) -> PanelMember | None:
+    if user is None or not user.is_authenticated or panel is None:
+        return None
+    return PanelMember.objects.filter(panel=panel, user_id=user.pk).first()
+
+
+def panel_members(*, panel) -> QuerySet[PanelMember]:
+    return panel.members.select_related("user").order_by("created_at", "pk")
+
+
+def panel_invitations(*, panel) -> QuerySet[PanelInvitation]:
+    return panel.invitations.order_by("-created_at", "-pk")
+
+
+def rubric(*, panel) -> list[RubricCriterion]:
+    return list(panel.criteria.order_by("position", "pk"))
+
+
+def city_judges_available(*, panel) -> QuerySet:
+    """Users with the judge role in the panel's city who are not yet members."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(city_roles__city_id=panel.city_id, city_roles__role=CityRole.Role.JUDGE, is_active=True)
+        .exclude(panel_memberships__panel=panel)
+        .distinct()
+        .order_by("email")
+    )
+
+
+def submitted_proposals(*, call) -> QuerySet[Proposal]:
+    """Submitted proposals of a call (for the panel's own maths and progress; callers are the
+    manager's pages, which check `proposals.manage_evaluation` first)."""
+    return Proposal.objects.filter(call=call, status=Proposal.Status.SUBMITTED).select_related("organization")
+
+
+def judge_queue(*, user) -> list[dict]:
+    """For a judge: every submitted proposal of the panels they sit on that are scoring or closed,
+    with their declaration and sheet. Only the applicant's name and the title are shown before
+    the declaration (a conflict is judged from who applies)."""
+    members = list(
+        PanelMember.objects.filter(
+            user_id=user.pk, panel__status__in=[Panel.Status.SCORING, Panel.Status.CLOSED]
+        ).select_related("panel", "panel__call")
+    )
+    if not members:
+        return []
+    by_call = {m.panel.call_id: m for m in members}
+    proposals = Proposal.objects.filter(call_id__in=by_call, status=Proposal.Status.SUBMITTED).select_related(
+        "organization", "call"
+    )
+    member_ids = [m.pk for m in members]
+    declarations = {
+        (d.member_id, d.proposal_id): d for d in ConflictDeclaration.objects.filter(member_id__in=member_ids)
+    }
+    sheets = {(s.member_id, s.proposal_id): s for s in ScoreSheet.objects.filter(member_id__in=member_ids)}
+    rows = []
+    for p in proposals.order_by("call_id", "pk"):
+        member = by_call[p.call_id]
+        rows.append(
+            {
+                "proposal": p,
+                "member": member,
+                "panel": member.panel,
+                "declaration": declarations.get((member.pk, p.pk)),
+                "sheet": sheets.get((member.pk, p.pk)),
+            }
+        )
+    return rows
+
+
+def sheet_get(*, member, proposal) -> ScoreSheet | None:
+    return ScoreSheet.objects.filter(member=member, proposal=proposal).prefetch_related("scores").first()
+
+
+def panel_progress(*, panel) -> dict:
+    """Who scored what and what is missing: a matrix members × submitted proposals with the cell
+    state ("conflict", "undeclared", "complete", "partial", "todo")."""
+    members = list(panel_members(panel=panel))
+    proposals = list(submitted_proposals(call=panel.call).order_by("pk"))
+    n_criteria = panel.criteria.count()
+    declarations = {(d.member_id, d.proposal_id): d for d in ConflictDeclaration.objects.filter(member__panel=panel)}
+    sheets = {
+        (s.member_id, s.proposal_id): s
+        for s in ScoreSheet.objects.filter(member__panel=panel).annotate(n_scores=Count("scores"))
+    }
+    rows = []
+    missing_total = 0
+    for m in members:
+        cells = []
+        missing = 0
+        for p in proposals:
+            d = declarations.get((m.pk, p.pk))
+            s = sheets.get((m.pk, p.pk))
+            if d is None:
+                state = "undeclared"
+            elif d.has_conflict:
+                state = "conflict"
+            elif s is not None and s.completed_at and s.n_scores >= n_criteria:
+                state = "complete"
+            elif s is not None and s.n_scores:
+                state = "partial"
+            else:
+                state = "todo"
+            if state in ("undeclared", "partial", "todo"):
+                missing += 1
+            cells.append({"proposal": p, "state": state})
+        missing_total += missing
+        rows.append({"member": m, "cells": cells, "missing": missing})
+    return {"members": members, "proposals": proposals, "rows": rows, "missing": missing_total}
+
+
+def panel_totals(*, panel) -> dict[tuple[int, int], float]:
+    """{(member_id, proposal_id): weighted total 0..100} over complete sheets of judges without a
+    conflict (a declared conflict removes the judge from that proposal's aggregation)."""
+    criteria = [aggregation.Criterion(c.pk, c.weight, c.scale_max) for c in rubric(panel=panel)]
+    if not criteria:
+        return {}
+    conflicted = ConflictDeclaration.objects.filter(
+        member_id=OuterRef("member_id"), proposal_id=OuterRef("proposal_id"), has_conflict=True
+    )
+    sheets = (
+        ScoreSheet.objects.filter(
+            member__panel=panel, completed_at__isnull=False, proposal__status=Proposal.Status.SUBMITTED
+        )
+        .exclude(Exists(conflicted))
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.only("sheet_id", "criterion_id", "value")))
+    )
+    totals = {}
+    for sheet in sheets:
+        values = {s.criterion_id: s.value for s in sheet.scores.all()}
+        try:
+            totals[(sheet.member_id, sheet.proposal_id)] = aggregation.judge_total(values, criteria)
+        except aggregation.AggregationError:
+            continue  # a sheet made incomplete by a rubric change does not count
+    return totals
+
+
+def panel_results(*, panel) -> list[dict]:
+    """Ranked results of the panel's submitted proposals with the panel's aggregation settings."""
+    proposals = {p.pk: p for p in submitted_proposals(call=panel.call)}
+    results = aggregation.aggregate(
+        panel_totals(panel=panel),
+        proposals=sorted(proposals),
+        method=panel.method,
+        normalise=panel.normalise,
+        trim=float(panel.trim),
+        disagreement_threshold=float(panel.disagreement_threshold),
+    )
+    return [{"proposal": proposals[r.proposal], "result": r} for r in results if r.proposal in proposals]
+
+
+def results_public(*, call) -> list:
+    """The call's public results rows (written by ``results_publish``)."""
+    return list(call.results.select_related("organization").order_by("outcome", "rank", "pk"))
+
+
+def navigation_entries(user) -> list[dict]:
+    """Navigation for the proposals app: "Proposals" for organization members and innovation
+    managers, "Judging" for judges and panel members (one query, cached on the user)."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    if not user.is_authenticated:
+        return []
+    flags = getattr(user, "_hamafza_proposal_nav", None)
+    if flags is None:
+        flags = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .annotate(
+                has_org=Exists(OrganizationMembership.objects.filter(user_id=OuterRef("pk"))),
+                has_panel=Exists(PanelMember.objects.filter(user_id=OuterRef("pk"))),
+            )
+            .values("has_org", "has_panel")
+            .first()
+        ) or {"has_org": False, "has_panel": False}
+        user._hamafza_proposal_nav = flags
+    roles = {r.role for r in roles_of(user)}
+    items = []
+    if flags["has_org"] or CityRole.Role.INNOVATION_MANAGER in roles:
+        items.append({"label": _("Proposals"), "url": reverse("proposals:proposal_list")})
+    if flags["has_panel"] or CityRole.Role.JUDGE in roles:
+        items.append({"label": _("Judging"), "url": reverse("proposals:judging")})
+    return items
