@@ -20,6 +20,7 @@ setup: $(STAMP)
 	@mkdir -p var
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
 	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py load_taxonomy
 
 ## run: set up, load the demo data when the database is empty, serve on 127.0.0.1:$(PORT)

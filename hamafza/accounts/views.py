@@ -59,9 +59,11 @@ def profile(request):
         if form.is_valid():
             user = services.user_update_profile(user=request.user, **form.cleaned_data)
             request.session["hamafza_language"] = user.preferred_language
-            translation.activate(user.preferred_language)
-            messages.success(request, _("Your profile has been saved."))
-            return redirect("accounts:profile")
+            # Land on the profile in the newly chosen language (override, not activate: the
+            # thread's language must not leak past this request).
+            with translation.override(user.preferred_language):
+                messages.success(request, _("Your profile has been saved."))
+                return redirect("accounts:profile")
         return render(request, "accounts/profile.html", _profile_context(request, form), status=400)
     return render(request, "accounts/profile.html", _profile_context(request, form))
 

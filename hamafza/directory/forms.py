@@ -41,18 +41,38 @@ class OrganizationFilterForm(forms.Form):
 
 
 class OrganizationForm(forms.ModelForm):
+    # Declared to choose the scheme assumed for "example.ir" (https, Django 6's default).
+    website = forms.URLField(
+        label=Organization._meta.get_field("website").verbose_name,
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"dir": "ltr"}),
+    )
+
     class Meta:
         model = Organization
         fields = [
-            "name", "name_en", "kind", "province", "city_name", "employees", "founded",
-            "description_fa", "description_en", "website", "knowledge_based", "certificate_number",
-            "certificate_valid_from", "certificate_valid_until", "capabilities",
+            "name",
+            "name_en",
+            "kind",
+            "province",
+            "city_name",
+            "employees",
+            "founded",
+            "description_fa",
+            "description_en",
+            "website",
+            "knowledge_based",
+            "certificate_number",
+            "certificate_valid_from",
+            "certificate_valid_until",
+            "capabilities",
         ]
         widgets = {
             "description_fa": forms.Textarea(attrs={"rows": 5, "dir": "rtl"}),
             "description_en": forms.Textarea(attrs={"rows": 5, "dir": "ltr"}),
             "name_en": forms.TextInput(attrs={"dir": "ltr"}),
-            "website": forms.URLInput(attrs={"dir": "ltr"}),
             "certificate_valid_from": forms.DateInput(attrs={"type": "date"}),
             "certificate_valid_until": forms.DateInput(attrs={"type": "date"}),
             "capabilities": forms.SelectMultiple(attrs={"size": 10}),

@@ -1,7 +1,7 @@
 """Reads for the directory. Search is on folded text (see hamafza.core.text), so a query typed with
 Arabic ي/ك, Persian digits or without half-spaces finds the same organizations."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
 from hamafza.core.models import Capability
@@ -43,11 +43,32 @@ def organization_list(
         qs = qs.filter(knowledge_based=knowledge_based)
     if verified is not None:
         qs = qs.filter(verified=verified)
+    ordering = ["-verified", "name", "pk"]
     if q:
-        qs = qs.filter(pk__in=Organization.objects.filter(_search_filter(q)).values("pk"))
-    return qs.select_related("city").prefetch_related(
-        Prefetch("capabilities", queryset=Capability.objects.only("id", "code", "name_fa", "name_en"))
-    ).order_by("-verified", "name", "pk")
+        text_match = Q(pk__in=Organization.objects.filter(_search_filter(q)).values("pk"))
+        ranked = _engine_ranking(q)
+        if ranked:
+            # The matching engine's analysis (both languages, capabilities inferred from the words)
+            # finds and orders; the folded-text matches it missed follow in the usual order.
+            qs = qs.filter(text_match | Q(pk__in=ranked))
+            rank = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked)], default=Value(len(ranked)))
+            ordering = [rank.asc(), *ordering]
+        else:
+            qs = qs.filter(text_match)
+    return (
+        qs.select_related("city")
+        .prefetch_related(
+            Prefetch("capabilities", queryset=Capability.objects.only("id", "code", "name_fa", "name_en"))
+        )
+        .order_by(*ordering)
+    )
+
+
+def _engine_ranking(q: str) -> list[int] | None:
+    """Organization ids by the matching engine's relevance for `q` (None without an index)."""
+    from hamafza.matching.selectors import organization_ranking_for_query
+
+    return organization_ranking_for_query(q)
 
 
 def organization_get(*, slug: str) -> Organization:
@@ -67,6 +88,15 @@ def organizations_of_user(*, user) -> QuerySet[Organization]:
     return Organization.objects.filter(memberships__user=user).order_by("name")
 
 
+def memberships_of_user(*, user) -> QuerySet[OrganizationMembership]:
+    """The user's memberships with their organizations (one query, for the profile page)."""
+    if not user.is_authenticated:
+        return OrganizationMembership.objects.none()
+    return (
+        OrganizationMembership.objects.filter(user=user).select_related("organization").order_by("organization__name")
+    )
+
+
 def membership_get(*, user, organization) -> OrganizationMembership | None:
     if not user.is_authenticated:
         return None
@@ -79,7 +109,8 @@ def membership_get(*, user, organization) -> OrganizationMembership | None:
 
 def organization_stats() -> dict:
     agg = Organization.objects.aggregate(
-        total=Count("id"), knowledge_based=Count("id", filter=Q(knowledge_based=True)),
+        total=Count("id"),
+        knowledge_based=Count("id", filter=Q(knowledge_based=True)),
         verified=Count("id", filter=Q(verified=True)),
     )
     agg["provinces"] = Organization.objects.values("province").distinct().count()
