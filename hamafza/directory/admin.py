@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from hamafza.directory.models import Organization, OrganizationMembership, Person
@@ -12,6 +14,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
     list_display = ["name", "kind", "province", "city_name", "knowledge_based", "verified"]
     list_filter = ["kind", "province", "knowledge_based", "verified"]
     search_fields = ["name", "name_en", "city_name", "search_text", "certificate_number"]
