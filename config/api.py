@@ -4,9 +4,11 @@ pattern is described in docs/api.md ("Adding a resource"). After changing an ope
 the committed schema: `python manage.py api_schema --output docs/api/openapi.json`."""
 
 from hamafza.accounts.api import router as accounts_router
+from hamafza.challenges.api import router as challenges_router
 from hamafza.core.api import router as core_router
 from hamafza.core.apiutils import AUTHENTICATED, ApiRateThrottle, HamafzaAPI, VendoredSwagger, fallback_router
 from hamafza.directory.api import router as directory_router
+from hamafza.matching.api import router as matching_router
 
 api = HamafzaAPI(
     title="Hamafza API",
@@ -28,6 +30,8 @@ api = HamafzaAPI(
 api.add_router("", accounts_router)
 api.add_router("", core_router)
 api.add_router("", directory_router)
+api.add_router("", challenges_router)
+api.add_router("", matching_router)
 
 # Last: any other address under /api/v1/ answers a 404 problem, not the HTML error page.
 api.add_router("", fallback_router)

@@ -216,9 +216,12 @@ def call_list_public(
     now: datetime.datetime | None = None,
 ) -> QuerySet[Call]:
     """Published calls across cities. `status`: "open" (published, deadline not passed, including
-    those opening later), "closed" (closed or in evaluation), "results" (results published)."""
+    those opening later), "closed" (closed or in evaluation), "results" (results published), "all"
+    (every public call, as the API lists them)."""
     now = now or timezone.now()
-    if status == "closed":
+    if status == "all":
+        qs = Call.objects.filter(state__in=Call.PUBLIC_STATES)
+    elif status == "closed":
         qs = Call.objects.filter(
             Q(state__in=(Call.State.CLOSED, Call.State.IN_EVALUATION))
             | Q(state=Call.State.PUBLISHED, closes_at__lte=now)

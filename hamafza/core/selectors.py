@@ -43,6 +43,7 @@ def navigation_for(request) -> list[dict]:
         {"label": _("Organizations"), "url": reverse("directory:organization_list")},
         {"label": _("Cities"), "url": reverse("core:city_list")},
         {"label": _("Challenges"), "url": reverse("challenges:call_list")},
+        {"label": _("Missions"), "url": reverse("consortia:mission_list")},
     ]
     if user.is_authenticated:
         cities = {}
@@ -54,6 +55,9 @@ def navigation_for(request) -> list[dict]:
         from hamafza.proposals.selectors import navigation_entries
 
         items.extend(navigation_entries(user))
+        # navigation_entries cached whether the user belongs to an organization (no extra query).
+        if getattr(user, "_hamafza_proposal_nav", {}).get("has_org"):
+            items.append({"label": _("My consortia"), "url": reverse("consortia:my_consortia")})
         if user.is_staff:
             items.append({"label": _("Administration"), "url": reverse("admin:index")})
     return items

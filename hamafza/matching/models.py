@@ -1,1 +1,65 @@
-"""Models of this app."""
+"""The database side of the matching index: a version counter and a change log.
+
+The database is the source of truth; every application server (and worker) keeps its own tantivy
+index under ``MATCHING_INDEX_DIR`` as a derived cache. Each change to an organization that the
+index must see bumps ``IndexState.version`` (one row, locked while it is bumped, so versions
+commit in order) and writes one ``IndexChange`` row per organization with that version. A process
+whose index is at version v applies the changes with ``version > v`` (or rebuilds when the log no
+longer reaches back to v). See docs/decisions/0005-matching-engine.md, section 7.
+"""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _new_epoch() -> str:
+    return uuid.uuid4().hex
+
+
+class IndexState(models.Model):
+    """A named version counter (one row per index; today only ``organizations``).
+
+    Not audited with django-simple-history on purpose: it is a counter derived from audited
+    changes (organizations have their own history), bumped on every organization save."""
+
+    ORGANIZATIONS = "organizations"
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+    # Which database the versions count in: an index built against another database (or a test's
+    # rolled-back one) carries another epoch and is rebuilt rather than trusted.
+    epoch = models.CharField(_("epoch"), max_length=32, default=_new_epoch, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("index state")
+        verbose_name_plural = _("index states")
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class IndexChange(models.Model):
+    """One organization that changed at `version` (the log the servers catch up from).
+
+    ``organization_id`` is a plain integer, not a foreign key: the row must outlive a deleted
+    organization so that every server removes it from its index."""
+
+    class Action(models.TextChoices):
+        UPSERT = "upsert", _("Added or changed")
+        REMOVE = "remove", _("Removed")
+
+    version = models.PositiveBigIntegerField(_("version"), db_index=True)
+    organization_id = models.PositiveBigIntegerField(_("organization id"))
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices, default=Action.UPSERT)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("index change")
+        verbose_name_plural = _("index changes")
+        ordering = ["version", "pk"]
+
+    def __str__(self) -> str:
+        return f"v{self.version} {self.action} {self.organization_id}"

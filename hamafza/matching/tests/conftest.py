@@ -15,3 +15,16 @@ def taxonomy():
     from hamafza.matching.engine import load_taxonomy
 
     return load_taxonomy()
+
+
+# Fixtures of the web-app tests (test_views_*, test_service_*, test_api_*).
+from hamafza.matching.tests.web_fixtures import (  # noqa: E402, F401
+    call,
+    index_dir,
+    manager,
+    member,
+    orgs,
+    other_manager,
+    taxonomy_db,
+    unit,
+)

@@ -1,0 +1,34 @@
+import factory
+
+from hamafza.accounts.tests.factories import UserFactory
+from hamafza.consortia.models import Mission, MissionRole
+from hamafza.core.tests.factories import CityFactory
+
+
+class MissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mission
+
+    city = factory.SubFactory(CityFactory)
+    title_fa = factory.Sequence(lambda n: f"مأموریت پسماند {n}")
+    title_en = factory.Sequence(lambda n: f"Waste mission {n}")
+    description = "زنجیره ارزش جمع‌آوری پسماند"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class MissionRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MissionRole
+        skip_postgeneration_save = True
+
+    mission = factory.SubFactory(MissionFactory)
+    code = factory.Sequence(lambda n: f"role-{n}")
+    name = factory.Sequence(lambda n: f"Role {n}")
+    min_members = 1
+    max_members = 1
+    position = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def capabilities(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.capabilities.set(extracted)

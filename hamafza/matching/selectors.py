@@ -1,0 +1,255 @@
+"""Reads of the matching engine for the pages and the API: organizations to invite to a call,
+calls for an organization, and the engine's relevance order for the directory search.
+
+Every list is permission-checked here (``matching.*`` rules), re-checked for eligibility against
+the database with ``challenges.selectors.call_eligibility_for`` (the engine's index may lag the
+database by a moment) and loaded in a fixed number of queries whatever its length.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Prefetch
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from hamafza.core.models import Capability
+from hamafza.matching import services
+from hamafza.matching.engine import ChallengeSet
+
+log = logging.getLogger(__name__)
+
+MATCHES_TOP = 30
+CALLS_TOP = 20
+SEARCH_LIMIT = 500
+
+SIGNAL_LABELS = {
+    "capability": _("Capabilities"),
+    "text": _("Words in common"),
+    "semantic": _("Similar meaning"),
+    "locality": _("Local"),
+    "knowledge_based": _("Knowledge-based certificate"),
+    "track_record": _("Track record"),
+    "verified": _("Verified profile"),
+}
+LOCALITY_LABELS = {"city": _("Same city"), "province": _("Same province")}
+
+
+def _caps_prefetch():
+    return Prefetch("capabilities", queryset=Capability.objects.only("id", "code", "name_fa", "name_en"))
+
+
+@dataclass
+class Explanation:
+    """An engine explanation prepared for a reader: names in the reader's language, shares in
+    percent (they add up to 100)."""
+
+    score: float
+    capabilities: list[dict] = field(default_factory=list)
+    words: list[dict] = field(default_factory=list)
+    signals: list[dict] = field(default_factory=list)
+    raw: dict = field(default_factory=dict)
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+def explain(raw: dict) -> Explanation:
+    english = (get_language() or "fa").startswith("en")
+    caps = []
+    for c in raw.get("capabilities", []):
+        name = (c.get("name_en") if english else c.get("name_fa")) or c.get("name_fa") or c.get("name_en") or c["code"]
+        caps.append(
+            {
+                "code": c["code"],
+                "name": name,
+                "declared": c.get("source") == "declared",
+                "related": bool(c.get("related_to")),
+                "organization_evidence": c.get("organization_evidence", [])[:4],
+                "challenge_evidence": c.get("challenge_evidence", [])[:4],
+                "percent": round(100 * c.get("contribution", 0)),
+            }
+        )
+    signals = []
+    for key, entry in raw.get("signals", {}).items():
+        share = entry.get("share", 0) or 0
+        if share <= 0:
+            continue
+        label = SIGNAL_LABELS.get(key, key)
+        if key == "locality":
+            label = LOCALITY_LABELS.get(entry.get("value"), label)
+        signals.append({"key": key, "label": label, "percent": round(100 * share, 1), "width": round(100 * share)})
+    signals.sort(key=lambda s: -s["percent"])
+    return Explanation(
+        score=raw.get("score", 0.0),
+        capabilities=caps,
+        words=raw.get("matched_words", [])[:10],
+        signals=signals,
+        raw=raw,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Organizations to invite to a call
+# --------------------------------------------------------------------------------------------
+@dataclass
+class OrganizationMatch:
+    organization: object
+    explanation: Explanation
+    invited: bool
+
+    @property
+    def percent(self) -> int:
+        return self.explanation.percent
+
+
+def _organizations_by_id(ids):
+    from hamafza.directory.models import Organization
+
+    qs = Organization.objects.filter(pk__in=ids).select_related("city")
+    qs = qs.prefetch_related(_caps_prefetch())
+    return {o.pk: o for o in qs}
+
+
+def matches_for_call(*, call, user, filters: dict | None = None, top: int = MATCHES_TOP) -> list[OrganizationMatch]:
+    """Organizations ranked for a call, best first, each with its explanation and whether it is
+    already invited. Only organizations that may take part (the call's eligibility, checked by the
+    engine and again by ``call_eligibility_for``) are listed. `filters`: optional ``province`` and
+    ``kind`` (narrowing, never widening, the call's own restrictions)."""
+    if not user.has_perm("matching.view_call_matches", call):
+        raise PermissionDenied("matching.view_call_matches")
+    filters = filters or {}
+    extra = {}
+    if filters.get("province"):
+        extra["provinces"] = [filters["province"]]
+    if filters.get("kind"):
+        extra["kinds"] = [filters["kind"]]
+    engine = services.get_engine()
+    matches = engine.match_challenge(services.call_doc(call), top=top + 20, filters=extra or None)
+    orgs = _organizations_by_id([int(m.organization) for m in matches])
+    invited = set(call.invited_organizations.values_list("pk", flat=True))
+    rows = []
+    for m in matches:
+        org = orgs.get(int(m.organization))
+        if org is None:  # removed since the index saw it
+            continue
+        if not services.eligible_if_invited(call=call, organization=org)[0]:
+            continue
+        rows.append(OrganizationMatch(org, explain(m.explanation), org.pk in invited))
+        if len(rows) >= top:
+            break
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Calls for an organization
+# --------------------------------------------------------------------------------------------
+@dataclass
+class CallMatch:
+    call: object
+    explanation: Explanation
+
+    @property
+    def percent(self) -> int:
+        return self.explanation.percent
+
+
+_call_sets: dict = {}
+_call_sets_lock = threading.Lock()
+
+
+def _calls_stamp() -> int:
+    """Changes whenever any call changes (every change writes a history row, m2m ones too)."""
+    from hamafza.challenges.models import Call
+
+    return Call.history.aggregate(m=Max("history_id"))["m"] or 0
+
+
+def open_call_set(engine) -> ChallengeSet:
+    """The published, not yet closed calls analysed once per process; rebuilt when a call changes
+    (the version stamp of the calls' history) or the engine is replaced. Calls whose deadline
+    passed since are skipped by the engine and by the eligibility check."""
+    from hamafza.challenges.models import Call
+
+    stamp = _calls_stamp()
+    with _call_sets_lock:
+        cached = _call_sets.get("open")
+        # `is`: the cache holds the engine, so its id cannot be reused by a new one meanwhile
+        if cached is not None and cached[0] is engine and cached[1] == stamp:
+            return cached[2]
+    calls = (
+        Call.objects.filter(state=Call.State.PUBLISHED, closes_at__gt=timezone.now())
+        .select_related("city", "canvas")
+        .prefetch_related(Prefetch("capabilities", queryset=Capability.objects.only("id", "code")))
+    )
+    challenge_set = ChallengeSet(engine, [services.call_doc(c) for c in calls])
+    with _call_sets_lock:
+        _call_sets["open"] = (engine, stamp, challenge_set)
+    return challenge_set
+
+
+def calls_for_organization(*, organization, user, top: int = CALLS_TOP) -> list[CallMatch]:
+    """Open calls the organization may apply to, ranked for it, best first, with explanations."""
+    from hamafza.challenges.models import Call, CallType
+    from hamafza.challenges.selectors import call_eligibility_for
+
+    if not user.has_perm("matching.view_calls_for_organization", organization):
+        raise PermissionDenied("matching.view_calls_for_organization")
+    engine = services.get_engine()
+    challenge_set = open_call_set(engine)
+    if not challenge_set.ids:
+        return []
+    tracks = services._track_records([organization.pk])
+    doc = services.organization_doc(organization, track_record=tracks.get(organization.pk, 0))
+    matches = engine.match_organization(doc, challenge_set, top=top + 10)
+    ids = [int(m.challenge) for m in matches]
+    calls = {
+        c.pk: c
+        for c in Call.objects.filter(pk__in=ids).select_related("city", "unit").prefetch_related(_caps_prefetch())
+    }
+    invited_calls = [pk for pk, c in calls.items() if c.call_type == CallType.INVITED]
+    invited: dict[int, set[int]] = {pk: set() for pk in invited_calls}
+    if invited_calls:
+        through = Call.invited_organizations.through
+        for row in through.objects.filter(call_id__in=invited_calls, organization_id=organization.pk):
+            invited[row.call_id].add(row.organization_id)
+    rows = []
+    for m in matches:
+        call = calls.get(int(m.challenge))
+        if call is None:
+            continue
+        if call.pk in invited:
+            call._invited_ids = invited[call.pk]
+        if not call_eligibility_for(call=call, organization=organization)[0]:
+            continue
+        rows.append(CallMatch(call, explain(m.explanation)))
+        if len(rows) >= top:
+            break
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# The directory search
+# --------------------------------------------------------------------------------------------
+def organization_ranking_for_query(q: str, *, limit: int = SEARCH_LIMIT) -> list[int] | None:
+    """Organization ids in the engine's relevance order for a free-text query (the analysis of
+    the matching pages: both languages, capabilities inferred from the words), or None when the
+    engine cannot answer (no index of this database yet, an error): the caller then keeps its own
+    text search. It never builds an index (one query when the engine is open and current)."""
+    if not q.strip():
+        return None
+    try:
+        engine = services.index_holder().engine_if_available()
+        if engine is None or not len(engine):
+            return None
+        matches = engine.rank_for_capabilities([], text=q, top=limit)
+    except Exception:  # the directory must never fail because of the index
+        log.exception("matching: the engine could not rank the directory search %r", q)
+        return None
+    return [int(m.organization) for m in matches] or None

@@ -1,0 +1,558 @@
+"""The matching engine inside the platform: one engine per process, built lazily from the database,
+kept in step with the database through a version counter and a change log, and the "invite"
+action.
+
+Layout of ``settings.MATCHING_INDEX_DIR`` (one per server, never shared between servers)::
+
+    CURRENT              the name of the generation in use, e.g. "gen-20261126T101500-1234"
+    .lock                an advisory file lock: one process of this server writes at a time
+    gen-…/               an engine index directory (tantivy/, engine.json)
+    gen-…/version.json   {"version": n}: the IndexState version this generation has applied
+
+A process opens ``CURRENT`` on first use; when its stored version is behind the database it applies
+the missed changes from ``IndexChange`` (or rebuilds into a new generation when the log no longer
+reaches back that far). Before serving a match it compares its version with the database (one
+query) and catches up the same way. Several processes of one server share the generation directory:
+writes are serialised by the file lock and are idempotent (an upsert re-reads the organization from
+the database), so each process applies every change to its own in-memory view without harm. See
+docs/decisions/0005-matching-engine.md, section 7.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime
+import json
+import logging
+import os
+import shutil
+import threading
+import zoneinfo
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hamafza.matching.engine import ChallengeDoc, Eligibility, Engine, OrgDoc, Taxonomy, load_taxonomy
+from hamafza.matching.models import IndexChange, IndexState
+
+try:  # advisory locks between the processes of one server (Linux, macOS)
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: one process per index directory
+    fcntl = None
+
+log = logging.getLogger(__name__)
+
+#: Change-log rows kept behind the newest version; a process further behind rebuilds.
+CHANGE_LOG_KEEP = 50_000
+DOC_BATCH = 2000
+
+
+# --------------------------------------------------------------------------------------------
+# Adapters: database rows -> engine documents
+# --------------------------------------------------------------------------------------------
+def _tehran_date(value: datetime.datetime) -> datetime.date:
+    return value.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
+
+
+def organization_locality(organization) -> str:
+    """The key the engine compares with a call's city: the platform city's slug when the
+    organization is in a platform city (a call's city is a platform city), else its city name."""
+    if organization.city_id:
+        return organization.city.slug
+    return organization.city_name or ""
+
+
+def organization_doc(organization, *, track_record: int = 0) -> OrgDoc:
+    """The engine's view of an organization (capabilities must be prefetched or are queried)."""
+    names = [organization.name]
+    if organization.name_en and organization.name_en != organization.name:
+        names.append(organization.name_en)
+    return OrgDoc(
+        id=str(organization.pk),
+        name=" · ".join(names),
+        kind=organization.kind,
+        city=organization_locality(organization),
+        province=organization.province,
+        description_fa=organization.description_fa,
+        description_en=organization.description_en,
+        knowledge_based=organization.knowledge_based,
+        certificate_valid_until=organization.certificate_valid_until,
+        employees=organization.employees,
+        founded=organization.founded,
+        capabilities=sorted(c.code for c in organization.capabilities.all()),
+        verified=organization.verified,
+        track_record=track_record,
+    )
+
+
+def _organization_queryset():
+    from django.db.models import Prefetch
+
+    from hamafza.core.models import Capability
+    from hamafza.directory.models import Organization
+
+    return Organization.objects.select_related("city").prefetch_related(
+        Prefetch("capabilities", queryset=Capability.objects.only("id", "code"))
+    )
+
+
+def _track_records(ids: list[int] | None = None) -> dict[int, int]:
+    """Awarded call results per organization (the track record signal)."""
+    from hamafza.challenges.models import CallResult
+
+    qs = CallResult.objects.filter(outcome=CallResult.Outcome.AWARDED, organization__isnull=False)
+    if ids is not None:
+        qs = qs.filter(organization_id__in=ids)
+    return dict(qs.values("organization_id").annotate(n=Count("id")).values_list("organization_id", "n"))
+
+
+def organization_docs(ids: Iterable[int] | None = None) -> Iterator[OrgDoc]:
+    """Engine documents for the given organizations (all when `ids` is None), read in batches."""
+    qs = _organization_queryset().order_by("pk")
+    if ids is not None:
+        ids = list(ids)
+        qs = qs.filter(pk__in=ids)
+    tracks = _track_records(ids)
+    last = 0
+    while True:
+        batch = list(qs.filter(pk__gt=last)[:DOC_BATCH])
+        if not batch:
+            return
+        for org in batch:
+            yield organization_doc(org, track_record=tracks.get(org.pk, 0))
+        last = batch[-1].pk
+
+
+def call_eligibility(call) -> Eligibility:
+    return Eligibility(
+        provinces=list(call.allowed_provinces or []),
+        knowledge_based_only=bool(call.knowledge_based_required),
+        kinds=list(call.allowed_kinds or []),
+        closing_date=_tehran_date(call.closes_at) if call.closes_at else None,
+    )
+
+
+def call_doc(call) -> ChallengeDoc:
+    """The engine's view of a call: title, summary and the canvas's background and who is affected
+    (the problem in the manager's words), declared capabilities and eligibility."""
+    text = [call.description or ""]
+    canvas = getattr(call, "canvas", None) if _canvas_loaded(call) else None
+    if canvas is not None:
+        text += [canvas.background or "", canvas.affected or ""]
+    return ChallengeDoc(
+        id=str(call.pk),
+        city=call.city.slug,
+        province=call.city.province,
+        title=call.title,
+        description="\n".join(t for t in text if t),
+        capabilities=sorted(c.code for c in call.capabilities.all()),
+        eligibility=call_eligibility(call),
+    )
+
+
+def _canvas_loaded(call) -> bool:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return call.canvas is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+def eligible_if_invited(*, call, organization) -> tuple[bool, list[str]]:
+    """``call_eligibility_for`` (the one eligibility check) for matching: whether the organization
+    could apply once invited, whether or not the call is open yet."""
+    from hamafza.challenges.selectors import call_eligibility_for
+
+    probe = copy.copy(call)
+    probe._invited_ids = {organization.pk}
+    return call_eligibility_for(call=probe, organization=organization, check_open=False)
+
+
+# --------------------------------------------------------------------------------------------
+# The version counter and the change log
+# --------------------------------------------------------------------------------------------
+def index_state() -> tuple[int, str]:
+    """(version, epoch) of the organization index in the database; (0, "") before the counter row
+    exists (it is created by the first change or rebuild)."""
+    row = IndexState.objects.filter(name=IndexState.ORGANIZATIONS).values_list("version", "epoch").first()
+    return (int(row[0]), row[1]) if row else (0, "")
+
+
+def index_version() -> int:
+    """The database's organization index version (0 before the first change)."""
+    return index_state()[0]
+
+
+def _state_row() -> IndexState:
+    """The counter row, created when missing."""
+    try:
+        with transaction.atomic():
+            state, _ = IndexState.objects.get_or_create(name=IndexState.ORGANIZATIONS)
+    except IntegrityError:  # created by someone else in between
+        state = IndexState.objects.get(name=IndexState.ORGANIZATIONS)
+    return state
+
+
+def _state_for_update() -> IndexState:
+    _state_row()
+    return IndexState.objects.select_for_update().get(name=IndexState.ORGANIZATIONS)
+
+
+@transaction.atomic
+def index_change_record(*, organization_ids: Iterable[int], action: str = IndexChange.Action.UPSERT) -> int:
+    """Record that these organizations changed (or were removed): bumps the version by one (the
+    counter row is locked, so versions become visible in order) and logs one row per organization.
+    Returns the new version. Old log rows beyond CHANGE_LOG_KEEP are pruned now and then."""
+    ids = sorted({int(i) for i in organization_ids})
+    if not ids:
+        return index_version()
+    state = _state_for_update()
+    IndexState.objects.filter(pk=state.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    version = state.version + 1
+    IndexChange.objects.bulk_create(IndexChange(version=version, organization_id=i, action=action) for i in ids)
+    if version % 1000 == 0:
+        IndexChange.objects.filter(version__lte=version - CHANGE_LOG_KEEP).delete()
+    return version
+
+
+def _changes_since(version: int, upto: int) -> tuple[bool, dict[int, str]]:
+    """(complete, {organization id: last action}) for versions in (version, upto]. `complete` is
+    False when the log no longer reaches back to `version` (it was pruned)."""
+    rows = list(
+        IndexChange.objects.filter(version__gt=version, version__lte=upto)
+        .order_by("version", "pk")
+        .values_list("version", "organization_id", "action")
+    )
+    if upto > version and (not rows or rows[0][0] != version + 1):
+        return False, {}
+    last: dict[int, str] = {}
+    for _v, oid, action in rows:
+        last[oid] = action
+    return True, last
+
+
+# --------------------------------------------------------------------------------------------
+# The process-wide engine
+# --------------------------------------------------------------------------------------------
+@dataclass
+class _Opened:
+    engine: Engine
+    generation: str
+    current_mtime: int
+    version: int
+    epoch: str
+
+
+#: Generations younger than this are kept even when not current (a process may still read one).
+GENERATION_GRACE_SECONDS = 3600
+
+
+class IndexHolder:
+    """One engine per process and index directory, opened lazily and kept in step with the
+    database. ``IndexHolder(root)`` objects are independent: the tests use two of them, with two
+    directories, to play two application servers."""
+
+    def __init__(self, root: Path | str, *, use_embeddings: bool = False, taxonomy=None):
+        self.root = Path(root)
+        self.use_embeddings = use_embeddings
+        self._fixed_taxonomy = taxonomy
+        self._taxonomy_cache: tuple[str, Taxonomy] | None = None
+        self._opened: _Opened | None = None
+        self._thread_lock = threading.RLock()
+        self._lock_depth = 0
+        self.rebuilds = 0
+
+    # -- files --------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _locked(self):
+        """The server-wide writer lock (blocking), re-entrant within the process."""
+        with self._thread_lock:
+            if self._lock_depth:
+                self._lock_depth += 1
+                try:
+                    yield
+                finally:
+                    self._lock_depth -= 1
+                return
+            self.root.mkdir(parents=True, exist_ok=True)
+            with open(self.root / ".lock", "a+") as fh:
+                if fcntl is not None:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+                self._lock_depth = 1
+                try:
+                    yield
+                finally:
+                    self._lock_depth = 0
+                    if fcntl is not None:
+                        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+    def _current(self) -> tuple[str | None, int]:
+        path = self.root / "CURRENT"
+        try:
+            return path.read_text(encoding="utf-8").strip() or None, path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return None, 0
+
+    def _write_atomic(self, path: Path, text: str) -> None:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+
+    def _stored(self, generation: str) -> tuple[int, str] | None:
+        """(version, epoch) written into a generation, None when unreadable."""
+        try:
+            data = json.loads((self.root / generation / "version.json").read_text(encoding="utf-8"))
+            return int(data["version"]), str(data["epoch"])
+        except (FileNotFoundError, NotADirectoryError, ValueError, KeyError, TypeError):
+            return None
+
+    def _store(self, generation: str, version: int, epoch: str) -> None:
+        self._write_atomic(
+            self.root / generation / "version.json", json.dumps({"version": int(version), "epoch": epoch})
+        )
+
+    def taxonomy(self) -> Taxonomy:
+        """The database's taxonomy (the bundled data file while the database has none), parsed once
+        per content."""
+        if self._fixed_taxonomy is not None:
+            return load_taxonomy(self._fixed_taxonomy)
+        from hamafza.core.services import taxonomy_as_dict
+
+        data = taxonomy_as_dict()
+        if not any(d.get("capabilities") for d in data["domains"]):
+            data = None  # not set up yet: what `manage.py load_taxonomy` would load
+        key = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        if self._taxonomy_cache is None or self._taxonomy_cache[0] != key:
+            self._taxonomy_cache = (key, load_taxonomy(data))
+        return self._taxonomy_cache[1]
+
+    # -- state --------------------------------------------------------------------------------
+    @property
+    def is_open(self) -> bool:
+        return self._opened is not None
+
+    @property
+    def version(self) -> int | None:
+        return self._opened.version if self._opened else None
+
+    @property
+    def generation(self) -> str | None:
+        return self._opened.generation if self._opened else None
+
+    def engine(self) -> Engine:
+        """The engine, opened on first use and caught up with the database."""
+        with self._thread_lock:
+            self.sync()
+            return self._opened.engine
+
+    # -- opening and rebuilding ---------------------------------------------------------------
+    def _open_generation(self, generation: str | None, mtime: int, epoch: str, target: int) -> bool:
+        """Open `generation` if it was built against this database and is not ahead of it."""
+        if generation is None:
+            return False
+        stored = self._stored(generation)
+        if stored is None or stored[1] != epoch or stored[0] > target:
+            return False
+        engine = Engine(taxonomy=self.taxonomy(), index_dir=self.root / generation, use_embeddings=self.use_embeddings)
+        self._opened = _Opened(engine, generation, mtime, stored[0], epoch)
+        return True
+
+    def rebuild(self, progress: Callable[[int], None] | None = None, total: Callable[[int], None] | None = None) -> int:
+        """Build a new generation from the database and make it current; returns the number of
+        organizations indexed. The version is read before the organizations, so a change committed
+        while the build runs is applied again by the next catch-up (upserts are idempotent)."""
+        from hamafza.directory.models import Organization
+
+        with self._locked():
+            state = _state_row()
+            version, epoch = state.version, state.epoch
+            stamp = timezone.now().strftime("%Y%m%dT%H%M%S%f")
+            generation = f"gen-{stamp}-{os.getpid()}"
+            engine = Engine(
+                taxonomy=self.taxonomy(), index_dir=self.root / generation, use_embeddings=self.use_embeddings
+            )
+            if total is not None:
+                total(Organization.objects.count())
+            n = engine.add_organizations(organization_docs(), progress=progress)
+            self._store(generation, version, epoch)
+            previous, _ = self._current()
+            self._write_atomic(self.root / "CURRENT", generation)
+            _, mtime = self._current()
+            self._opened = _Opened(engine, generation, mtime, version, epoch)
+            self.rebuilds += 1
+            self._remove_old_generations(keep={generation, previous})
+            log.info("matching: rebuilt %s with %d organizations at version %d", generation, n, version)
+        return n
+
+    def _remove_old_generations(self, keep: set) -> None:
+        """Generations other than the current and the previous one, older than the grace period
+        (another process may still read one until its next catch-up moves it over)."""
+        import time
+
+        limit = time.time() - GENERATION_GRACE_SECONDS
+        for path in self.root.glob("gen-*"):
+            if path.name not in keep and path.is_dir() and path.stat().st_mtime < limit:
+                shutil.rmtree(path, ignore_errors=True)
+
+    # -- catching up --------------------------------------------------------------------------
+    def sync(self) -> int:
+        """Bring this process's engine to the database's version, opening or rebuilding it when
+        needed. Returns the number of organizations updated or removed. One query and one file
+        stat when nothing changed."""
+        with self._thread_lock:
+            target, epoch = index_state()
+            opened = self._opened
+            generation, mtime = self._current()
+            moved = opened is None or (generation, mtime) != (opened.generation, opened.current_mtime)
+            if not moved and opened.epoch == epoch and opened.version == target:
+                return 0
+            with self._locked():
+                target, epoch = index_state()  # again, under the lock: nobody writes meanwhile
+                generation, mtime = self._current()
+                moved = opened is None or (generation, mtime) != (opened.generation, opened.current_mtime)
+                usable = opened is not None and opened.epoch == epoch and opened.version <= target
+                if moved and self._open_generation(generation, mtime, epoch, target):
+                    pass  # another process rebuilt or wrote: continue from its generation
+                elif not usable:
+                    return self.rebuild()
+                return self._apply(target)
+
+    def _apply(self, target: int) -> int:
+        opened = self._opened
+        if opened.version >= target:
+            return 0
+        complete, changes = _changes_since(opened.version, target)
+        if not complete:
+            log.warning("matching: change log does not reach back to version %d; rebuilding", opened.version)
+            return self.rebuild()
+        upserts = [oid for oid, action in changes.items() if action == IndexChange.Action.UPSERT]
+        docs = list(organization_docs(upserts))
+        found = {int(d.id) for d in docs}
+        removed = [oid for oid in changes if oid not in found]
+        if docs:
+            opened.engine.add_organizations(docs)
+        for oid in removed:
+            opened.engine.remove_organization(str(oid))
+        opened.version = target
+        self._store(opened.generation, target, opened.epoch)
+        return len(docs) + len(removed)
+
+    def engine_if_available(self) -> Engine | None:
+        """The engine when an index of this database exists (in this process or on disk), caught
+        up; None otherwise, without building one (for the directory search, which has its own
+        text search to fall back to). One query when the engine is open and current."""
+        with self._thread_lock:
+            target, epoch = index_state()
+            if not epoch:
+                return None
+            opened = self._opened
+            generation, mtime = self._current()
+            if opened is not None and opened.epoch == epoch:
+                if opened.version == target and (generation, mtime) == (opened.generation, opened.current_mtime):
+                    return opened.engine
+            else:
+                stored = self._stored(generation) if generation else None
+                if stored is None or stored[1] != epoch or stored[0] > target:
+                    return None
+            self.sync()
+            return self._opened.engine
+
+    def close(self) -> None:
+        with self._thread_lock:
+            self._opened = None
+
+
+_holder: IndexHolder | None = None
+_holder_lock = threading.Lock()
+
+
+def index_holder() -> IndexHolder:
+    """The process's holder for ``settings.MATCHING_INDEX_DIR`` (re-created when the setting
+    changes, as the tests do)."""
+    global _holder
+    root = Path(settings.MATCHING_INDEX_DIR)
+    use = bool(getattr(settings, "MATCHING_USE_EMBEDDINGS", False))
+    with _holder_lock:
+        if _holder is None or _holder.root != root or _holder.use_embeddings != use:
+            if _holder is not None:
+                _holder.close()
+            _holder = IndexHolder(root, use_embeddings=use)
+        return _holder
+
+
+def get_engine() -> Engine:
+    """The process-wide engine, opened lazily and caught up with the database."""
+    return index_holder().engine()
+
+
+def index_sync(*, open_engine: bool = True) -> int:
+    """Apply the changes this process has not seen yet. With ``open_engine=False`` nothing happens
+    in a process that has not opened its engine (it catches up when it first serves a match)."""
+    holder = index_holder()
+    if not open_engine and not holder.is_open:
+        return 0
+    return holder.sync()
+
+
+def index_rebuild(*, progress=None, total=None) -> int:
+    """Rebuild this server's index from the database (``hamafza index rebuild``)."""
+    return index_holder().rebuild(progress=progress, total=total)
+
+
+def organization_index_update(*, organization_id: int) -> int:
+    """Record a change of one organization (removed when it no longer exists) and apply it to this
+    process's engine if it is open. Called by the ``index_organization`` task after a save."""
+    from hamafza.directory.models import Organization
+
+    exists = Organization.objects.filter(pk=organization_id).exists()
+    action = IndexChange.Action.UPSERT if exists else IndexChange.Action.REMOVE
+    version = index_change_record(organization_ids=[organization_id], action=action)
+    index_sync(open_engine=False)
+    return version
+
+
+# --------------------------------------------------------------------------------------------
+# The invite action
+# --------------------------------------------------------------------------------------------
+@transaction.atomic
+def call_invite_organizations(*, call, organizations, by) -> list:
+    """Add organizations to the call's invited list (the city's innovation manager only).
+
+    Guarantees: every organization passes the call's eligibility (``call_eligibility_for``, the
+    invitation itself aside) or nothing is invited (ValidationError naming each and why);
+    organizations already invited are left as they are; the change goes through the challenges
+    app's ``call_update_settings`` (the call's audit history records who invited whom, closed or
+    cancelled calls refuse it, and members of newly invited organizations of an invited call are
+    notified). Returns the newly invited organizations."""
+    from hamafza.challenges.models import Call
+    from hamafza.challenges.services import call_update_settings
+
+    if not by.has_perm("matching.invite_organizations", call):
+        raise PermissionDenied("matching.invite_organizations")
+    organizations = list({o.pk: o for o in organizations}.values())
+    problems = []
+    for org in organizations:
+        ok, reasons = eligible_if_invited(call=call, organization=org)
+        if not ok:
+            problems.append(
+                _("%(organization)s cannot be invited: %(reasons)s")
+                % {"organization": org.display_name, "reasons": " ".join(reasons)}
+            )
+    if problems:
+        raise ValidationError(problems)
+    current = list(Call.objects.get(pk=call.pk).invited_organizations.all())
+    have = {o.pk for o in current}
+    new = [o for o in organizations if o.pk not in have]
+    if not new:
+        return []
+    call_update_settings(call=call, by=by, invited_organizations=current + new)
+    return new
