@@ -1,10 +1,10 @@
 """`hamafza`: the operator's command line. It wraps Django's management commands, e.g.
 
-    hamafza demo                      load the demo data (idempotent)
-    hamafza import organizations F    import organizations from .jsonl/.csv/.xlsx
-    hamafza export organizations ...  export organizations
-    hamafza match ...                 rank organizations for challenges (files in, file out)
-    hamafza migrate | createsuperuser | runserver | ...
+hamafza demo                      load the demo data (idempotent)
+hamafza import organizations F    import organizations from .jsonl/.csv/.xlsx
+hamafza export organizations ...  export organizations
+hamafza match ...                 rank organizations for challenges (files in, file out)
+hamafza migrate | createsuperuser | runserver | ...
 """
 
 import os

@@ -101,7 +101,5 @@ class Capability(BilingualNameMixin, models.Model):
         ordering = ["domain__position", "code"]
 
     def save(self, *args, **kwargs):
-        self.search_text = fold(
-            " ".join([self.code, self.name_fa, self.name_en, *self.synonyms_fa, *self.synonyms_en])
-        )
+        self.search_text = fold(" ".join([self.code, self.name_fa, self.name_en, *self.synonyms_fa, *self.synonyms_en]))
         super().save(*args, **kwargs)

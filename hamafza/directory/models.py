@@ -39,7 +39,11 @@ class Organization(models.Model):
     province = models.CharField(_("province"), max_length=40, choices=PROVINCES)
     city_name = models.CharField(_("city"), max_length=120)
     city = models.ForeignKey(
-        "core.City", on_delete=models.SET_NULL, null=True, blank=True, related_name="organizations",
+        "core.City",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organizations",
         verbose_name=_("platform city"),
     )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
@@ -70,6 +74,10 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
     @property
     def display_name(self) -> str:
         if (get_language() or "fa").startswith("en") and self.name_en:
@@ -91,20 +99,12 @@ class Organization(models.Model):
         on = on or datetime.date.today()
         if self.certificate_valid_from and on < self.certificate_valid_from:
             return False
-        if self.certificate_valid_until and on > self.certificate_valid_until:
-            return False
-        return True
+        return not (self.certificate_valid_until and on > self.certificate_valid_until)
 
     def build_search_text(self) -> str:
         return fold(
-            " ".join(
-                [self.name, self.name_en, self.city_name, self.province, self.description_fa, self.description_en]
-            )
+            " ".join([self.name, self.name_en, self.city_name, self.province, self.description_fa, self.description_en])
         )
-
-    def save(self, *args, **kwargs):
-        self.search_text = self.build_search_text()
-        super().save(*args, **kwargs)
 
 
 class OrganizationMembership(models.Model):
@@ -142,13 +142,21 @@ class Person(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
         verbose_name=_("user"),
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     affiliation = models.ForeignKey(
-        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="people",
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
         verbose_name=_("affiliation"),
     )
     province = models.CharField(_("province"), max_length=40, choices=PROVINCES)

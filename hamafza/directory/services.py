@@ -89,9 +89,11 @@ def certificate_is_valid(organization: Organization, on: datetime.date | None = 
 
 
 def _index_later(organization: Organization) -> None:
-    """Ask the matching index to pick up the change once the transaction commits."""
-    try:
-        from hamafza.matching.tasks import index_organization
-    except ImportError:  # the matching app's tasks are optional for the directory
-        return
-    transaction.on_commit(lambda: index_organization.delay(organization.pk))
+    """Record the change in the matching index's change log inside the same transaction as the save,
+    so that it cannot be lost even when the background task is, then let a task apply it once the
+    transaction commits (every other server catches up from the log when it next matches)."""
+    from hamafza.matching.services import index_change_record
+    from hamafza.matching.tasks import index_sync
+
+    index_change_record(organization_ids=[organization.pk])
+    transaction.on_commit(lambda: index_sync.delay(open_engine=False))

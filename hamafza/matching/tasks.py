@@ -1,5 +1,7 @@
 """Background tasks (Celery; eager by default) that keep the matching index in step with the
-directory. The directory's services enqueue ``index_organization`` after each committed save."""
+directory. The directory's services record each change in the change log inside the saving
+transaction and enqueue ``index_sync`` after it commits; ``index_organization`` records and applies
+the change of one organization for callers outside those services."""
 
 from celery import shared_task
 
@@ -23,8 +25,9 @@ def index_rebuild() -> int:
 
 
 @shared_task(name="matching.index_sync")
-def index_sync() -> int:
-    """Catch this process's index up with the database (opening it when needed)."""
+def index_sync(open_engine: bool = True) -> int:
+    """Catch this process's index up with the database; with ``open_engine`` it also opens (or
+    builds) the index when this process has none yet."""
     from hamafza.matching.services import index_sync as sync
 
-    return sync()
+    return sync(open_engine=open_engine)

@@ -206,3 +206,19 @@ def test_directory_search_survives_a_broken_index(client, index_dir, orgs, monke
     response = client.get("/en/organizations/", {"q": "leak detection"})
     assert response.status_code == 200
     assert [o.slug for o in response.context["organizations"]] == ["leak-qom"]
+
+
+def test_a_save_records_its_index_change_even_when_the_task_is_lost(monkeypatch):
+    """The change-log row is written in the saving transaction; a task lost by the broker only
+    delays applying it, another server still sees the change from the log."""
+    from hamafza.matching import tasks
+
+    for task in (tasks.index_sync, tasks.index_organization):  # the broker loses every task
+        monkeypatch.setattr(task, "delay", lambda *args, **kwargs: None)
+    before = index_state()[0]
+    org = create_org()
+    assert index_state()[0] == before + 1
+    assert IndexChange.objects.filter(organization_id=org.pk, version=before + 1).exists()
+
+    directory_services.organization_update(organization=org, by=None, description_en="Bridge sensors")
+    assert IndexChange.objects.filter(organization_id=org.pk, version=before + 2).exists()
