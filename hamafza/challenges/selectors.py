@@ -204,6 +204,25 @@ def call_get(*, pk: int, user, city=None, perm: str = "challenges.view_call") ->
     return call
 
 
+def _call_search_filter(q: str) -> Q:
+    """Calls whose folded text or capabilities contain every word of `q`, or that need a capability
+    the matching engine's analysis infers from `q` — so an English query finds a Persian call about
+    the same capability and the reverse."""
+    from hamafza.matching.services import query_capabilities
+
+    through = Call.capabilities.through
+    words_match = Q()
+    for token in words(q)[:12]:
+        cap_ids = Capability.objects.filter(search_text__contains=token).values("pk")
+        with_cap = through.objects.filter(capability__in=cap_ids).values("call_id")
+        words_match &= Q(search_text__contains=token) | Q(pk__in=with_cap)
+    inferred = query_capabilities(q)
+    if not inferred:
+        return words_match
+    with_inferred = through.objects.filter(capability__code__in=inferred).values("call_id")
+    return words_match | Q(pk__in=with_inferred)
+
+
 def call_list_public(
     *,
     status: str = "open",
@@ -242,11 +261,7 @@ def call_list_public(
         )
         qs = qs.filter(closes_at__lte=end)
     if q:
-        cap_ids = None
-        for token in words(q)[:12]:
-            cap_ids = Capability.objects.filter(search_text__contains=token).values("pk")
-            qs = qs.filter(Q(search_text__contains=token) | Q(capabilities__in=cap_ids))
-        qs = qs.distinct()
+        qs = qs.filter(_call_search_filter(q))
     if only_ids is not None:
         qs = qs.filter(pk__in=only_ids)
     order = ["closes_at", "pk"] if status == "open" else ["-closes_at", "-pk"]

@@ -508,6 +508,17 @@ def index_rebuild(*, progress=None, total=None) -> int:
     return index_holder().rebuild(progress=progress, total=total)
 
 
+def query_capabilities(text: str, *, min_confidence: float = 0.35) -> list[str]:
+    """Capability codes the engine's analysis infers from a search query, in either language
+    ("leak detection" and «نشت آب» both give water leak detection). Only confident inferences
+    count, so a single generic word adds nothing. Two queries (the taxonomy is parsed once per
+    process and re-parsed only when it changes)."""
+    if not text or not text.strip():
+        return []
+    inferred = index_holder().taxonomy().infer(text)
+    return sorted(code for code, (confidence, _evidence) in inferred.items() if confidence >= min_confidence)
+
+
 def organization_index_update(*, organization_id: int) -> int:
     """Record a change of one organization (removed when it no longer exists) and apply it to this
     process's engine if it is open. Called by the ``index_organization`` task after a save."""
