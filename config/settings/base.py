@@ -1,6 +1,8 @@
 """Settings shared by every environment. Everything comes from environment variables with safe
 defaults: SQLite under var/, eager background tasks, console email, DEBUG off."""
 
+from pathlib import Path
+
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
@@ -146,7 +148,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # Matching engine (docs/matching.md): each server's own index directory; the e5 re-ranker is off by
 # default (measured: building the demo's 200 organizations takes 138 s with it, 1.3 s without).
-MATCHING_INDEX_DIR = VAR_DIR / "index"
+# Each application server keeps its own index (docs/decisions/0005-matching-engine.md): on a shared
+# var/ volume, point this at a local directory of the server.
+MATCHING_INDEX_DIR = Path(env_str("MATCHING_INDEX_DIR", str(VAR_DIR / "index")))
 MATCHING_USE_EMBEDDINGS = env_bool("MATCHING_USE_EMBEDDINGS", False)
 
 # REST API v1 (docs/api.md): requests per minute per API token, per client address (session and
