@@ -14,6 +14,7 @@ from config.settings.env import VAR_DIR  # noqa: E402
 from hamafza.accounts.models import CityRole  # noqa: E402
 from hamafza.accounts.tests.factories import PASSWORD, user_with_role  # noqa: E402
 from hamafza.challenges.models import Call, Need  # noqa: E402
+from hamafza.challenges.tests.i18n import fa  # noqa: E402
 from hamafza.core.tests.factories import CapabilityFactory, DomainFactory, UnitFactory  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -110,7 +111,12 @@ def test_need_to_published_call_in_persian(open_page, live_server, city):
     page.goto(f"{base}/fa/c/{city.slug}/needs/new/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     page.fill("#id_title", "تفکیک پسماند خشک در محله‌های مرکزی")
-    page.wait_for_selector("#autosave-status:has-text('پیش‌نویس'), #autosave-status:has-text('Draft')")
+    saved = fa("Draft saved (%(t)s)").split("%(t)s")[0]  # the status, in Persian, before its time
+    page.wait_for_function(
+        "([saved]) => document.querySelector('#autosave-status').innerText.includes(saved)"
+        " && document.querySelector('#need-id').value !== ''",
+        arg=[saved],
+    )
     page.fill("#id_description", "پسماند خشک با تر مخلوط می‌شود و سهم بازیافت پایین است.")
     page.select_option("#id_capabilities", str(sorting.pk))
     page.fill("#id_affected_people", "۱۲۰٬۰۰۰")

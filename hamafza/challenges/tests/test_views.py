@@ -16,6 +16,7 @@ from hamafza.challenges.tests.factories import (
     NeedFactory,
     PublishedCallFactory,
 )
+from hamafza.challenges.tests.i18n import fa, fa_html
 from hamafza.core.tests.factories import CapabilityFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_unit_staff_autosave_then_submit(client, city, staff, unit):
     )
     assert r.status_code == 400
     html = r.content.decode()
-    assert "Describe the need." in html and "ترافیک میدان" in html and "۱۲٬۰۰۰" in html
+    assert fa_html("Describe the need.") in html and "ترافیک میدان" in html and "۱۲٬۰۰۰" in html
     r = c.post(
         reverse("challenges:need_edit", args=[city.slug, need.pk]),
         {
@@ -78,7 +79,7 @@ def test_empty_title_is_refused_with_a_message(client, city, staff):
         {"title": "  ", "description": "متن من", "urgency": "low", "action": "submit"},
     )
     assert r.status_code == 400
-    assert "Give the need a title." in r.content.decode() and "متن من" in r.content.decode()
+    assert fa_html("Give the need a title.") in r.content.decode() and "متن من" in r.content.decode()
 
 
 @pytest.mark.parametrize("who", ["manager", "other_manager", "citizen", "facilitator"])
@@ -102,7 +103,8 @@ def test_attachments_checked_by_content_and_permission(
         reverse("challenges:need_new", args=[city.slug]),
         {"title": "با پیوست", "urgency": "low", "action": "save", "file": fake},
     )
-    assert r.status_code == 400 and "not accepted" in r.content.decode()
+    assert r.status_code == 400
+    assert fa_html("This type of file is not accepted (PDF, images, office documents, text).") in r.content.decode()
     need = Need.objects.get()  # the draft text was kept
     r = c.post(
         reverse("challenges:need_edit", args=[city.slug, need.pk]),
@@ -128,7 +130,7 @@ def test_attachments_checked_by_content_and_permission(
 def test_citizen_report_autosave_and_moderation(client, city, citizen, manager):
     c = _client(client, citizen)
     r = c.post(reverse("challenges:report_autosave"), {"title": "چاله"})
-    assert "Choose a city" in r.content.decode() and not Need.objects.exists()
+    assert fa_html("Choose a city to save a draft.") in r.content.decode() and not Need.objects.exists()
     c.post(reverse("challenges:report_autosave"), {"title": "چاله", "city": city.pk})
     need = Need.objects.get()
     r = c.post(
@@ -178,7 +180,7 @@ def test_triage_page_shows_similar_needs_with_reasons(client, city, other_city, 
     r = _client(client, manager).get(reverse("challenges:need_detail", args=[city.slug, need.pk]))
     html = r.content.decode()
     assert r.status_code == 200
-    assert "similar-need" in html and "تفکیک از مبدأ" in html and "another city" in html
+    assert "similar-need" in html and "تفکیک از مبدأ" in html and f"({fa_html('another city')})" in html
 
 
 def test_reject_without_reason_keeps_the_page(client, city, manager, staff, unit):
@@ -247,22 +249,22 @@ def test_canvas_save_converts_digits_money_and_jalali(client, city, staff, unit)
 
 
 @pytest.mark.parametrize(
-    ("overrides", "message"),
+    ("overrides", "message", "params"),
     [
-        ({"criterion_2_weight": "30"}, "must sum to 100"),
-        ({"budget_min": "900", "budget_max": "100"}, "must not be below the minimum"),
-        ({"title": ""}, "The title cannot be empty."),
-        ({"target_date": "1405/13/40"}, "does not exist in the calendar"),
-        ({"budget_min": "دویست"}, "Enter a whole amount"),
+        ({"criterion_2_weight": "30"}, "The weights of the criteria must sum to 100 (now %(total)s).", {"total": 90}),
+        ({"budget_min": "900", "budget_max": "100"}, "The maximum budget must not be below the minimum.", {}),
+        ({"title": ""}, "The title cannot be empty.", {}),
+        ({"target_date": "1405/13/40"}, "This date does not exist in the calendar.", {}),
+        ({"budget_min": "دویست"}, "Enter a whole amount using digits, for example 250,000,000.", {}),
     ],
 )
-def test_canvas_bad_input_keeps_what_was_typed(client, city, staff, unit, overrides, message):
+def test_canvas_bad_input_keeps_what_was_typed(client, city, staff, unit, overrides, message, params):
     call = CallFactory(city=city, unit=unit)
     data = _canvas_post(call, background="متن نوشته شده که نباید گم شود", **overrides)
     r = _client(client, staff).post(reverse("challenges:canvas_edit", args=[city.slug, call.pk]), data)
     assert r.status_code == 400
     html = r.content.decode()
-    assert message in html and "متن نوشته شده که نباید گم شود" in html
+    assert fa_html(message, **params) in html and "متن نوشته شده که نباید گم شود" in html
     call.canvas.refresh_from_db()
     assert call.canvas.version == 1
 
@@ -322,9 +324,10 @@ def test_completeness_preview(client, city, staff, unit):
     r = c.post(url, _canvas_post(call, target_date="", baseline_value=""))
     html = r.content.decode()
     assert r.status_code == 200 and 'id="completeness"' in html
-    assert "The target has no date." in html and "The KPI has no number" in html
+    assert fa_html("The target has no date.") in html
+    assert fa_html("The KPI has no number for the current baseline.") in html
     r = c.post(url, _canvas_post(call))
-    assert "Nothing is missing." in r.content.decode()
+    assert fa_html("Nothing is missing.") in r.content.decode()
 
 
 def test_history_diff(client, city, staff, unit):
@@ -380,15 +383,16 @@ def test_cancel_without_reason_is_400(client, city, unit, manager):
     r = _client(client, manager).post(
         reverse("challenges:call_transition", args=[city.slug, call.pk]), {"to": "cancelled", "note": ""}
     )
-    assert r.status_code == 400 and "Give a reason" in r.content.decode()
+    assert r.status_code == 400
+    assert fa_html("Give a reason for cancelling; followers will read it.") in r.content.decode()
 
 
 @pytest.mark.parametrize(
     ("opens", "closes", "message"),
     [
-        ("1405/02/10", "1405/02/01", "must be after the opening date"),
-        ("", "1390/01/01", "in the past"),
-        ("", "31/12/1404", "Enter a date like"),
+        ("1405/02/10", "1405/02/01", "The closing date must be after the opening date."),
+        ("", "1390/01/01", "The closing date is in the past."),
+        ("", "31/12/1404", "Enter a date like 1404/09/15 (Jalali) or 2025-12-06."),
     ],
 )
 def test_settings_bad_dates(client, city, unit, manager, opens, closes, message):
@@ -399,7 +403,7 @@ def test_settings_bad_dates(client, city, unit, manager, opens, closes, message)
     )
     assert r.status_code == 400
     html = r.content.decode()
-    assert message in html and closes in html
+    assert fa_html(message) in html and closes in html
 
 
 def test_settings_accept_jalali_persian_digits_and_english_iso(client, city, unit, manager, org):
@@ -480,7 +484,10 @@ def test_open_to_my_organization(client, city, unit, member, org):
     html = r.content.decode()
     assert "برای همه" in html and "فقط فارس" not in html
     r = client.get(reverse("challenges:call_detail", args=[restricted.pk]))
-    assert "may not apply" in r.content.decode() and "Fars" in r.content.decode()
+    html = r.content.decode()
+    assert f">{fa_html('may not apply')}<" in html and fa_html("Fars") in html
+    restricted_to = "The call is restricted to organizations in %(allowed)s; yours is in %(province)s."
+    assert fa_html(restricted_to, allowed=fa("Fars"), province=fa("Qom")) in html
 
 
 def test_question_flow_and_asker_not_shown(client, city, unit, manager, member):
@@ -578,7 +585,7 @@ def test_call_detail_query_count_and_tehran_time(client, city, unit, django_asse
     with django_assert_max_num_queries(20):
         r = c.get(reverse("challenges:call_detail", args=[call.pk]))
     html = r.content.decode()
-    assert html.count(">may apply<") == 4 and html.count(">may not apply<") == 1
+    assert html.count(f">{fa_html('may apply')}<") == 4 and html.count(f">{fa_html('may not apply')}<") == 1
     assert "۱۵ اردیبهشت ۱۴۱۰، ۲۳:۵۹" in html
     r = c.get("/en" + reverse("challenges:call_detail", args=[call.pk])[3:])
     assert "5 May 2031, 23:59" in r.content.decode()
