@@ -9,6 +9,7 @@ from hamafza.core.api import router as core_router
 from hamafza.core.apiutils import AUTHENTICATED, ApiRateThrottle, HamafzaAPI, VendoredSwagger, fallback_router
 from hamafza.directory.api import router as directory_router
 from hamafza.matching.api import router as matching_router
+from hamafza.proposals.api import router as proposals_router
 
 api = HamafzaAPI(
     title="Hamafza API",
@@ -32,6 +33,7 @@ api.add_router("", core_router)
 api.add_router("", directory_router)
 api.add_router("", challenges_router)
 api.add_router("", matching_router)
+api.add_router("", proposals_router)
 
 # Last: any other address under /api/v1/ answers a 404 problem, not the HTML error page.
 api.add_router("", fallback_router)

@@ -1,0 +1,576 @@
+"""API v1: confidential proposals, their submission receipts, and the judges' side of the
+evaluation (conflict-of-interest declarations and score sheets).
+
+A thin skin over the proposals app: every read starts from ``proposals.selectors``
+(``proposals_visible_to`` and ``scores_visible_to``, the one definition of who sees what), every
+write goes through one ``proposals.services`` function, and the rules are asked with
+``proposals.rules.can`` (no superuser bypass, as on the pages). Nothing here decides who may do what.
+
+- A proposal the caller may not see is a 404, never a 403: its existence is confidential.
+- A step the services refuse now (the deadline has passed, the organization is not eligible, the
+  panel is not scoring, already declared) is a 409 ``refused`` problem whose ``errors`` give the
+  reasons; an edit or a score sheet saved by someone else since the caller's ``version`` is a 409
+  ``conflict`` problem carrying ``current_version``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Schema, Status
+
+from hamafza.core.apiutils import (
+    PROBLEM_CONTENT_TYPE,
+    ApiError,
+    ApiRouter,
+    InputSchema,
+    ListQuery,
+    order,
+    ordering_param,
+    page_of,
+    paginate,
+    problem_response,
+)
+from hamafza.directory.models import OrganizationMembership
+from hamafza.directory.selectors import organizations_of_user
+from hamafza.proposals import selectors, services
+from hamafza.proposals.models import ConflictDeclaration, Proposal, ProposalReceipt, Score
+from hamafza.proposals.rules import can
+
+router = ApiRouter(tags=["proposals and evaluation"])
+
+MAX_ID = 2**31 - 1
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL cannot store NUL characters: refuse them as invalid input
+MAX_BUDGET = 10**17  # fits a BigIntegerField with room to spare
+
+ProposalStatus = Literal[tuple(Proposal.Status.values)]  # type: ignore[valid-type]
+
+
+def _id(description: str):
+    return Path(..., ge=1, le=MAX_ID, description=description)
+
+
+def _problem_doc(description: str) -> dict:
+    return {
+        "responses": {
+            409: {
+                "description": description,
+                "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            }
+        }
+    }
+
+
+REFUSED_DOC = _problem_doc("Refused now (`refused`, with the reasons in `errors`), or a stale `version` (`conflict`).")
+
+
+def _refused(exc: services.Refused) -> ApiError:
+    return ApiError(
+        409,
+        "refused",
+        "; ".join(exc.reasons) or _("This step is not allowed now."),
+        errors=[{"name": "proposal", "message": reason} for reason in exc.reasons],
+    )
+
+
+def _invalid(errors: list[dict]) -> ApiError:
+    names = ", ".join(sorted({e["name"] for e in errors}))
+    return ApiError(
+        400, "invalid_parameters", _("These parameters are invalid: %(names)s.") % {"names": names}, errors=errors
+    )
+
+
+def _stale(request, current_version: int, detail: str):
+    """A 409 `conflict` problem with the current version as an extension member (RFC 9457 §3.2)."""
+    response = problem_response(
+        request,
+        409,
+        "conflict",
+        detail,
+        errors=[{"name": "body.version", "message": _("The current version is %(v)s.") % {"v": current_version}}],
+    )
+    body = json.loads(response.content)
+    body["current_version"] = current_version
+    response.content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    return response
+
+
+# --------------------------------------------------------------------------------------------
+# Proposals
+# --------------------------------------------------------------------------------------------
+class ProposalOut(Schema):
+    id: int
+    call: int = Field(description="The call's id.")
+    city: str = Field(description="The call's city (slug).")
+    organization: str | None = Field(
+        description="The applicant organization's slug; hidden (null) from the judges of a blind review."
+    )
+    status: ProposalStatus
+    title: str
+    version: int = Field(description="Send it back with an edit (optimistic locking).")
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    submitted_at: datetime.datetime | None = Field(description="The time of the latest receipt.")
+    withdrawn_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_call(obj: Proposal) -> int:
+        return obj.call_id
+
+    @staticmethod
+    def resolve_city(obj: Proposal) -> str:
+        return obj.city.slug
+
+    @staticmethod
+    def resolve_organization(obj: Proposal) -> str | None:
+        return None if getattr(obj, "hide_identity", False) else obj.organization.slug
+
+
+class ReceiptOut(Schema):
+    proposal: int
+    submitted_at: datetime.datetime
+    sha256: str = Field(description="SHA-256 of the proposal's content and its attachments' hashes.")
+    content_version: int
+
+    @staticmethod
+    def resolve_proposal(obj: ProposalReceipt) -> int:
+        return obj.proposal_id
+
+
+class ProposalDetailOut(ProposalOut):
+    summary: str
+    approach: str
+    team: str
+    budget_rial: int | None
+    timeline: str
+    kpis: str
+    receipt_hash: str = Field(description="The SHA-256 of the latest receipt (empty before submission).")
+    can_change: bool = Field(description="Whether you may still edit it (a member of the applicant, call open).")
+    can_score: bool = Field(description="Whether you may score it now (a cleared judge, panel scoring).")
+
+    @staticmethod
+    def resolve_can_change(obj: Proposal, context) -> bool:
+        return can(context["request"].user, "proposals.change_proposal", obj)
+
+    @staticmethod
+    def resolve_can_score(obj: Proposal, context) -> bool:
+        return can(context["request"].user, "proposals.score_proposal", obj)
+
+
+class ProposalFilters(ListQuery):
+    call: int | None = Field(None, ge=1, le=MAX_ID, description="A call's id.")
+    status: ProposalStatus | None = None
+    q: str = Field("", max_length=200, pattern=NO_NUL, description="Words in the proposal (or the applicant's name).")
+    ordering: ordering_param("submitted_at", "created_at", "updated_at", "title") | None = None
+
+
+class _ProposalFields(InputSchema):
+    title: str | None = Field(None, max_length=200, pattern=NO_NUL)
+    summary: str | None = Field(None, max_length=20_000, pattern=NO_NUL)
+    approach: str | None = Field(None, max_length=20_000, pattern=NO_NUL)
+    team: str | None = Field(None, max_length=20_000, pattern=NO_NUL)
+    budget_rial: int | None = Field(None, ge=0, le=MAX_BUDGET)
+    timeline: str | None = Field(None, max_length=20_000, pattern=NO_NUL)
+    kpis: str | None = Field(None, max_length=20_000, pattern=NO_NUL)
+
+
+class ProposalIn(_ProposalFields):
+    """A new draft for one of your organizations (title required; the rest can come later)."""
+
+    organization: str = Field(min_length=1, max_length=200, pattern=NO_NUL, description="Your organization's slug.")
+    title: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+
+
+class ProposalPatch(_ProposalFields):
+    """Only the fields sent change. A submitted proposal stays submitted and gets a new receipt."""
+
+    version: int = Field(ge=0, le=MAX_ID, description="The version you read.")
+
+
+def _hide_identities(request, proposals: list[Proposal]) -> None:
+    """Blind review: the judges of a blind panel do not see who applied (unless they are members of
+    the applicant). Two queries for the whole page."""
+    blind = selectors.blind_call_ids_for(user=request.user)
+    if not blind:
+        return
+    mine = set(OrganizationMembership.objects.filter(user_id=request.user.pk).values_list("organization_id", flat=True))
+    for proposal in proposals:
+        proposal.hide_identity = proposal.call_id in blind and proposal.organization_id not in mine
+
+
+def _proposal(request, proposal_id: int) -> Proposal:
+    """The proposal if the caller may see it (selectors.proposal_get_for), else 404."""
+    proposal = selectors.proposal_get_for(user=request.user, pk=proposal_id)
+    _hide_identities(request, [proposal])
+    return proposal
+
+
+def _values(payload: _ProposalFields) -> dict:
+    return {
+        name: value
+        for name, value in payload.model_dump(exclude_unset=True).items()
+        if name in services.PROPOSAL_FIELDS
+    }
+
+
+@router.get(
+    "/proposals",
+    response=page_of(ProposalOut),
+    summary="The proposals you may see",
+    description="Your organizations' proposals (drafts included); for an innovation manager the submitted "
+    "proposals of the city's calls; for a judge the submitted proposals they declared no conflict for. "
+    "Newest submission first.",
+)
+def proposal_list(request, filters: Query[ProposalFilters]):
+    qs = selectors.proposal_list_for(user=request.user, q=filters.q, call_id=filters.call, status=filters.status or "")
+    if filters.ordering:
+        qs = order(qs, filters.ordering, default=())
+    page = paginate(qs, filters)
+    _hide_identities(request, page["items"])
+    return page
+
+
+@router.get(
+    "/proposals/{proposal_id}",
+    response=ProposalDetailOut,
+    summary="A proposal",
+    description="404 unless you may see it (the same rule as its page).",
+)
+def proposal_detail(request, proposal_id: int = _id("The proposal's id.")):
+    return _proposal(request, proposal_id)
+
+
+@router.post(
+    "/calls/{call_id}/proposals",
+    response={201: ProposalDetailOut},
+    summary="Start a proposal to a call",
+    description="A member of the applicant organization, while the call is open and the organization is "
+    "eligible (otherwise 409 `refused` with the reasons). One proposal per organization and call: if "
+    "yours exists already, 409 `conflict` with its id in `existing`. The draft is submitted separately.",
+    openapi_extra=REFUSED_DOC,
+)
+def proposal_create(request, payload: ProposalIn, call_id: int = _id("The call's id.")):
+    from hamafza.challenges.selectors import call_get
+
+    call = call_get(pk=call_id, user=request.user)
+    if not can(request.user, "proposals.apply"):
+        raise PermissionDenied
+    organization = organizations_of_user(user=request.user).filter(slug=payload.organization).first()
+    if organization is None:
+        raise _invalid([{"name": "body.organization", "message": _("This is not one of your organizations.")}])
+    try:
+        proposal = services.proposal_save_draft(
+            call=call, organization=organization, by=request.user, values=_values(payload)
+        )
+    except services.Refused as exc:
+        raise _refused(exc) from exc
+    except services.StaleEdit as exc:
+        response = problem_response(
+            request,
+            409,
+            "conflict",
+            _("Your organization already has a proposal to this call (%(id)s); edit that one.") % {"id": exc.obj.pk},
+        )
+        body = json.loads(response.content)
+        body["existing"] = exc.obj.pk
+        response.content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        return response
+    return Status(201, _proposal(request, proposal.pk))
+
+
+@router.patch(
+    "/proposals/{proposal_id}",
+    response=ProposalDetailOut,
+    summary="Edit a proposal",
+    description="Members of the applicant, until the deadline (409 `refused` after it). Send the `version` you "
+    "read: if someone saved in between, 409 `conflict` with `current_version` and nothing changes.",
+    openapi_extra=REFUSED_DOC,
+)
+def proposal_update(request, payload: ProposalPatch, proposal_id: int = _id("The proposal's id.")):
+    proposal = _proposal(request, proposal_id)
+    if not can(request.user, "proposals.change_proposal", proposal):
+        if _is_member(request.user, proposal):  # the call is no longer open: say why, as the page does
+            raise _refused(services.Refused([services._deadline_reason(proposal.call)]))
+        raise PermissionDenied
+    try:
+        services.proposal_save_draft(
+            call=proposal.call,
+            organization=proposal.organization,
+            by=request.user,
+            values=_values(payload),
+            proposal=proposal,
+            expected_version=payload.version,
+        )
+    except services.Refused as exc:
+        raise _refused(exc) from exc
+    except services.StaleEdit as exc:
+        current = Proposal.objects.filter(pk=exc.obj.pk).values_list("version", flat=True).first() or 0
+        return _stale(
+            request,
+            current,
+            _(
+                "Someone else saved this proposal after version %(yours)s; it is now at version %(current)s. "
+                "Nothing was changed."
+            )
+            % {"yours": payload.version, "current": current},
+        )
+    return _proposal(request, proposal.pk)
+
+
+def _is_member(user, proposal: Proposal) -> bool:
+    return OrganizationMembership.objects.filter(user_id=user.pk, organization_id=proposal.organization_id).exists()
+
+
+@router.post(
+    "/proposals/{proposal_id}/submit",
+    response=ReceiptOut,
+    summary="Submit a proposal",
+    description="Members of the applicant, before the deadline. The deadline, the organization's eligibility "
+    "and the required parts (title, summary, approach) are checked now (409 `refused` with the reasons). "
+    "Answers the receipt: the time and the SHA-256 of the content and attachments.",
+    openapi_extra=REFUSED_DOC,
+)
+def proposal_submit(request, proposal_id: int = _id("The proposal's id.")):
+    proposal = _proposal(request, proposal_id)
+    try:
+        return services.proposal_submit(proposal=proposal, by=request.user)
+    except services.Refused as exc:
+        raise _refused(exc) from exc
+
+
+@router.post(
+    "/proposals/{proposal_id}/withdraw",
+    response=ProposalDetailOut,
+    summary="Withdraw a submitted proposal",
+    description="Members of the applicant, before the deadline; it can be submitted again until then.",
+    openapi_extra=REFUSED_DOC,
+)
+def proposal_withdraw(request, proposal_id: int = _id("The proposal's id.")):
+    proposal = _proposal(request, proposal_id)
+    try:
+        services.proposal_withdraw(proposal=proposal, by=request.user)
+    except services.Refused as exc:
+        raise _refused(exc) from exc
+    return _proposal(request, proposal.pk)
+
+
+# --------------------------------------------------------------------------------------------
+# The judges' side: declarations and scores
+# --------------------------------------------------------------------------------------------
+class DeclarationIn(InputSchema):
+    has_conflict: bool = Field(description="true: you have a conflict of interest with this applicant.")
+    note: str = Field("", max_length=5000, pattern=NO_NUL)
+
+
+class DeclarationOut(Schema):
+    proposal: int
+    has_conflict: bool
+    note: str
+    declared_at: datetime.datetime
+
+    @staticmethod
+    def resolve_proposal(obj: ConflictDeclaration) -> int:
+        return obj.proposal_id
+
+
+@router.post(
+    "/proposals/{proposal_id}/conflict",
+    response={201: DeclarationOut},
+    summary="Declare a conflict of interest (or none)",
+    description="A judge of the call's panel, while it is scoring, once per proposal and before seeing it. "
+    "A conflict hides the proposal from you and leaves you out of its aggregation; no conflict opens it "
+    "for scoring. 404 unless you may declare on it (as on the judging page).",
+    openapi_extra=REFUSED_DOC,
+)
+def conflict_declare(request, payload: DeclarationIn, proposal_id: int = _id("The proposal's id.")):
+    # As the judging page: the proposal is not visible to the judge before the declaration, so the
+    # rule that lets them declare (panel member, submitted, scoring) decides whether it exists.
+    proposal = Proposal.objects.select_related("call").filter(pk=proposal_id).first()
+    if proposal is None or not can(request.user, "proposals.declare_conflict", proposal):
+        raise Http404
+    try:
+        declaration = services.conflict_declare(
+            proposal=proposal, by=request.user, has_conflict=payload.has_conflict, note=payload.note
+        )
+    except services.Refused as exc:
+        raise _refused(exc) from exc
+    return Status(201, declaration)
+
+
+class ScoreOut(Schema):
+    judge: int | None = Field(description="The panel member's id (hidden from the applicant).")
+    criterion: int = Field(description="The rubric criterion's id.")
+    criterion_name: str
+    scale_max: int
+    value: int
+    comment: str
+    sheet_version: int = Field(description="The version of the judge's sheet (send it back with PUT).")
+    sheet_complete: bool
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_judge(obj: Score, context) -> int | None:
+        return obj.sheet.member_id if getattr(obj, "show_judge", True) else None
+
+    @staticmethod
+    def resolve_criterion(obj: Score) -> int:
+        return obj.criterion_id
+
+    @staticmethod
+    def resolve_criterion_name(obj: Score) -> str:
+        return obj.criterion.name
+
+    @staticmethod
+    def resolve_scale_max(obj: Score) -> int:
+        return obj.criterion.scale_max
+
+    @staticmethod
+    def resolve_sheet_version(obj: Score) -> int:
+        return obj.sheet.version
+
+    @staticmethod
+    def resolve_sheet_complete(obj: Score) -> bool:
+        return obj.sheet.completed_at is not None
+
+
+class ScoreFilters(ListQuery):
+    pass
+
+
+class ScoreIn(InputSchema):
+    criterion: int = Field(ge=1, le=MAX_ID, description="A criterion of the panel's rubric (its id).")
+    value: int | None = Field(ge=0, le=100, description="0 to the criterion's highest score; null clears it.")
+    comment: str = Field("", max_length=5000, pattern=NO_NUL)
+
+
+class SheetIn(InputSchema):
+    version: int = Field(ge=0, le=MAX_ID, description="Your sheet's version as you read it (0 before the first save).")
+    scores: list[ScoreIn] = Field(max_length=100)
+    comment: str = Field("", max_length=20_000, pattern=NO_NUL, description="An overall comment.")
+    complete: bool = Field(False, description="Mark the sheet complete: every criterion must be scored.")
+
+
+class SheetOut(Schema):
+    proposal: int
+    version: int
+    comment: str
+    complete: bool
+    scores: list[ScoreIn]
+
+    @staticmethod
+    def resolve_proposal(obj) -> int:
+        return obj.proposal_id
+
+    @staticmethod
+    def resolve_complete(obj) -> bool:
+        return obj.completed_at is not None
+
+    @staticmethod
+    def resolve_scores(obj) -> list[dict]:
+        return [
+            {"criterion": s.criterion_id, "value": s.value, "comment": s.comment}
+            for s in obj.scores.order_by("criterion__position", "criterion_id")
+        ]
+
+
+@router.get(
+    "/proposals/{proposal_id}/scores",
+    response=page_of(ScoreOut),
+    summary="The scores of a proposal you may see",
+    description="As the rules allow: a judge their own (and the other judges' once the panel is closed), the "
+    "city's innovation managers all; the applicant's members once the results are published (without the "
+    "judges). Scores of a judge who declared a conflict are never shown. 404 unless you may see the proposal.",
+)
+def score_list(request, filters: Query[ScoreFilters], proposal_id: int = _id("The proposal's id.")):
+    proposal = _proposal(request, proposal_id)
+    qs = (
+        selectors.scores_visible_to(request.user)
+        .filter(sheet__proposal=proposal)
+        .select_related("criterion", "sheet")
+        .order_by("sheet__member_id", "criterion__position", "criterion_id")
+    )
+    page = paginate(qs, filters)
+    # As the scores page: the applicant does not learn who gave which score.
+    show_judges = (
+        can(request.user, "proposals.manage_evaluation", proposal.call)
+        or proposal.call.state != "results_published"
+        or not _is_member(request.user, proposal)
+    )
+    for score in page["items"]:
+        score.show_judge = show_judges
+    return page
+
+
+@router.put(
+    "/proposals/{proposal_id}/scores",
+    response=SheetOut,
+    summary="Save your scores for a proposal",
+    description="A judge of the call's panel who declared no conflict, while the panel is scoring. Every "
+    "criterion sent must be of the rubric and within its scale (400 naming `body.scores.<i>.value`); "
+    "`complete: true` needs every criterion. Send your sheet's `version` (0 before the first save): if it "
+    "was saved elsewhere in between, 409 `conflict` with `current_version`, nothing overwritten.",
+    openapi_extra=REFUSED_DOC,
+)
+def score_save(request, payload: SheetIn, proposal_id: int = _id("The proposal's id.")):
+    proposal = _proposal(request, proposal_id)
+    member = selectors.panel_member_get(user=request.user, panel=getattr(proposal.call, "panel", None))
+    if member is None:
+        raise PermissionDenied
+    criteria = {c.pk: c for c in selectors.rubric(panel=member.panel)}
+    errors, values, comments, index = [], {}, {}, {}
+    for i, item in enumerate(payload.scores):
+        if item.criterion not in criteria:
+            errors.append({"name": f"body.scores.{i}.criterion", "message": _("Not a criterion of this rubric.")})
+        elif item.criterion in values:
+            errors.append({"name": f"body.scores.{i}.criterion", "message": _("This criterion is given twice.")})
+        else:
+            values[item.criterion], comments[item.criterion], index[item.criterion] = item.value, item.comment, i
+    if errors:
+        raise _invalid(errors)
+    try:
+        sheet = services.sheet_save(
+            proposal=proposal,
+            by=request.user,
+            values=values,
+            comments=comments,
+            comment=payload.comment,
+            expected_version=payload.version,
+            complete=payload.complete,
+        )
+    except services.Refused as exc:
+        raise _refused(exc) from exc
+    except services.StaleEdit as exc:
+        current = exc.obj.version
+        return _stale(
+            request,
+            current,
+            _(
+                "Your scores for this proposal were saved elsewhere after version %(yours)s; it is now at "
+                "version %(current)s. Nothing was changed."
+            )
+            % {"yours": payload.version, "current": current},
+        )
+    except ValidationError as exc:
+        raise _invalid(_score_errors(exc, index, criteria)) from exc
+    return sheet
+
+
+def _score_errors(exc: ValidationError, index: dict, criteria: dict) -> list[dict]:
+    """The service names a criterion `c<id>`: name the body field instead."""
+    errors = []
+    for key, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+        criterion = int(key[1:]) if key.startswith("c") and key[1:].isdigit() else None
+        if criterion in index:
+            name = f"body.scores.{index[criterion]}.value"
+        elif criterion in criteria:
+            messages = [f"{criteria[criterion].name}: {m}" for m in messages]
+            name = "body.scores"
+        else:
+            name = "body"
+        errors.extend({"name": name, "message": m} for m in messages)
+    return errors
