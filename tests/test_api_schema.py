@@ -42,6 +42,17 @@ from hamafza.challenges.tests.factories import (
 )
 from hamafza.core.tests.factories import CapabilityFactory, CityFactory, DomainFactory, UnitFactory
 from hamafza.directory.tests.factories import OrganizationFactory, OrganizationMembershipFactory
+from hamafza.proposals.models import Panel
+from hamafza.proposals.tests.factories import (
+    AttachmentFactory,
+    DeclarationFactory,
+    PanelFactory,
+    PanelMemberFactory,
+    ProposalFactory,
+    RubricCriterionFactory,
+    ScoreFactory,
+    ScoreSheetFactory,
+)
 
 MAX_EXAMPLES = int(os.environ.get("HAMAFZA_API_FUZZ_EXAMPLES", "10"))
 DERANDOMIZE = os.environ.get("HAMAFZA_API_FUZZ_RANDOM", "") != "1"
@@ -103,9 +114,10 @@ def keep_test_connection():
 
 
 @pytest.fixture
-def world(db, keep_test_connection):
+def world(db, keep_test_connection, settings, tmp_path):
     """A small platform: two cities with units, a taxonomy, organizations with members, and a
     user with a token for each role (roles in the first city)."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     qom = CityFactory(slug="qom", name_fa="قم", name_en="Qom", province="Qom")
     karaj = CityFactory(slug="karaj", name_fa="کرج", name_en="Karaj", province="Alborz")
     for city in (qom, karaj):
@@ -139,6 +151,17 @@ def world(db, keep_test_connection):
     with_results = PublishedCallFactory(city=karaj, unit=karaj.units.get(), state=Call.State.RESULTS_PUBLISHED)
     CallResultFactory(call=with_results, organization=org, applicant_name="")
 
+    # A call in evaluation: the organization's submitted proposal with an attachment, a scoring panel
+    # with a rubric, the judge cleared (no conflict) with a sheet of scores.
+    evaluated = CallFactory(city=qom, unit=staff_unit, state=Call.State.IN_EVALUATION, complete=True)
+    proposal = ProposalFactory(call=evaluated, organization=org, created_by=users["org_member"])
+    attachment = AttachmentFactory(proposal=proposal, uploaded_by=users["org_member"])
+    panel = PanelFactory(call=evaluated, status=Panel.Status.SCORING)
+    criterion = RubricCriterionFactory(panel=panel, name="Impact")
+    member = PanelMemberFactory(panel=panel, user=users["judge"])
+    DeclarationFactory(member=member, proposal=proposal, has_conflict=False)
+    ScoreFactory(sheet=ScoreSheetFactory(member=member, proposal=proposal), criterion=criterion, value=7)
+
     headers = {"anonymous": {}}
     for role, user in users.items():
         _token, key = api_token_create(user=user, name=f"schemathesis {role}")
@@ -153,10 +176,14 @@ def world(db, keep_test_connection):
                 ("/canvas", in_definition.pk),
                 ("/transitions", in_definition.pk),
                 ("/settings", in_definition.pk),
+                ("/panel", evaluated.pk),
+                ("/results/publish", evaluated.pk),
                 ("/results", with_results.pk),
                 ("", published.pk),
             ],
             "question_id": [("", pending.pk)],
+            "proposal_id": [("", proposal.pk)],
+            "attachment_id": [("", attachment.pk)],
         },
     }
     return {"headers": headers, "known": known}

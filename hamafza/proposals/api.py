@@ -20,10 +20,12 @@ import json
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.db import transaction
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Schema, Status
+from ninja import Field, File, Path, Query, Schema, Status, UploadedFile
 
+from hamafza.accounts.models import CityRole
 from hamafza.core.apiutils import (
     PROBLEM_CONTENT_TYPE,
     ApiError,
@@ -39,7 +41,15 @@ from hamafza.core.apiutils import (
 from hamafza.directory.models import OrganizationMembership
 from hamafza.directory.selectors import organizations_of_user
 from hamafza.proposals import selectors, services
-from hamafza.proposals.models import ConflictDeclaration, Proposal, ProposalReceipt, Score
+from hamafza.proposals.models import (
+    ConflictDeclaration,
+    Panel,
+    PanelMember,
+    Proposal,
+    ProposalAttachment,
+    ProposalReceipt,
+    Score,
+)
 from hamafza.proposals.rules import can
 
 router = ApiRouter(tags=["proposals and evaluation"])
@@ -574,3 +584,424 @@ def _score_errors(exc: ValidationError, index: dict, criteria: dict) -> list[dic
             name = "body"
         errors.extend({"name": name, "message": m} for m in messages)
     return errors
+
+
+# --------------------------------------------------------------------------------------------
+# The innovation manager's side: the panel, decisions and results
+# --------------------------------------------------------------------------------------------
+REFUSED_NOW_DOC = _problem_doc("Refused now (`refused`, with the reasons in `errors`).")
+PanelStatus = Literal[tuple(Panel.Status.values)]  # type: ignore[valid-type]
+CellState = Literal["conflict", "undeclared", "complete", "partial", "todo"]
+
+
+def _managed_call(request, call_id: int):
+    """The call if the caller may see it (else 404) and manage its evaluation (else 403)."""
+    from hamafza.challenges.selectors import call_get
+
+    call = call_get(pk=call_id, user=request.user)
+    if not can(request.user, "proposals.manage_evaluation", call):
+        raise PermissionDenied
+    return call
+
+
+def _managed_panel(request, call_id: int) -> Panel:
+    panel = selectors.panel_for_call(call=_managed_call(request, call_id))
+    if panel is None:
+        raise ApiError(404, "not_found", _("This call has no evaluation panel yet."))
+    return panel
+
+
+def _refused_as(exc: services.Refused, name: str) -> ApiError:
+    error = _refused(exc)
+    error.errors = [{"name": name, "message": reason} for reason in exc.reasons]
+    return error
+
+
+class CriterionOut(Schema):
+    id: int
+    name: str
+    description: str
+    weight: int
+    scale_max: int
+    position: int
+
+
+class MemberOut(Schema):
+    id: int = Field(description="The panel member's id (the `judge` of a score).")
+    user: int = Field(description="The judge's user id.")
+    name: str
+    email: str
+    source: Literal[tuple(PanelMember.Source.values)]  # type: ignore[valid-type]
+    last_reminded_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_user(obj: PanelMember) -> int:
+        return obj.user_id
+
+    @staticmethod
+    def resolve_name(obj: PanelMember) -> str:
+        return obj.user.display_name
+
+    @staticmethod
+    def resolve_email(obj: PanelMember) -> str:
+        return obj.user.email
+
+
+class PanelProposalOut(Schema):
+    id: int
+    title: str
+    organization: str = Field(description="The applicant organization's slug.")
+
+
+class ProgressCellOut(Schema):
+    proposal: int
+    state: CellState = Field(
+        description="`undeclared` (no declaration yet), `conflict`, `todo`, `partial` or `complete`."
+    )
+
+
+class ProgressRowOut(Schema):
+    member: int = Field(description="The panel member's id.")
+    missing: int = Field(description="Proposals this judge has still to declare on or score.")
+    cells: list[ProgressCellOut]
+
+
+class PanelOut(Schema):
+    id: int
+    call: int
+    status: PanelStatus = Field(description="`setup` (the rubric can change), `scoring` or `closed`.")
+    blind_review: bool
+    method: str = Field(description="The aggregation method.")
+    version: int
+    scoring_started_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    rubric: list[CriterionOut]
+    members: list[MemberOut]
+    proposals: list[PanelProposalOut] = Field(description="The call's submitted proposals (the progress columns).")
+    progress: list[ProgressRowOut] = Field(description="Who scored what: a row per judge, a cell per proposal.")
+    missing: int = Field(description="Declarations and scores still missing across the panel.")
+
+
+def _panel_out(panel: Panel) -> dict:
+    progress = selectors.panel_progress(panel=panel)
+    return {
+        "id": panel.pk,
+        "call": panel.call_id,
+        "status": panel.status,
+        "blind_review": panel.blind_review,
+        "method": panel.method,
+        "version": panel.version,
+        "scoring_started_at": panel.scoring_started_at,
+        "closed_at": panel.closed_at,
+        "rubric": selectors.rubric(panel=panel),
+        "members": progress["members"],
+        "proposals": [
+            {"id": p.pk, "title": p.title, "organization": p.organization.slug} for p in progress["proposals"]
+        ],
+        "progress": [
+            {
+                "member": row["member"].pk,
+                "missing": row["missing"],
+                "cells": [{"proposal": c["proposal"].pk, "state": c["state"]} for c in row["cells"]],
+            }
+            for row in progress["rows"]
+        ],
+        "missing": progress["missing"],
+    }
+
+
+@router.get(
+    "/calls/{call_id}/panel",
+    response=PanelOut,
+    summary="A call's evaluation panel and its progress",
+    description="The city's innovation managers (403 for others who may see the call). The rubric, the "
+    "judges, the state, and who scored what as the evaluation page shows it. 404 before the panel exists.",
+)
+def panel_detail(request, call_id: int = _id("The call's id.")):
+    return _panel_out(_managed_panel(request, call_id))
+
+
+@router.post(
+    "/calls/{call_id}/panel",
+    response={200: PanelOut, 201: PanelOut},
+    summary="Create a call's evaluation panel",
+    description="The city's innovation managers. The rubric is copied from the call's evaluation criteria "
+    "(each scored out of 10). 201 when created, 200 with the existing panel if there is one already.",
+)
+def panel_create(request, call_id: int = _id("The call's id.")):
+    call = _managed_call(request, call_id)
+    existed = selectors.panel_for_call(call=call) is not None
+    panel = services.panel_create(call=call, by=request.user)
+    return Status(200 if existed else 201, _panel_out(selectors.panel_for_call(call=panel.call)))
+
+
+class JudgeIn(InputSchema):
+    """One of `user` or `email`: a user holding the judge role in the call's city."""
+
+    user: int | None = Field(None, ge=1, le=MAX_ID, description="The judge's user id.")
+    email: str | None = Field(None, min_length=3, max_length=254, pattern=NO_NUL, description="The judge's email.")
+
+
+@router.post(
+    "/calls/{call_id}/panel/judges",
+    response={200: MemberOut, 201: MemberOut},
+    summary="Add a judge of the city to the panel",
+    description="The city's innovation managers. Only a user with the judge role in the call's city can be "
+    "added directly (otherwise 400 naming the field); outside experts are invited by email on the evaluation "
+    "page. 201 when added, 200 if they are already on the panel.",
+    openapi_extra=REFUSED_NOW_DOC,
+)
+def panel_judge_add(request, payload: JudgeIn, call_id: int = _id("The call's id.")):
+    panel = _managed_panel(request, call_id)
+    if (payload.user is None) == (payload.email is None):
+        raise _invalid([{"name": "body", "message": _("Give either the judge's user id or their email.")}])
+    from django.contrib.auth import get_user_model
+
+    candidates = get_user_model().objects.filter(
+        is_active=True, city_roles__city_id=panel.city_id, city_roles__role=CityRole.Role.JUDGE
+    )
+    if payload.user is not None:
+        judge, field = candidates.filter(pk=payload.user).first(), "body.user"
+    else:
+        judge, field = candidates.filter(email__iexact=payload.email.strip()).first(), "body.email"
+    if judge is None:
+        raise _invalid(
+            [{"name": field, "message": _("Not a judge of this city; invite outside experts by email instead.")}]
+        )
+    existed = selectors.panel_member_get(user=judge, panel=panel) is not None
+    try:
+        member = services.panel_add_city_judge(panel=panel, user=judge, by=request.user)
+    except services.Refused as exc:
+        raise _refused_as(exc, "panel") from exc
+    return Status(200 if existed else 201, member)
+
+
+@router.post(
+    "/calls/{call_id}/panel/start",
+    response=PanelOut,
+    summary="Start scoring",
+    description='The city\'s innovation managers. The call must be closed (it moves to "in evaluation"), the '
+    "rubric must have criteria and the panel a judge (409 `refused` with the reasons). The rubric is frozen "
+    "from here on and the judges declare and score.",
+    openapi_extra=REFUSED_NOW_DOC,
+)
+def panel_start(request, call_id: int = _id("The call's id.")):
+    panel = _managed_panel(request, call_id)
+    try:
+        services.panel_start_scoring(panel=panel, by=request.user)
+    except services.Refused as exc:
+        raise _refused_as(exc, "panel") from exc
+    return _panel_out(selectors.panel_for_call(call=panel.call))
+
+
+@router.post(
+    "/calls/{call_id}/panel/close",
+    response=PanelOut,
+    summary="Close scoring",
+    description="The city's innovation managers, while the panel is scoring (else 409 `refused`). No more "
+    "scores; the judges may see each other's; decisions can be made.",
+    openapi_extra=REFUSED_NOW_DOC,
+)
+def panel_close(request, call_id: int = _id("The call's id.")):
+    panel = _managed_panel(request, call_id)
+    try:
+        services.panel_close(panel=panel, by=request.user)
+    except services.Refused as exc:
+        raise _refused_as(exc, "panel") from exc
+    return _panel_out(selectors.panel_for_call(call=panel.call))
+
+
+class DecisionIn(InputSchema):
+    awarded: bool = Field(description="true: awarded; false: not awarded.")
+    reason: str = Field(
+        min_length=1,
+        max_length=5000,
+        pattern=NO_NUL,
+        description="Shown to the applicant and, when awarded, on the public results.",
+    )
+    shortlisted: bool | None = Field(None, description="Also put it on (or take it off) the shortlist.")
+
+
+class DecisionOut(Schema):
+    proposal: int
+    decision: Literal[tuple(Proposal.Decision.values)]  # type: ignore[valid-type]
+    reason: str
+    shortlisted: bool
+    decided_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_proposal(obj: Proposal) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_reason(obj: Proposal) -> str:
+        return obj.decision_reason
+
+
+@router.post(
+    "/proposals/{proposal_id}/decision",
+    response=DecisionOut,
+    summary="Decide on a proposal",
+    description="The city's innovation managers, after the panel has closed and before the results are "
+    "published (else 409 `refused`). 404 unless you may see the proposal, 403 if you may see it but not "
+    "decide. With `shortlisted`, the shortlist changes in the same step.",
+    openapi_extra=REFUSED_NOW_DOC,
+)
+def proposal_decision(request, payload: DecisionIn, proposal_id: int = _id("The proposal's id.")):
+    proposal = _proposal(request, proposal_id)
+    if not can(request.user, "proposals.decide_proposal", proposal):
+        raise PermissionDenied
+    decision = Proposal.Decision.AWARDED if payload.awarded else Proposal.Decision.NOT_AWARDED
+    try:
+        with transaction.atomic():  # both or neither
+            if payload.shortlisted is not None:
+                services.proposal_shortlist(proposal=proposal, by=request.user, shortlisted=payload.shortlisted)
+            proposal = services.proposal_decide(
+                proposal=proposal, by=request.user, decision=decision, reason=payload.reason
+            )
+    except services.Refused as exc:
+        raise _refused(exc) from exc
+    except ValidationError as exc:
+        raise _invalid(
+            [
+                {"name": f"body.{'reason' if key == 'reason' else 'awarded'}", "message": message}
+                for key, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        ) from exc
+    return proposal
+
+
+class ResultsPublishedOut(Schema):
+    call: int
+    state: str = Field(description="The call's state: `results_published`.")
+    awarded: list[str] = Field(description="The awarded organizations' slugs (the public results).")
+
+
+@router.post(
+    "/calls/{call_id}/results/publish",
+    response=ResultsPublishedOut,
+    summary="Publish a call's results",
+    description="The city's innovation managers, after the panel has closed and every submitted proposal "
+    "has a decision (else 409 `refused`). The awarded proposals become the public results (`GET "
+    "/calls/{call_id}/results`) and the applicants are notified.",
+    openapi_extra=REFUSED_NOW_DOC,
+)
+def results_publish(request, call_id: int = _id("The call's id.")):
+    call = _managed_call(request, call_id)
+    try:
+        services.results_publish(call=call, by=request.user)
+    except services.Refused as exc:
+        raise _refused_as(exc, "call") from exc
+    call.refresh_from_db(fields=["state"])  # the state machine saved its own copy
+    return {
+        "call": call.pk,
+        "state": call.state,
+        "awarded": [r.organization.slug for r in selectors.results_public(call=call) if r.organization_id],
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Attachments
+# --------------------------------------------------------------------------------------------
+class AttachmentOut(Schema):
+    id: int
+    proposal: int
+    name: str = Field(description="The sanitised file name.")
+    kind: Literal[tuple(ProposalAttachment.Kind.values)]  # type: ignore[valid-type]
+    size: int = Field(description="Bytes.")
+    sha256: str
+    uploaded_at: datetime.datetime
+
+    @staticmethod
+    def resolve_proposal(obj: ProposalAttachment) -> int:
+        return obj.proposal_id
+
+    @staticmethod
+    def resolve_name(obj: ProposalAttachment) -> str:
+        return obj.original_name
+
+    @staticmethod
+    def resolve_uploaded_at(obj: ProposalAttachment) -> datetime.datetime:
+        return obj.created_at
+
+
+class AttachmentFilters(ListQuery):
+    pass
+
+
+@router.get(
+    "/proposals/{proposal_id}/attachments",
+    response=page_of(AttachmentOut),
+    summary="The attachments of a proposal",
+    description="Whoever may see the proposal (404 otherwise), oldest first.",
+)
+def attachment_list(request, filters: Query[AttachmentFilters], proposal_id: int = _id("The proposal's id.")):
+    proposal = _proposal(request, proposal_id)
+    qs = selectors.attachments_visible_to(request.user).filter(proposal=proposal).order_by("created_at", "pk")
+    return paginate(qs, filters)
+
+
+DOWNLOAD_DOC = {
+    "responses": {
+        200: {
+            "description": "The file, always as a download (`Content-Disposition: attachment`).",
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get(
+    "/proposals/{proposal_id}/attachments/{attachment_id}",
+    response={200: None},
+    summary="Download an attachment",
+    description="Whoever may see the proposal (404 otherwise; the same check as the download page). Served "
+    "as `application/octet-stream` with the file name, never rendered by the client (`nosniff`, a sandboxing "
+    "Content-Security-Policy, no caching).",
+    openapi_extra=DOWNLOAD_DOC,
+)
+def attachment_download(
+    request,
+    proposal_id: int = _id("The proposal's id."),
+    attachment_id: int = _id("The attachment's id."),
+):
+    attachment = selectors.attachment_get_for(user=request.user, pk=attachment_id)
+    if attachment.proposal_id != proposal_id:
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type="application/octet-stream"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@router.post(
+    "/proposals/{proposal_id}/attachments",
+    response={201: AttachmentOut},
+    summary="Attach a file to a proposal",
+    description="Members of the applicant, until the deadline (409 `refused` after it). Multipart with a "
+    "`file` part: PDF, DOCX, XLSX, PNG or JPEG, recognised by its content (not its name), within the size "
+    "limit (400 naming `file` otherwise). A submitted proposal gets a new receipt.",
+    openapi_extra=REFUSED_NOW_DOC,
+)
+def attachment_upload(request, file: File[UploadedFile], proposal_id: int = _id("The proposal's id.")):
+    proposal = _proposal(request, proposal_id)
+    if not can(request.user, "proposals.change_proposal", proposal):
+        if _is_member(request.user, proposal):  # the call is no longer open: say why
+            raise _refused(services.Refused([services._deadline_reason(proposal.call)]))
+        raise PermissionDenied
+    try:
+        attachment = services.attachment_add(proposal=proposal, by=request.user, upload=file)
+    except services.Refused as exc:
+        raise _refused(exc) from exc
+    except ValidationError as exc:
+        raise _invalid([{"name": "file", "message": message} for message in exc.messages]) from exc
+    return Status(201, attachment)
