@@ -66,12 +66,18 @@ _quiet = contextvars.ContextVar("hamafza_notifications_quiet", default=False)
 
 @contextlib.contextmanager
 def emails_off():
-    """Within this block notifications are in-app only (used by the demo data loader)."""
+    """Within this block the platform sends no email: notifications are in-app only and the
+    evaluation's invitations and reminders are not mailed (used by the demo data loaders)."""
     token = _quiet.set(True)
     try:
         yield
     finally:
         _quiet.reset(token)
+
+
+def emails_on() -> bool:
+    """False inside an `emails_off()` block."""
+    return not _quiet.get()
 
 
 def notify(*, users, kind: str, params: dict, url: str = "") -> list[Notification]:
@@ -92,7 +98,7 @@ def notify(*, users, kind: str, params: dict, url: str = "") -> list[Notificatio
         in_app, email = prefs.get(user_id, (True, True))
         if in_app:
             created.append(Notification(user=user, kind=kind, params=params, url=url))
-        if email and user.email and not _quiet.get():
+        if email and user.email and emails_on():
             emails.append(user_id)
     Notification.objects.bulk_create(created)
     for user_id in emails:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from hamafza.accounts.models import CityRole
 from hamafza.challenges.models import Call
+from hamafza.challenges.notifications import emails_off
 from hamafza.directory.models import Organization
 from hamafza.proposals import services
 from hamafza.proposals.models import (
@@ -37,7 +38,6 @@ from hamafza.proposals.models import (
     Score,
     ScoreSheet,
 )
-from hamafza.proposals.tasks import emails_off
 
 EXPERT_EMAIL = "expert@demo.hamafza.ir"
 ANCHORS = {"qom": "baziar", "tabriz": "azarpouya-smart-systems"}
@@ -279,21 +279,18 @@ def _backfill_published(call) -> str:
 def load(*, stdout) -> None:
     done = []
     with emails_off():
-        from hamafza.challenges.notifications import emails_off as challenge_emails_off
-
-        with challenge_emails_off():
-            calls = (
-                Call.objects.select_related("city")
-                .filter(state__in=[Call.State.CLOSED, Call.State.IN_EVALUATION, Call.State.RESULTS_PUBLISHED])
-                .order_by("city__slug", "pk")
-            )
-            for call in calls:
-                if call.state == Call.State.RESULTS_PUBLISHED:
-                    outcome = _backfill_published(call)
-                else:
-                    # A closed call is left in evaluation; a call already in evaluation is finished.
-                    outcome = _evaluate(call, publish=call.state == Call.State.IN_EVALUATION)
-                if outcome:
-                    done.append(f"{call.city.slug}: {outcome}")
+        calls = (
+            Call.objects.select_related("city")
+            .filter(state__in=[Call.State.CLOSED, Call.State.IN_EVALUATION, Call.State.RESULTS_PUBLISHED])
+            .order_by("city__slug", "pk")
+        )
+        for call in calls:
+            if call.state == Call.State.RESULTS_PUBLISHED:
+                outcome = _backfill_published(call)
+            else:
+                # A closed call is left in evaluation; a call already in evaluation is finished.
+                outcome = _evaluate(call, publish=call.state == Call.State.IN_EVALUATION)
+            if outcome:
+                done.append(f"{call.city.slug}: {outcome}")
     n = Proposal.objects.count()
     stdout.write(f"proposals: {n} proposals; evaluations {'; '.join(done) if done else 'already there'}")

@@ -317,8 +317,10 @@ def rubric_criterion_save(
     scale_max: int = 10,
     description: str = "",
     criterion: RubricCriterion | None = None,
+    position: int | None = None,
 ) -> RubricCriterion:
-    """Add or change a rubric criterion while the panel is being set up."""
+    """Add or change a rubric criterion while the panel is being set up (``position``: its place
+    in the rubric; a new criterion goes last when it is not given)."""
     _require(by, "proposals.manage_evaluation", panel)
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
     _require_rubric_editable(panel)
@@ -330,6 +332,8 @@ def rubric_criterion_save(
     elif criterion.panel_id != panel.pk:
         raise PermissionDenied("criterion of another panel")
     criterion.name, criterion.weight, criterion.scale_max, criterion.description = name, weight, scale_max, description
+    if position is not None:
+        criterion.position = position
     criterion.full_clean()
     criterion._history_user = by
     criterion.save()
@@ -392,7 +396,8 @@ def _member_add(*, panel: Panel, user, source: str, by) -> PanelMember:
 def panel_invite(*, panel: Panel, email: str, by) -> PanelInvitation:
     """Invite someone by email to judge (an outside expert, or a judge of the city). The email
     carries a one-time link; accepting creates the panel membership."""
-    from hamafza.proposals.tasks import emails_on, send_panel_invitation
+    from hamafza.challenges.notifications import emails_on
+    from hamafza.proposals.tasks import send_panel_invitation
 
     _require(by, "proposals.manage_evaluation", panel)
     if panel.status == Panel.Status.CLOSED:
@@ -523,8 +528,9 @@ def panel_close(*, panel: Panel, by) -> Panel:
 @transaction.atomic
 def judges_remind(*, panel: Panel, by, members=None) -> int:
     """Email a reminder to judges who still have proposals to declare or score. Returns how many."""
+    from hamafza.challenges.notifications import emails_on
     from hamafza.proposals.selectors import panel_progress
-    from hamafza.proposals.tasks import emails_on, send_judge_reminder
+    from hamafza.proposals.tasks import send_judge_reminder
 
     _require(by, "proposals.manage_evaluation", panel)
     if panel.status != Panel.Status.SCORING:

@@ -1,30 +1,11 @@
 """Background tasks (Celery; eager by default): the emails of the evaluation (panel invitations
 and reminders to judges). Texts are rendered in the recipient's language."""
 
-import contextlib
-import contextvars
-
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
-
-_quiet = contextvars.ContextVar("hamafza_proposals_quiet", default=False)
-
-
-@contextlib.contextmanager
-def emails_off():
-    """Within this block the evaluation sends no email (used by the demo data loader)."""
-    token = _quiet.set(True)
-    try:
-        yield
-    finally:
-        _quiet.reset(token)
-
-
-def emails_on() -> bool:
-    return not _quiet.get()
 
 
 def _absolute(url: str) -> str:
