@@ -20,6 +20,7 @@ import json
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
@@ -44,6 +45,7 @@ from hamafza.proposals import selectors, services
 from hamafza.proposals.models import (
     ConflictDeclaration,
     Panel,
+    PanelInvitation,
     PanelMember,
     Proposal,
     ProposalAttachment,
@@ -747,8 +749,8 @@ class JudgeIn(InputSchema):
     response={200: MemberOut, 201: MemberOut},
     summary="Add a judge of the city to the panel",
     description="The city's innovation managers. Only a user with the judge role in the call's city can be "
-    "added directly (otherwise 400 naming the field); outside experts are invited by email on the evaluation "
-    "page. 201 when added, 200 if they are already on the panel.",
+    "added directly (otherwise 400 naming the field); outside experts are invited by email (`POST "
+    "/calls/{call_id}/panel/invitations`). 201 when added, 200 if they are already on the panel.",
     openapi_extra=REFUSED_NOW_DOC,
 )
 def panel_judge_add(request, payload: JudgeIn, call_id: int = _id("The call's id.")):
@@ -1005,3 +1007,305 @@ def attachment_upload(request, file: File[UploadedFile], proposal_id: int = _id(
     except ValidationError as exc:
         raise _invalid([{"name": "file", "message": message} for message in exc.messages]) from exc
     return Status(201, attachment)
+
+
+# --------------------------------------------------------------------------------------------
+# The judge's queue
+# --------------------------------------------------------------------------------------------
+class _Rows(list):
+    """A list that `paginate` can count like a queryset."""
+
+    def count(self, *args) -> int:  # type: ignore[override]
+        return len(self)
+
+
+class JudgingItemOut(Schema):
+    proposal: int = Field(description="The proposal's id (declare on it with `POST /proposals/{id}/conflict`).")
+    call: int
+    call_title: str
+    panel_status: PanelStatus
+    title: str | None = Field(description="The proposal's title, once you declared no conflict.")
+    organization: str | None = Field(
+        description="The applicant's slug: shown to declare a conflict; hidden after a conflict and, in a blind "
+        "review, once declared."
+    )
+    declaration: Literal["none", "clear", "conflict"] = Field(
+        description="`none` (still to declare), `clear` (no conflict) or `conflict`."
+    )
+    can_declare: bool = Field(description="Whether you may declare on it now (the panel is scoring).")
+    scores: Literal["none", "in_progress", "complete"] = Field(description="Your score sheet for it.")
+    sheet_version: int = Field(description="Your sheet's version (0 before the first save).")
+
+
+def _judging_item(row: dict, blind: set[int]) -> dict:
+    proposal, panel, declaration, sheet = row["proposal"], row["panel"], row["declaration"], row["sheet"]
+    scoring = panel.status == Panel.Status.SCORING
+    if declaration is None:
+        state, title = "none", None
+        organization = proposal.organization.slug if scoring else None  # as the declaration page
+    elif declaration.has_conflict:
+        state, title, organization = "conflict", None, None
+    else:
+        state, title = "clear", proposal.title
+        organization = None if proposal.call_id in blind else proposal.organization.slug
+    scores = "none" if sheet is None else "complete" if sheet.completed_at else "in_progress"
+    return {
+        "proposal": proposal.pk,
+        "call": proposal.call_id,
+        "call_title": proposal.call.title,
+        "panel_status": panel.status,
+        "title": title,
+        "organization": organization,
+        "declaration": state,
+        "can_declare": declaration is None and scoring,
+        "scores": scores,
+        "sheet_version": sheet.version if sheet is not None else 0,
+    }
+
+
+class JudgingFilters(ListQuery):
+    declaration: Literal["none", "clear", "conflict"] | None = Field(None, description="Only these declarations.")
+
+
+@router.get(
+    "/judging",
+    response=page_of(JudgingItemOut),
+    summary="Your judging queue",
+    description="As the judging page: every submitted proposal of the panels you sit on that are scoring or "
+    "closed, with your declaration and score sheet, by call. Before you declare you see only the id and the "
+    "applicant (to judge a conflict); the title once you declared no conflict; nothing after a conflict. In a "
+    "blind review the applicant is hidden once you declared. Empty for everyone else.",
+)
+def judging_queue(request, filters: Query[JudgingFilters]):
+    blind = selectors.blind_call_ids_for(user=request.user)
+    items = [_judging_item(row, blind) for row in selectors.judge_queue(user=request.user)]
+    if filters.declaration:
+        items = [item for item in items if item["declaration"] == filters.declaration]
+    return paginate(_Rows(items), filters)
+
+
+# --------------------------------------------------------------------------------------------
+# The rubric
+# --------------------------------------------------------------------------------------------
+class RubricOut(Schema):
+    panel: int
+    status: PanelStatus
+    editable: bool = Field(description="true while the panel is being set up (before scoring starts).")
+    total_weight: int = Field(description="The sum of the criteria's weights (100 for a valid rubric).")
+    criteria: list[CriterionOut]
+
+
+def _rubric_out(panel: Panel) -> dict:
+    criteria = selectors.rubric(panel=panel)
+    return {
+        "panel": panel.pk,
+        "status": panel.status,
+        "editable": panel.rubric_editable,
+        "total_weight": sum(c.weight for c in criteria),
+        "criteria": criteria,
+    }
+
+
+class CriterionIn(InputSchema):
+    id: int | None = Field(None, ge=1, le=MAX_ID, description="An existing criterion's id; leave it out to add one.")
+    name: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    description: str = Field("", max_length=5000, pattern=NO_NUL, description="Guidance for the judges.")
+    weight: int = Field(ge=1, le=100)
+    scale_max: int = Field(10, ge=1, le=100, description="The highest score (1–100).")
+
+
+class RubricIn(InputSchema):
+    """The whole rubric, in order: criteria sent with an `id` change, without one are added, left out are
+    removed."""
+
+    criteria: list[CriterionIn] = Field(min_length=1, max_length=50)
+
+
+@router.get(
+    "/calls/{call_id}/panel/rubric",
+    response=RubricOut,
+    summary="A panel's rubric",
+    description="The city's innovation managers (403 for others who may see the call; 404 before the panel "
+    "exists). The judges read the criteria on their score sheets.",
+)
+def rubric_detail(request, call_id: int = _id("The call's id.")):
+    return _rubric_out(_managed_panel(request, call_id))
+
+
+@router.put(
+    "/calls/{call_id}/panel/rubric",
+    response=RubricOut,
+    summary="Replace a panel's rubric",
+    description="The city's innovation managers, while the panel is being set up (409 `refused` once scoring "
+    "has started: the rubric is frozen). The weights must add up to 100 (400 naming `body.criteria`); each "
+    "weight and highest score is 1–100 (400 naming `body.criteria.<i>.weight` or `.scale_max`). Criteria sent "
+    "with their `id` change, the ones without are added, the ones left out are removed, in the order sent; "
+    "all or nothing.",
+    openapi_extra=REFUSED_NOW_DOC,
+)
+def rubric_replace(request, payload: RubricIn, call_id: int = _id("The call's id.")):
+    panel = _managed_panel(request, call_id)
+    existing = {c.pk: c for c in selectors.rubric(panel=panel)}
+    errors, seen = [], set()
+    for i, item in enumerate(payload.criteria):
+        if item.id is not None and item.id not in existing:
+            errors.append({"name": f"body.criteria.{i}.id", "message": _("Not a criterion of this rubric.")})
+        elif item.id is not None and item.id in seen:
+            errors.append({"name": f"body.criteria.{i}.id", "message": _("This criterion is given twice.")})
+        seen.add(item.id)
+    total = sum(item.weight for item in payload.criteria)
+    if total != 100:
+        errors.append(
+            {
+                "name": "body.criteria",
+                "message": _("The weights add up to %(total)d; they must add up to 100.") % {"total": total},
+            }
+        )
+    if errors:
+        raise _invalid(errors)
+    index = 0
+    try:
+        with transaction.atomic():  # all or nothing
+            kept = {item.id for item in payload.criteria if item.id is not None}
+            for pk, criterion in existing.items():
+                if pk not in kept:
+                    services.rubric_criterion_remove(criterion=criterion, by=request.user)
+            for i, item in enumerate(payload.criteria):
+                index = i
+                services.rubric_criterion_save(
+                    panel=panel,
+                    by=request.user,
+                    criterion=existing.get(item.id) if item.id is not None else None,
+                    name=item.name,
+                    weight=item.weight,
+                    scale_max=item.scale_max,
+                    description=item.description.strip(),
+                    position=i,
+                )
+    except services.Refused as exc:
+        raise _refused_as(exc, "panel") from exc
+    except ValidationError as exc:
+        raise _invalid(
+            [
+                {
+                    "name": f"body.criteria.{index}" + (f".{key}" if key in CriterionIn.model_fields else ""),
+                    "message": m,
+                }
+                for key, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items()
+                for m in messages
+            ]
+        ) from exc
+    return _rubric_out(selectors.panel_for_call(call=panel.call))
+
+
+# --------------------------------------------------------------------------------------------
+# Outside experts and reminders
+# --------------------------------------------------------------------------------------------
+InvitationStatus = Literal[tuple(PanelInvitation.Status.values)]  # type: ignore[valid-type]
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    source: Literal[tuple(PanelMember.Source.values)]  # type: ignore[valid-type]
+    status: InvitationStatus
+    invited_at: datetime.datetime
+    responded_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_invited_at(obj: PanelInvitation) -> datetime.datetime:
+        return obj.created_at
+
+
+class InvitationIn(InputSchema):
+    email: str = Field(min_length=3, max_length=254, pattern=NO_NUL, description="The expert's email address.")
+
+
+class InvitationFilters(ListQuery):
+    status: InvitationStatus | None = None
+
+
+@router.get(
+    "/calls/{call_id}/panel/invitations",
+    response=page_of(InvitationOut),
+    summary="A panel's invitations",
+    description="The city's innovation managers (403 for others who may see the call): who was invited by "
+    "email and whether they answered, newest first. The invitation links are never shown.",
+)
+def invitation_list(request, filters: Query[InvitationFilters], call_id: int = _id("The call's id.")):
+    qs = selectors.panel_invitations(panel=_managed_panel(request, call_id))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return paginate(qs, filters)
+
+
+@router.post(
+    "/calls/{call_id}/panel/invitations",
+    response={201: InvitationOut},
+    summary="Invite a judge by email",
+    description="The city's innovation managers, until the panel closes (409 `refused` after). The invitation "
+    "service emails a one-time link; accepting it (signed in with that address, or registering with it) puts "
+    "the person on the panel. An invalid address, someone already on the panel or already invited: 400 naming "
+    "`body.email`.",
+    openapi_extra=REFUSED_NOW_DOC,
+)
+def invitation_create(request, payload: InvitationIn, call_id: int = _id("The call's id.")):
+    panel = _managed_panel(request, call_id)
+    email = payload.email.strip()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise _invalid([{"name": "body.email", "message": _("Enter a valid email address.")}]) from exc
+    try:
+        invitation = services.panel_invite(panel=panel, email=email, by=request.user)
+    except services.Refused as exc:
+        raise _refused_as(exc, "panel") from exc
+    except ValidationError as exc:
+        raise _invalid([{"name": "body.email", "message": m} for m in exc.messages]) from exc
+    return Status(201, invitation)
+
+
+class RemindersOut(Schema):
+    reminded: int = Field(description="How many judges with proposals still to declare on or score were emailed.")
+
+
+@router.post(
+    "/calls/{call_id}/panel/reminders",
+    response=RemindersOut,
+    summary="Remind the judges",
+    description="The city's innovation managers, while the panel is scoring (409 `refused` otherwise). Emails "
+    "every judge who still has proposals to declare on or score, as the evaluation page's button does.",
+    openapi_extra=REFUSED_NOW_DOC,
+)
+def judges_remind(request, call_id: int = _id("The call's id.")):
+    panel = _managed_panel(request, call_id)
+    try:
+        n = services.judges_remind(panel=panel, by=request.user)
+    except services.Refused as exc:
+        raise _refused_as(exc, "panel") from exc
+    return {"reminded": n}
+
+
+# --------------------------------------------------------------------------------------------
+# The shortlist
+# --------------------------------------------------------------------------------------------
+class ShortlistIn(InputSchema):
+    shortlisted: bool = Field(description="true: put it on the shortlist; false: take it off.")
+
+
+@router.post(
+    "/proposals/{proposal_id}/shortlist",
+    response=DecisionOut,
+    summary="Shortlist a proposal (or take it off)",
+    description="The city's innovation managers, after the panel has closed and before the results are "
+    "published (else 409 `refused`). 404 unless you may see the proposal, 403 if you may see it but not decide.",
+    openapi_extra=REFUSED_NOW_DOC,
+)
+def proposal_shortlist(request, payload: ShortlistIn, proposal_id: int = _id("The proposal's id.")):
+    proposal = _proposal(request, proposal_id)
+    if not can(request.user, "proposals.decide_proposal", proposal):
+        raise PermissionDenied
+    try:
+        return services.proposal_shortlist(proposal=proposal, by=request.user, shortlisted=payload.shortlisted)
+    except services.Refused as exc:
+        raise _refused(exc) from exc
