@@ -5,6 +5,7 @@ the committed schema: `python manage.py api_schema --output docs/api/openapi.jso
 
 from hamafza.accounts.api import router as accounts_router
 from hamafza.challenges.api import router as challenges_router
+from hamafza.consortia.api import router as consortia_router
 from hamafza.core.api import router as core_router
 from hamafza.core.apiutils import AUTHENTICATED, ApiRateThrottle, HamafzaAPI, VendoredSwagger, fallback_router
 from hamafza.directory.api import router as directory_router
@@ -34,6 +35,7 @@ api.add_router("", directory_router)
 api.add_router("", challenges_router)
 api.add_router("", matching_router)
 api.add_router("", proposals_router)
+api.add_router("", consortia_router)
 
 # Last: any other address under /api/v1/ answers a 404 problem, not the HTML error page.
 api.add_router("", fallback_router)
