@@ -90,7 +90,7 @@ def _code(value) -> str:
 # --------------------------------------------------------------------------------------------
 # Schemas
 # --------------------------------------------------------------------------------------------
-class RoleOut(Schema):
+class ConsortiumRoleOut(Schema):
     id: int
     code: str
     name: str
@@ -138,7 +138,7 @@ class MissionDetailOut(MissionOut):
     allowed_provinces: list[str]
     allowed_kinds: list[str]
     knowledge_based_required: bool
-    roles: list[RoleOut] = Field(description="The roles of the value chain, in order.")
+    roles: list[ConsortiumRoleOut] = Field(description="The roles of the value chain, in order.")
     can_manage: bool = Field(description="Whether you may change the roles and ask for consortia.")
 
     @staticmethod
@@ -279,7 +279,7 @@ class ConsortiumOut(Schema):
         return obj.proposal_id
 
 
-class MemberOut(Schema):
+class ConsortiumMemberOut(Schema):
     organization: str
     organization_name: str
     fitness: float | None
@@ -292,13 +292,13 @@ class CoverageOut(Schema):
     role_name: str
     min_members: int
     max_members: int
-    members: list[MemberOut] = Field(description="Accepted members.")
+    members: list[ConsortiumMemberOut] = Field(description="Accepted members.")
     pending: int = Field(description="Pending invitations.")
     filled: bool = Field(description="The minimum is met.")
     full: bool
 
 
-class InvitationOut(Schema):
+class ConsortiumInvitationOut(Schema):
     id: int
     consortium: int
     organization: str
@@ -317,7 +317,7 @@ class InvitationOut(Schema):
 class ConsortiumDetailOut(ConsortiumOut):
     complete: bool = Field(description="Every role has its minimum of accepted members.")
     roles: list[CoverageOut]
-    invitations: list[InvitationOut]
+    invitations: list[ConsortiumInvitationOut]
     can_invite: bool
 
     @staticmethod
@@ -614,7 +614,7 @@ def mission_detail(request, mission_id: int = _id("The mission's id.")):
 
 @router.post(
     "/missions/{mission_id}/roles",
-    response={201: RoleOut},
+    response={201: ConsortiumRoleOut},
     summary="Add a role to a mission",
     description="The mission's managers (innovation managers of its city, platform admins).",
 )
@@ -622,7 +622,7 @@ def mission_role_create(request, payload: RoleIn, mission_id: int = _id("The mis
     return Status(201, _role_create(request, _target(request, "mission", mission_id), payload))
 
 
-@router.patch("/missions/{mission_id}/roles/{role_id}", response=RoleOut, summary="Change a mission's role")
+@router.patch("/missions/{mission_id}/roles/{role_id}", response=ConsortiumRoleOut, summary="Change a mission's role")
 def mission_role_update(
     request, payload: RolePatch, mission_id: int = _id("The mission's id."), role_id: int = _id("The role's id.")
 ):
@@ -642,7 +642,7 @@ def mission_role_delete(request, mission_id: int = _id("The mission's id."), rol
 
 @router.get(
     "/calls/{call_id}/consortium-roles",
-    response=list[RoleOut],
+    response=list[ConsortiumRoleOut],
     auth=PUBLIC,
     summary="The consortium roles of a call",
     description="404 unless you may see the call.",
@@ -653,7 +653,7 @@ def call_role_list(request, call_id: int = _id("The call's id.")):
 
 @router.post(
     "/calls/{call_id}/consortium-roles",
-    response={201: RoleOut},
+    response={201: ConsortiumRoleOut},
     summary="Add a consortium role to a call",
     description="The call's managers (innovation managers of its city, platform admins).",
 )
@@ -661,7 +661,7 @@ def call_role_create(request, payload: RoleIn, call_id: int = _id("The call's id
     return Status(201, _role_create(request, _target(request, "call", call_id), payload))
 
 
-@router.patch("/calls/{call_id}/consortium-roles/{role_id}", response=RoleOut, summary="Change a call's role")
+@router.patch("/calls/{call_id}/consortium-roles/{role_id}", response=ConsortiumRoleOut, summary="Change a call's role")
 def call_role_update(
     request, payload: RolePatch, call_id: int = _id("The call's id."), role_id: int = _id("The role's id.")
 ):
@@ -785,7 +785,7 @@ def consortium_detail(request, consortium_id: int = _id("The consortium's id."))
 
 @router.post(
     "/consortia/{consortium_id}/invitations",
-    response={201: InvitationOut},
+    response={201: ConsortiumInvitationOut},
     summary="Invite an organization to a role",
     description="The lead's admins. 409 `refused` when the role is full, the organization is not eligible, "
     "already fills the role or has a pending invitation for it, or the consortium has applied.",
@@ -814,7 +814,7 @@ def consortium_invite(request, payload: InviteIn, consortium_id: int = _id("The 
 
 @router.post(
     "/consortium-invitations/{invitation_id}/respond",
-    response=InvitationOut,
+    response=ConsortiumInvitationOut,
     summary="Accept or decline an invitation",
     description="An admin of the invited organization, while the invitation is pending (409 `refused` after it "
     "was answered or withdrawn, or when accepting would overfill the role or the consortium).",
@@ -832,7 +832,7 @@ def invitation_respond(request, payload: RespondIn, invitation_id: int = _id("Th
 
 @router.post(
     "/consortium-invitations/{invitation_id}/withdraw",
-    response=InvitationOut,
+    response=ConsortiumInvitationOut,
     summary="Withdraw an invitation",
     description="The lead's admins, while the invitation is pending (409 `refused` after it).",
     openapi_extra=REFUSED_DOC,

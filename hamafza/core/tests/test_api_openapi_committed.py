@@ -38,3 +38,29 @@ def test_served_document_is_the_committed_one(client):
 
     served = client.get("/api/v1/openapi.json").json()
     assert served == json.loads(COMMITTED.read_text(encoding="utf-8"))
+
+
+def test_schema_class_names_are_unique_across_the_api():
+    """django-ninja names OpenAPI components after the schema classes: two classes with one name in
+    two apps silently share one component, and one app's responses then fail their schema."""
+    import importlib
+    import inspect
+
+    from django.apps import apps
+    from ninja import Schema
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("hamafza."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.api")
+        except ModuleNotFoundError:
+            continue
+        for name, obj in inspect.getmembers(module, inspect.isclass):
+            if issubclass(obj, Schema) and obj.__module__ == module.__name__:
+                if name in seen:
+                    clashes.append(f"{name}: {seen[name]} and {module.__name__}")
+                seen[name] = module.__name__
+    assert not clashes, "schema classes sharing a name: " + "; ".join(clashes)
