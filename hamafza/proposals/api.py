@@ -1309,3 +1309,53 @@ def proposal_shortlist(request, payload: ShortlistIn, proposal_id: int = _id("Th
         return services.proposal_shortlist(proposal=proposal, by=request.user, shortlisted=payload.shortlisted)
     except services.Refused as exc:
         raise _refused(exc) from exc
+
+
+class RankedProposalOut(Schema):
+    proposal: int = Field(description="The proposal's id.")
+    title: str
+    organization: str = Field(description="The applicant organization's slug.")
+    rank: int | None = Field(description="Rank by the panel's aggregation; null while no judge has scored it.")
+    score: float | None = Field(description="Aggregated score, 0–100 (z-scores when the panel normalises).")
+    judges: int = Field(description="Judges whose complete sheets count (declared conflicts excluded).")
+    spread: float = Field(description="Spread of the judges' totals.")
+    disagreement: bool = Field(description="True when the spread is above the panel's disagreement threshold.")
+    shortlisted: bool
+    decision: str = Field(description="pending, awarded or not_awarded.")
+
+
+class RankingOut(Schema):
+    call: int
+    method: str = Field(description="The panel's aggregation: weighted mean, median or trimmed mean.")
+    normalise: bool = Field(description="Per-judge z-score normalisation.")
+    proposals: list[RankedProposalOut]
+
+
+@router.get(
+    "/calls/{call_id}/ranking",
+    response=RankingOut,
+    summary="The panel's ranking of a call's submitted proposals",
+    description="The city's innovation managers (403 for others who may see the call; 404 before the panel "
+    "exists): the aggregated scores and ranks as the evaluation page shows them, with the panel's aggregation "
+    "settings, disagreement flags, the shortlist and the decisions.",
+)
+def panel_ranking(request, call_id: int = _id("The call's id.")):
+    panel = _managed_panel(request, call_id)
+    rows = []
+    for row in selectors.panel_results(panel=panel):
+        proposal, result = row["proposal"], row["result"]
+        rows.append(
+            {
+                "proposal": proposal.pk,
+                "title": proposal.title,
+                "organization": proposal.organization.slug,
+                "rank": result.rank,
+                "score": result.score,
+                "judges": result.judges,
+                "spread": result.spread,
+                "disagreement": result.disagreement,
+                "shortlisted": proposal.shortlisted,
+                "decision": proposal.decision,
+            }
+        )
+    return {"call": panel.call_id, "method": panel.method, "normalise": panel.normalise, "proposals": rows}
