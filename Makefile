@@ -61,7 +61,7 @@ demo: setup
 
 ## messages: refresh the translation catalogues after changing user-visible strings
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l fa -l en --ignore=.venv --ignore=var --ignore=node_modules
+	$(PY) manage.py makemessages -l fa --no-obsolete --ignore=.venv --ignore=var --ignore=node_modules --ignore=bench
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
 
 vendor:

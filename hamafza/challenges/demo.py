@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hamafza.accounts.models import CityRole
 from hamafza.challenges import services
@@ -470,6 +471,12 @@ def load(*, stdout) -> None:
                 created = _scenario(city, spec, people, now)
                 if created:
                     counts[created] += 1
-    stdout.write(f"challenges: {counts['need']} needs and {counts['call']} calls created")
+    stdout.write(
+        _("Challenges: %(needs)s needs and %(calls)s calls created")
+        % {"needs": counts["need"], "calls": counts["call"]}
+    )
     if skipped:
-        stdout.write(f"challenges: skipped {', '.join(skipped)} (no such city or no innovation manager there)")
+        stdout.write(
+            _("Challenges: skipped %(cities)s (no such city or no innovation manager there)")
+            % {"cities": ", ".join(skipped)}
+        )

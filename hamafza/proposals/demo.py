@@ -22,6 +22,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hamafza.accounts.models import CityRole
 from hamafza.challenges.models import Call
@@ -293,4 +294,7 @@ def load(*, stdout) -> None:
             if outcome:
                 done.append(f"{call.city.slug}: {outcome}")
     n = Proposal.objects.count()
-    stdout.write(f"proposals: {n} proposals; evaluations {'; '.join(done) if done else 'already there'}")
+    if done:
+        stdout.write(_("Proposals: %(n)s proposals; evaluations: %(done)s") % {"n": n, "done": "; ".join(done)})
+    else:
+        stdout.write(_("Proposals: %(n)s proposals; the evaluations were already there") % {"n": n})
