@@ -38,7 +38,7 @@ class MissionRoleAdmin(SimpleHistoryAdmin):
 
 @admin.register(ProposalRun)
 class ProposalRunAdmin(SimpleHistoryAdmin):
-    list_display = ("pk", "mission", "call", "top", "max_members", "created_by", "created_at")
+    list_display = ("id", "mission", "call", "top", "max_members", "created_by", "created_at")
     raw_id_fields = ("mission", "call", "created_by")
     readonly_fields = ("result", "member_ids")
 
@@ -57,7 +57,7 @@ class InvitationInline(admin.TabularInline):
 
 @admin.register(Consortium)
 class ConsortiumAdmin(SimpleHistoryAdmin):
-    list_display = ("pk", "lead", "mission", "call", "proposal", "created_at")
+    list_display = ("id", "lead", "mission", "call", "proposal", "created_at")
     raw_id_fields = ("lead", "mission", "call", "run", "proposal", "created_by")
     inlines = [MemberInline, InvitationInline]
 

@@ -166,7 +166,9 @@ class ProposalRun(models.Model):
     top = models.PositiveSmallIntegerField(_("consortia asked for"))
     max_members = models.PositiveSmallIntegerField(_("members at most"))
     result = models.JSONField(_("result"), default=dict)
-    member_ids = models.JSONField(default=list, editable=False)  # every organization proposed (for permissions)
+    member_ids = models.JSONField(
+        _("organizations proposed"), default=list, editable=False
+    )  # every organization proposed (for permissions)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("run by")
     )

@@ -1,6 +1,7 @@
 """Display filters: Persian digits and Jalali dates in the Persian UI, Gregorian in English."""
 
 import datetime
+import re
 
 import jdatetime
 from django import template
@@ -31,12 +32,17 @@ def _is_fa() -> bool:
     return (get_language() or "fa").startswith("fa")
 
 
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
 @register.filter
 def digits(value):
-    """Write numbers with Persian digits in the Persian UI."""
+    """Write numbers with Persian digits (and the Persian decimal separator) in the Persian UI."""
     if value is None:
         return ""
-    return persian_digits(value) if _is_fa() else str(value)
+    if not _is_fa():
+        return str(value)
+    return persian_digits(_DECIMAL_POINT.sub("٫", str(value)))
 
 
 @register.filter
