@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hamafza.core.text import fold
+from hamafza.directory.models import EligibilityLabelsMixin
 
 
 class PrivateStorage(FileSystemStorage):
@@ -142,7 +143,7 @@ class CallType(models.TextChoices):
     RFP = "rfp", _("Request for proposals (RFP)")
 
 
-class Call(models.Model):
+class Call(EligibilityLabelsMixin, models.Model):
     """A challenge published by a city: from problem definition to published results."""
 
     class State(models.TextChoices):
@@ -247,20 +248,6 @@ class Call(models.Model):
         """Published and past its deadline: must be closed (by the periodic task or on read)."""
         now = now or timezone.now()
         return self.state == self.State.PUBLISHED and self.closes_at is not None and self.closes_at <= now
-
-    @property
-    def allowed_province_labels(self) -> list[str]:
-        from hamafza.core.provinces import PROVINCES
-
-        names = dict(PROVINCES)
-        return [str(names.get(code, code)) for code in self.allowed_provinces]
-
-    @property
-    def allowed_kind_labels(self) -> list[str]:
-        from hamafza.directory.models import OrganizationKind
-
-        names = dict(OrganizationKind.choices)
-        return [str(names.get(code, code)) for code in self.allowed_kinds]
 
     @cached_property
     def criteria(self) -> list[dict]:

@@ -32,9 +32,8 @@ from hamafza.challenges.models import (
 )
 from hamafza.challenges.similarity import keywords, similarity
 from hamafza.core.models import Capability
-from hamafza.core.provinces import PROVINCES
 from hamafza.core.text import words
-from hamafza.directory.models import Organization, OrganizationKind
+from hamafza.directory.models import Organization
 
 MAX_QUERY_LENGTH = 200
 SIMILAR_CANDIDATES = 400
@@ -350,15 +349,13 @@ def call_eligibility_for(*, call: Call, organization: Organization, now=None, ch
         if organization.pk not in invited:
             reasons.append(_("This call is by invitation only and your organization is not invited."))
     if call.allowed_provinces and organization.province not in call.allowed_provinces:
-        names = dict(PROVINCES)
-        allowed = "، ".join(str(names.get(p, p)) for p in call.allowed_provinces)
+        allowed = "، ".join(call.allowed_province_labels)
         reasons.append(
             _("The call is restricted to organizations in %(allowed)s; yours is in %(province)s.")
             % {"allowed": allowed, "province": organization.get_province_display()}
         )
     if call.allowed_kinds and organization.kind not in call.allowed_kinds:
-        kinds = dict(OrganizationKind.choices)
-        allowed = "، ".join(str(kinds.get(k, k)) for k in call.allowed_kinds)
+        allowed = "، ".join(call.allowed_kind_labels)
         reasons.append(
             _("The call is open to %(allowed)s; your organization is a %(kind)s.")
             % {"allowed": allowed, "kind": organization.get_kind_display()}

@@ -14,10 +14,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hamafza.directory.models import EligibilityLabelsMixin
+
 ONE_TARGET = (Q(mission__isnull=False) & Q(call__isnull=True)) | (Q(mission__isnull=True) & Q(call__isnull=False))
 
 
-class Mission(models.Model):
+class Mission(EligibilityLabelsMixin, models.Model):
     """A larger programme of a city (or a national one, ``city`` empty) whose value chain a
     consortium of organizations carries together. Eligibility works like a call's: empty lists
     mean "any"."""
@@ -70,20 +72,6 @@ class Mission(models.Model):
     @property
     def is_national(self) -> bool:
         return self.city_id is None
-
-    @property
-    def allowed_province_labels(self) -> list[str]:
-        from hamafza.core.provinces import PROVINCES
-
-        names = dict(PROVINCES)
-        return [str(names.get(code, code)) for code in self.allowed_provinces]
-
-    @property
-    def allowed_kind_labels(self) -> list[str]:
-        from hamafza.directory.models import OrganizationKind
-
-        names = dict(OrganizationKind.choices)
-        return [str(names.get(code, code)) for code in self.allowed_kinds]
 
 
 class MissionRole(models.Model):

@@ -64,25 +64,20 @@ def target_roles(target):
 def mission_eligibility_for(*, mission: Mission, organization, on: datetime.date | None = None):
     """Whether `organization` may take part in `mission`, with readable reasons why not: allowed
     provinces and kinds, and a knowledge-based certificate valid today when required."""
-    from hamafza.core.provinces import PROVINCES
-    from hamafza.directory.models import OrganizationKind
-
     reasons = []
     if mission.allowed_provinces and organization.province not in mission.allowed_provinces:
-        names = dict(PROVINCES)
         reasons.append(
             _("The mission is restricted to organizations in %(allowed)s; this one is in %(province)s.")
             % {
-                "allowed": "، ".join(str(names.get(p, p)) for p in mission.allowed_provinces),
+                "allowed": "، ".join(mission.allowed_province_labels),
                 "province": organization.get_province_display(),
             }
         )
     if mission.allowed_kinds and organization.kind not in mission.allowed_kinds:
-        kinds = dict(OrganizationKind.choices)
         reasons.append(
             _("The mission is open to %(allowed)s; this organization is a %(kind)s.")
             % {
-                "allowed": "، ".join(str(kinds.get(k, k)) for k in mission.allowed_kinds),
+                "allowed": "، ".join(mission.allowed_kind_labels),
                 "kind": organization.get_kind_display(),
             }
         )

@@ -24,6 +24,21 @@ class OrganizationKind(models.TextChoices):
     PROBLEM_DEFINITION_FIRM = "problem_definition_firm", _("Problem-definition firm")
 
 
+class EligibilityLabelsMixin:
+    """Readable names of a model's `allowed_provinces` and `allowed_kinds` (lists of codes), for
+    anything that restricts who may take part: calls and missions."""
+
+    @property
+    def allowed_province_labels(self) -> list[str]:
+        names = dict(PROVINCES)
+        return [str(names.get(code, code)) for code in self.allowed_provinces]
+
+    @property
+    def allowed_kind_labels(self) -> list[str]:
+        names = dict(OrganizationKind.choices)
+        return [str(names.get(code, code)) for code in self.allowed_kinds]
+
+
 class Organization(models.Model):
     """A startup, company, university, research centre or support organization.
 
