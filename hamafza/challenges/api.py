@@ -41,6 +41,7 @@ from hamafza.core.apiutils import (
     InputSchema,
     ListQuery,
     ensure_perm,
+    invalid_parameters,
     order,
     ordering_param,
     page_of,
@@ -83,12 +84,7 @@ REFUSED_DOC = _problem_doc("The state machine refuses this step now (`transition
 
 
 def _invalid(name: str, message: str) -> ApiError:
-    return ApiError(
-        400,
-        "invalid_parameters",
-        _("These parameters are invalid: %(names)s.") % {"names": name},
-        errors=[{"name": name, "message": message}],
-    )
+    return invalid_parameters([{"name": name, "message": message}])
 
 
 def _refused(exc: services.TransitionRefused) -> ApiError:
@@ -125,11 +121,8 @@ def _capabilities(codes: list[str] | None, name: str):
     found = {c.code: c for c in Capability.objects.filter(code__in=codes)}
     unknown = [code for code in codes if code not in found]
     if unknown:
-        raise ApiError(
-            400,
-            "invalid_parameters",
-            _("These parameters are invalid: %(names)s.") % {"names": name},
-            errors=[{"name": name, "message": _("Unknown capability code: %(code)s") % {"code": c}} for c in unknown],
+        raise invalid_parameters(
+            [{"name": name, "message": _("Unknown capability code: %(code)s") % {"code": c}} for c in unknown]
         )
     return [found[code] for code in codes]
 
@@ -148,11 +141,8 @@ def _organizations(slugs: list[str], name: str) -> list[Organization]:
     found = {o.slug: o for o in Organization.objects.filter(slug__in=slugs)}
     unknown = [s for s in slugs if s not in found]
     if unknown:
-        raise ApiError(
-            400,
-            "invalid_parameters",
-            _("These parameters are invalid: %(names)s.") % {"names": name},
-            errors=[{"name": name, "message": _("Unknown organization: %(slug)s") % {"slug": s}} for s in unknown],
+        raise invalid_parameters(
+            [{"name": name, "message": _("Unknown organization: %(slug)s") % {"slug": s}} for s in unknown]
         )
     return [found[s] for s in slugs]
 

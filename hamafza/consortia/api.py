@@ -35,6 +35,7 @@ from hamafza.core.apiutils import (
     InputSchema,
     ListQuery,
     ensure_perm,
+    invalid_parameters,
     order,
     ordering_param,
     page_of,
@@ -74,12 +75,7 @@ def _refused(exc: services.Refused, name: str = "state") -> ApiError:
 
 
 def _invalid(name: str, message: str) -> ApiError:
-    return ApiError(
-        400,
-        "invalid_parameters",
-        _("These parameters are invalid: %(names)s.") % {"names": name},
-        errors=[{"name": name, "message": message}],
-    )
+    return invalid_parameters([{"name": name, "message": message}])
 
 
 def _code(value) -> str:
@@ -367,11 +363,8 @@ def _capabilities(codes: list[str], name: str) -> list[Capability]:
     found = {c.code: c for c in Capability.objects.filter(code__in=codes)}
     unknown = [code for code in codes if code not in found]
     if unknown:
-        raise ApiError(
-            400,
-            "invalid_parameters",
-            _("These parameters are invalid: %(names)s.") % {"names": name},
-            errors=[{"name": name, "message": _("Unknown capability code: %(code)s") % {"code": c}} for c in unknown],
+        raise invalid_parameters(
+            [{"name": name, "message": _("Unknown capability code: %(code)s") % {"code": c}} for c in unknown]
         )
     return [found[code] for code in codes]
 

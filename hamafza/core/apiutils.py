@@ -168,15 +168,24 @@ def _loc_name(loc) -> str:
 _ARGUMENT_NAMES = {"filters", "payload"}
 
 
+def invalid_parameters_detail(errors: list[dict]) -> str:
+    """ "These parameters are invalid: …" naming each parameter of `errors` once, sorted."""
+    names = sorted({e["name"] for e in errors})
+    return _("These parameters are invalid: %(names)s.") % {"names": ", ".join(names)}
+
+
+def invalid_parameters(errors: list[dict]) -> ApiError:
+    """A 400 `invalid_parameters` problem listing `errors` ({"name", "message"} each)."""
+    return ApiError(400, "invalid_parameters", invalid_parameters_detail(errors), errors=errors)
+
+
 def _validation_problem(request, exc: NinjaValidationError) -> HttpResponse:
     errors = []
     for err in exc.errors:
         name = _loc_name(err.get("loc", ()))
         message = err.get("msg") or _("Invalid value.")
         errors.append({"name": name, "message": message})
-    names = sorted({e["name"] for e in errors})
-    detail = _("These parameters are invalid: %(names)s.") % {"names": ", ".join(names)}
-    return problem_response(request, 400, "invalid_parameters", detail, errors=errors)
+    return problem_response(request, 400, "invalid_parameters", invalid_parameters_detail(errors), errors=errors)
 
 
 def _django_validation_problem(request, exc: DjangoValidationError) -> HttpResponse:
@@ -187,9 +196,7 @@ def _django_validation_problem(request, exc: DjangoValidationError) -> HttpRespo
                 errors.append({"name": "body" if field == "__all__" else f"body.{field}", "message": message})
     else:
         errors = [{"name": "body", "message": m} for m in exc.messages]
-    names = sorted({e["name"] for e in errors})
-    detail = _("These parameters are invalid: %(names)s.") % {"names": ", ".join(names)}
-    return problem_response(request, 400, "invalid_parameters", detail, errors=errors)
+    return problem_response(request, 400, "invalid_parameters", invalid_parameters_detail(errors), errors=errors)
 
 
 def _http_error_problem(request, exc: HttpError) -> HttpResponse:

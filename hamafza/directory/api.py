@@ -19,6 +19,7 @@ from hamafza.core.apiutils import (
     InputSchema,
     ListQuery,
     ensure_perm,
+    invalid_parameters,
     order,
     ordering_param,
     page_of,
@@ -156,14 +157,11 @@ def organization_update(request, slug: str, payload: OrganizationPatch):
         found = dict(Capability.objects.filter(code__in=codes).values_list("code", "pk"))
         unknown = [code for code in codes if code not in found]
         if unknown:
-            raise ApiError(
-                400,
-                "invalid_parameters",
-                _("These parameters are invalid: %(names)s.") % {"names": "body.capabilities"},
-                errors=[
+            raise invalid_parameters(
+                [
                     {"name": "body.capabilities", "message": _("Unknown capability code: %(code)s") % {"code": c}}
                     for c in unknown
-                ],
+                ]
             )
         data["capabilities"] = [found[code] for code in codes]
     for name, value in changes.items():
@@ -175,12 +173,7 @@ def organization_update(request, slug: str, payload: OrganizationPatch):
             for field, messages in form.errors.items()
             for message in messages
         ]
-        raise ApiError(
-            400,
-            "invalid_parameters",
-            _("These parameters are invalid: %(names)s.") % {"names": ", ".join(sorted({e["name"] for e in errors}))},
-            errors=errors,
-        )
+        raise invalid_parameters(errors)
     cleaned = dict(form.cleaned_data)
     capabilities = cleaned.pop("capabilities")
     services.organization_update(organization=organization, by=request.user, capabilities=capabilities, **cleaned)

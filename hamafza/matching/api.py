@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
 from hamafza.challenges.selectors import call_get
-from hamafza.core.apiutils import ApiError, ApiRouter, InputSchema, ensure_perm
+from hamafza.core.apiutils import ApiError, ApiRouter, InputSchema, ensure_perm, invalid_parameters
 from hamafza.core.provinces import PROVINCES
 from hamafza.directory.models import Organization, OrganizationKind
 from hamafza.directory.selectors import organization_get
@@ -165,14 +165,11 @@ def call_invitations(request, call_id: int, payload: InvitationsIn):
     found = {o.slug: o for o in Organization.objects.filter(slug__in=slugs)}
     unknown = [s for s in slugs if s not in found]
     if unknown:
-        raise ApiError(
-            400,
-            "invalid_parameters",
-            _("These parameters are invalid: %(names)s.") % {"names": "body.organizations"},
-            errors=[
+        raise invalid_parameters(
+            [
                 {"name": "body.organizations", "message": _("No organization has the id %(slug)s.") % {"slug": s}}
                 for s in unknown
-            ],
+            ]
         )
     from hamafza.challenges.services import TransitionRefused
 

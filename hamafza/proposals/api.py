@@ -33,6 +33,7 @@ from hamafza.core.apiutils import (
     ApiRouter,
     InputSchema,
     ListQuery,
+    invalid_parameters,
     order,
     ordering_param,
     page_of,
@@ -90,11 +91,7 @@ def _refused(exc: services.Refused) -> ApiError:
     )
 
 
-def _invalid(errors: list[dict]) -> ApiError:
-    names = ", ".join(sorted({e["name"] for e in errors}))
-    return ApiError(
-        400, "invalid_parameters", _("These parameters are invalid: %(names)s.") % {"names": names}, errors=errors
-    )
+_invalid = invalid_parameters
 
 
 def _stale(request, current_version: int, detail: str):
