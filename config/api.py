@@ -1,13 +1,18 @@
-"""The REST API v1 (django-ninja), mounted at /api/v1/. Each app contributes an `ApiRouter` from its
-api.py; the shared auth, errors, lists and rate limits are in hamafza/core/apiutils.py and the
-pattern is described in docs/api.md ("Adding a resource"). After changing an operation, refresh
-the committed schema: `python manage.py api_schema --output docs/api/openapi.json`."""
+"""The REST API v1 (django-ninja), mounted at /api/v1/. Each app contributes the `router` of its
+API package (`hamafza/<app>/api/__init__.py`, one module per resource); the shared plumbing — auth,
+problems, lists, rate limits, the OpenAPI document — is in hamafza/core/api/ and the pattern is
+described in docs/api.md ("Adding a resource"). After changing an operation, refresh the committed
+schema: `python manage.py api_schema --output docs/api/openapi.json`."""
 
 from hamafza.accounts.api import router as accounts_router
 from hamafza.challenges.api import router as challenges_router
 from hamafza.consortia.api import router as consortia_router
 from hamafza.core.api import router as core_router
-from hamafza.core.apiutils import AUTHENTICATED, ApiRateThrottle, HamafzaAPI, VendoredSwagger, fallback_router
+from hamafza.core.api.auth import AUTHENTICATED
+from hamafza.core.api.docs import VendoredSwagger
+from hamafza.core.api.openapi import HamafzaAPI
+from hamafza.core.api.ratelimits import ApiRateThrottle
+from hamafza.core.api.routers import fallback_router
 from hamafza.directory.api import router as directory_router
 from hamafza.matching.api import router as matching_router
 from hamafza.proposals.api import router as proposals_router

@@ -40,17 +40,16 @@ from hamafza.challenges.models import (
     NotificationPreference,
 )
 from hamafza.challenges.notifications import KINDS, notify
+from hamafza.core import errors
 from hamafza.core.text import normalize
 
 State = Call.State
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(errors.Refused):
     """A step of the state machine that is not allowed now; `reasons` say why (shown to the user)."""
 
-    def __init__(self, reasons):
-        self.reasons = [str(r) for r in reasons]
-        super().__init__("; ".join(self.reasons))
+    code = "transition_refused"
 
 
 class CanvasConflict(Exception):

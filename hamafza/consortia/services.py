@@ -25,6 +25,7 @@ from hamafza.consortia.models import (
     ProposalRun,
 )
 from hamafza.consortia.optimizer import Candidate, OrgInfo, Problem, ProblemError, Role, solve
+from hamafza.core import errors
 from hamafza.core.text import normalize
 
 CANDIDATES_PER_ROLE = 50
@@ -34,12 +35,8 @@ MEMBERS_MAX = 12
 TRACK_RECORD_FULL = 5  # awarded results that count as a full track record (as in the CLI)
 
 
-class Refused(Exception):
+class Refused(errors.Refused):
     """A step the current state forbids; ``reasons`` are shown to the user."""
-
-    def __init__(self, reasons):
-        self.reasons = [str(r) for r in (reasons if isinstance(reasons, list | tuple) else [reasons])]
-        super().__init__("; ".join(self.reasons))
 
 
 def _require(user, perm: str, obj=None) -> None:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamafza.accounts.models import CityRole
+from hamafza.core import errors
 from hamafza.core.templatetags.hamafza import format_date
 from hamafza.core.text import normalize
 from hamafza.directory.selectors import membership_get
@@ -45,12 +46,8 @@ PROPOSAL_FIELDS = (*PROPOSAL_TEXT_FIELDS, "budget_rial")
 REQUIRED_FOR_SUBMISSION = ("title", "summary", "approach")
 
 
-class Refused(Exception):
+class Refused(errors.Refused):
     """A step that the rules forbid now; ``reasons`` are shown to the user."""
-
-    def __init__(self, reasons):
-        self.reasons = [str(r) for r in (reasons if isinstance(reasons, list | tuple) else [reasons])]
-        super().__init__("; ".join(self.reasons))
 
 
 class StaleEdit(Exception):

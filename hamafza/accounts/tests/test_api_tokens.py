@@ -225,7 +225,7 @@ def test_me_needs_authentication(client):
 @pytest.fixture
 def frozen_window(monkeypatch):
     """Keep every request in one rate-limit window, whatever the clock does during the test."""
-    from hamafza.core import apiutils
+    from hamafza.core.api import ratelimits as apiutils
 
     cache.clear()
     monkeypatch.setattr(apiutils.time, "time", lambda: 1_800_000_010.0)

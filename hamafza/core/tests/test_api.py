@@ -229,7 +229,7 @@ def test_openapi_document_is_served_with_problem_responses(client):
 def test_every_router_follows_the_pattern():
     """Every router is an ApiRouter, so every operation goes through its wrapper."""
     from config.api import api
-    from hamafza.core.apiutils import ApiRouter
+    from hamafza.core.api.routers import ApiRouter
 
     routers = [api.default_router] + [router for _prefix, router, *_rest in api._routers]
     assert len(routers) >= 4

@@ -1,9 +1,12 @@
-"""API v1: the directory of organizations. Public reads (the directory pages are public); members
-of an organization (and platform admins) edit its profile, innovation managers verify it — the
-same `directory.*` rules permissions and the same form validation as the pages.
+"""The directory of organizations. Public reads (the directory pages are public); members of an
+organization (and platform admins) edit its profile, innovation managers verify it — the same
+`directory.*` rules permissions and the same form validation as the pages.
 
-An organization's public id is its slug (`/organizations/{slug}`), as in the page addresses.
+An organization's public id is its slug (`/organizations/{slug}`), as in the page addresses;
+`organizations_from_slugs` turns the slugs of a request into organizations for every app's API.
 """
+
+from __future__ import annotations
 
 import datetime
 from typing import Literal
@@ -12,31 +15,28 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
-from hamafza.core.apiutils import (
-    PUBLIC,
-    ApiError,
-    ApiRouter,
-    InputSchema,
-    ListQuery,
-    ensure_perm,
-    invalid_parameters,
-    order,
-    ordering_param,
-    page_of,
-    paginate,
-)
-from hamafza.core.models import Capability
-from hamafza.core.provinces import PROVINCES
+from hamafza.core.api.auth import PUBLIC, ensure_perm
+from hamafza.core.api.lists import ListQuery, order, ordering_param, page_of, paginate
+from hamafza.core.api.params import InputSchema, Province, capabilities_from_codes, objects_from_ids
+from hamafza.core.api.problems import invalid_parameters
+from hamafza.core.api.routers import ApiRouter
 from hamafza.core.text import normalize
 from hamafza.directory import selectors, services
 from hamafza.directory.forms import OrganizationForm
 from hamafza.directory.models import Organization, OrganizationKind
 from hamafza.directory.selectors import MAX_QUERY_LENGTH
 
-router = ApiRouter(tags=["organizations"])
+router = ApiRouter()
 
-Province = Literal[tuple(code for code, _label in PROVINCES)]  # type: ignore[valid-type]
 Kind = Literal[tuple(OrganizationKind.values)]  # type: ignore[valid-type]
+
+
+def organizations_from_slugs(slugs: list[str], name: str) -> list[Organization]:
+    """The organizations with these slugs, in order and once each, or a 400 naming `name` once
+    per unknown slug."""
+    return objects_from_ids(
+        Organization.objects, "slug", slugs, name, lambda s: _("Unknown organization: %(slug)s") % {"slug": s}
+    )
 
 
 class OrganizationOut(Schema):
@@ -143,27 +143,13 @@ def organization_update(request, slug: str, payload: OrganizationPatch):
         if value is None and name not in _CLEARABLE
     ]
     if errors:
-        raise ApiError(
-            400,
-            "invalid_parameters",
-            _("These parameters are invalid: %(names)s.") % {"names": ", ".join(e["name"] for e in errors)},
-            errors=errors,
-        )
+        raise invalid_parameters(errors)
     # The edit page's form validates the merged profile, so the API and the page accept the same.
     data = model_to_dict(organization, fields=[f for f in OrganizationForm._meta.fields if f != "capabilities"])
     data["capabilities"] = [c.pk for c in organization.capabilities.all()]
     if "capabilities" in changes:
-        codes = list(dict.fromkeys(changes.pop("capabilities")))
-        found = dict(Capability.objects.filter(code__in=codes).values_list("code", "pk"))
-        unknown = [code for code in codes if code not in found]
-        if unknown:
-            raise invalid_parameters(
-                [
-                    {"name": "body.capabilities", "message": _("Unknown capability code: %(code)s") % {"code": c}}
-                    for c in unknown
-                ]
-            )
-        data["capabilities"] = [found[code] for code in codes]
+        codes = changes.pop("capabilities")
+        data["capabilities"] = [c.pk for c in capabilities_from_codes(codes, "body.capabilities")]
     for name, value in changes.items():
         data[name] = normalize(value) if name in _TEXT_FIELDS and isinstance(value, str) else value
     form = OrganizationForm(data=data, instance=organization)

@@ -1,8 +1,8 @@
-"""API v1: personal API tokens and the current user.
+"""Personal API tokens: creating one with an email and password (for scripts; rate-limited per
+client address and per email), listing and revoking one's own; and the token store `TokenAuth`
+asks (registered in `__init__`)."""
 
-`POST /auth/tokens` trades an email and password for a token (for scripts; rate-limited per client
-address and per email). The other operations need a token or the session.
-"""
+from __future__ import annotations
 
 import datetime
 from typing import Literal
@@ -15,23 +15,35 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
 
 from hamafza.accounts import services
-from hamafza.accounts.models import ApiToken, CityRole
-from hamafza.accounts.rules import roles_of
-from hamafza.core.apiutils import (
-    ApiError,
-    ApiRouter,
-    InputSchema,
-    ListQuery,
-    client_address,
-    order,
-    ordering_param,
-    page_of,
-    paginate,
-    throttle_or_raise,
-)
+from hamafza.accounts.models import ApiToken
+from hamafza.core.api.lists import ListQuery, order, ordering_param, page_of, paginate
+from hamafza.core.api.params import InputSchema
+from hamafza.core.api.problems import ApiError
+from hamafza.core.api.ratelimits import client_address, throttle_or_raise
+from hamafza.core.api.routers import ApiRouter
 from hamafza.core.text import normalize
 
-router = ApiRouter(tags=["accounts"])
+router = ApiRouter()
+
+
+def token_for_key(key: str) -> ApiToken:
+    """The active token with this key (its user selected), or a 401 saying why not. Records the
+    last use by a plain UPDATE at most once a minute: no history row per request."""
+    found = (
+        ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
+        if key.startswith(ApiToken.PREFIX) and len(key) < 200
+        else None
+    )
+    if found is None or not found.user.is_active:
+        raise ApiError(401, "token_invalid", _("This API token is not valid."))
+    if found.is_revoked:
+        raise ApiError(401, "token_revoked", _("This API token has been revoked."))
+    now = timezone.now()
+    if found.is_expired(now):
+        raise ApiError(401, "token_expired", _("This API token has expired."))
+    if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    return found
 
 
 class TokenCreateIn(InputSchema):
@@ -103,45 +115,3 @@ def token_revoke(request, token_id: int):
         raise Http404
     services.api_token_revoke(token=token, by=request.user)
     return Status(204, None)
-
-
-class RoleOut(Schema):
-    city: str = Field(description="The city's slug.")
-    role: Literal[tuple(CityRole.Role.values)]  # type: ignore[valid-type]
-    unit: str | None = Field(description="The unit's slug, for unit staff.")
-
-
-class MembershipOut(Schema):
-    organization: str = Field(description="The organization's slug.")
-    role: Literal["member", "admin"]
-
-
-class MeOut(Schema):
-    email: str
-    display_name_fa: str
-    display_name_en: str
-    preferred_language: Literal["fa", "en"]
-    is_platform_admin: bool
-    authenticated_with: Literal["token", "session"]
-    roles: list[RoleOut]
-    memberships: list[MembershipOut]
-
-
-@router.get("/me", response=MeOut, summary="The signed-in user, their city roles and organizations")
-def me(request):
-    user = request.user
-    return {
-        "email": user.email,
-        "display_name_fa": user.display_name_fa,
-        "display_name_en": user.display_name_en,
-        "preferred_language": user.preferred_language,
-        "is_platform_admin": user.is_platform_admin,
-        "authenticated_with": "token" if getattr(request, "api_token", None) else "session",
-        "roles": [
-            {"city": r.city.slug, "role": r.role, "unit": r.unit.slug if r.unit else None} for r in roles_of(user)
-        ],
-        "memberships": [
-            {"organization": m.organization.slug, "role": m.role}
-            for m in user.memberships.select_related("organization").order_by("organization__name")
-        ],
-    }

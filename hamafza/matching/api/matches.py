@@ -1,4 +1,6 @@
-"""API v1: matching. The same selectors, services and `matching.*` rules permissions as the pages:
+"""Matching: organizations to invite to a call and calls for an organization, ranked and
+explained; adding organizations to a call's invited list. The same selectors, services and
+`matching.*` rules permissions as the pages.
 
 * ``GET /challenges/{call_id}/matches`` — organizations to invite to a call, ranked and explained
   (the innovation manager of the call's city; 404 when the caller cannot see the call, 403 when
@@ -15,20 +17,17 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
 from hamafza.challenges.selectors import call_get
-from hamafza.core.apiutils import ApiError, ApiRouter, InputSchema, ensure_perm, invalid_parameters
-from hamafza.core.provinces import PROVINCES
-from hamafza.directory.models import Organization, OrganizationKind
+from hamafza.core.api.auth import ensure_perm
+from hamafza.core.api.params import InputSchema, Province
+from hamafza.core.api.routers import ApiRouter
+from hamafza.directory.api.organizations import Kind, organizations_from_slugs
 from hamafza.directory.selectors import organization_get
 from hamafza.matching import selectors, services
 
-router = ApiRouter(tags=["matching"])
-
-Province = Literal[tuple(code for code, _label in PROVINCES)]  # type: ignore[valid-type]
-Kind = Literal[tuple(OrganizationKind.values)]  # type: ignore[valid-type]
+router = ApiRouter()
 
 
 class CapabilityMatchOut(Schema):
@@ -161,26 +160,13 @@ def call_matches(request, call_id: int, filters: Query[MatchFilters]):
 )
 def call_invitations(request, call_id: int, payload: InvitationsIn):
     call = call_get(pk=call_id, user=request.user, perm="matching.invite_organizations")
-    slugs = list(dict.fromkeys(payload.organizations))
-    found = {o.slug: o for o in Organization.objects.filter(slug__in=slugs)}
-    unknown = [s for s in slugs if s not in found]
-    if unknown:
-        raise invalid_parameters(
-            [
-                {"name": "body.organizations", "message": _("No organization has the id %(slug)s.") % {"slug": s}}
-                for s in unknown
-            ]
-        )
-    from hamafza.challenges.services import TransitionRefused
-
-    try:
-        new = services.call_invite_organizations(call=call, organizations=list(found.values()), by=request.user)
-    except TransitionRefused as exc:
-        raise ApiError(409, "conflict", " ".join(exc.reasons)) from exc
+    organizations = organizations_from_slugs(payload.organizations, "body.organizations")
+    # a closed or cancelled call refuses it: a 409 `transition_refused` problem, as PATCH /calls/{id}/settings
+    new = services.call_invite_organizations(call=call, organizations=organizations, by=request.user)
     new_slugs = {o.slug for o in new}
     return {
-        "invited": [s for s in slugs if s in new_slugs],
-        "already_invited": [s for s in slugs if s not in new_slugs],
+        "invited": [o.slug for o in organizations if o.slug in new_slugs],
+        "already_invited": [o.slug for o in organizations if o.slug not in new_slugs],
     }
 
 

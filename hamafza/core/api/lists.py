@@ -1,0 +1,89 @@
+"""Lists: every list is paginated (`page`, `page_size`), ordered only by declared fields and
+filtered only by declared parameters, and answers `{"count", "page", "page_size", "pages", "items"}`."""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import Field, create_model
+
+from hamafza.core.api.problems import ApiError
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+class ListQuery(Schema):
+    """Query parameters every list accepts. Subclass it to declare filters and `ordering`."""
+
+    page: int = Field(1, ge=1, le=100_000, description="Page number, from 1.")
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Items per page (1–100).")
+
+
+def ordering_param(*fields: str):
+    """A `Literal` of the declared ordering fields and their `-field` (descending) forms, for an
+    `ordering: ordering_param("name", "created_at") | None = None` field of a ListQuery."""
+    values = tuple(v for f in fields for v in (f, f"-{f}"))
+    return Literal[values]  # type: ignore[valid-type]
+
+
+def order(queryset: QuerySet, ordering: str | None, *, default: tuple[str, ...], fields: dict | None = None):
+    """Order by the requested declared field (mapped through `fields` to ORM lookups), then by pk
+    so pages are stable."""
+    if not ordering:
+        return queryset.order_by(*default, "pk")
+    descending = ordering.startswith("-")
+    name = ordering.lstrip("-")
+    lookup = (fields or {}).get(name, name)
+    return queryset.order_by(f"-{lookup}" if descending else lookup, "pk")
+
+
+_PAGE_SCHEMAS: dict[type, type] = {}
+
+
+def page_of(item: type[Schema]) -> type[Schema]:
+    """The response schema of a paginated list of `item` (named `<Item>Page` in OpenAPI)."""
+    if item not in _PAGE_SCHEMAS:
+        name = item.__name__.removesuffix("Out") + "Page"
+        _PAGE_SCHEMAS[item] = create_model(
+            name,
+            __base__=Schema,
+            count=(int, Field(description="Items in the whole list.")),
+            page=(int, Field(description="This page's number.")),
+            page_size=(int, Field(description="Items per page.")),
+            pages=(int, Field(description="Number of pages (at least 1).")),
+            items=(list[item], ...),
+        )
+    return _PAGE_SCHEMAS[item]
+
+
+class Rows(list):
+    """A list of rows built in Python that `paginate` can count like a queryset."""
+
+    def count(self, *args) -> int:  # type: ignore[override]
+        return len(self)
+
+
+def paginate(queryset, query: ListQuery) -> dict:
+    """One page of `queryset` (two queries: the count and the page). A page past the last is 404."""
+    count = queryset.count()
+    pages = max(1, math.ceil(count / query.page_size))
+    if query.page > pages:
+        raise ApiError(
+            404,
+            "not_found",
+            _("Page %(page)s does not exist; the last page is %(pages)s.") % {"page": query.page, "pages": pages},
+            errors=[{"name": "query.page", "message": _("No such page.")}],
+        )
+    start = (query.page - 1) * query.page_size
+    return {
+        "count": count,
+        "page": query.page,
+        "page_size": query.page_size,
+        "pages": pages,
+        "items": list(queryset[start : start + query.page_size]),
+    }
