@@ -16,6 +16,41 @@ Plumbing, one module per job (docs/api.md, "Adding a resource"):
 
 Resources: `cities` (cities and their units) and `taxonomy` (domains and capabilities), public
 reads. `router` gathers them for config/api.py, as every app's `api/__init__.py` does.
+
+Every resource follows one pattern:
+
+    # hamafza/<app>/api/things.py
+    from hamafza.core.api.auth import PUBLIC, ensure_perm
+    from hamafza.core.api.lists import ListQuery, order, ordering_param, page_of, paginate
+    from hamafza.core.api.params import InputSchema, id_param
+    from hamafza.core.api.routers import ApiRouter
+
+    router = ApiRouter()                                   # refused_as="thing" to name refusals
+
+    class ThingOut(Schema):
+        city: str = Field(alias="city.slug")               # a copied attribute is an alias
+    class ThingFilters(ListQuery):                         # declared filters and ordering only
+        kind: Literal["a", "b"] | None = None
+        ordering: ordering_param("name", "created_at") | None = None
+
+    @router.get("/things", response=page_of(ThingOut), auth=PUBLIC)   # anonymous read allowed
+    def thing_list(request, filters: Query[ThingFilters]):
+        qs = selectors.thing_list(city=..., kind=filters.kind)      # the page's selector
+        return paginate(order(qs, filters.ordering, default=("name",)), filters)
+
+    @router.patch("/things/{thing_id}", response=ThingOut)          # default auth: token or session
+    def thing_update(request, payload: ThingPatch, thing_id: int = id_param("The thing's id.")):
+        thing = selectors.thing_get(pk=thing_id)
+        ensure_perm(request, "app.change_thing", thing)            # the page's rules permission
+        # a services.Refused raised here is a 409 problem: no try/except
+        return services.thing_update(thing=thing, by=request.user, **payload.model_dump(exclude_unset=True))
+
+    # hamafza/<app>/api/__init__.py
+    router = ApiRouter(tags=["things"])
+    router.add_router("", things.router)
+
+and config/api.py mounts the app's router with `api.add_router("", router)`. Then `python manage.py
+api_schema --output docs/api/openapi.json` refreshes the committed schema.
 """
 
 from hamafza.core.api import cities, taxonomy
