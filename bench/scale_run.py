@@ -130,6 +130,24 @@ def db_analyze(db: str) -> float:
     return time.monotonic() - started
 
 
+def db_settings(db: str, settings: list[str]) -> None:
+    """ALTER DATABASE db SET name = value for each "name=value" (only the benchmark's database;
+    new connections see them). Without any, the database's own settings are reset to the server's."""
+    from psycopg import sql
+
+    with _pg(autocommit=True) as conn:
+        conn.execute(sql.SQL("ALTER DATABASE {} RESET ALL").format(sql.Identifier(db)))
+        for item in settings:
+            name, _, value = item.partition("=")
+            if not name.replace("_", "").isalnum() or not value:
+                raise SystemExit(f"--pg-set wants NAME=VALUE, not {item!r}")
+            conn.execute(
+                sql.SQL("ALTER DATABASE {} SET {} = {}").format(
+                    sql.Identifier(db), sql.Identifier(name.strip()), sql.Literal(value.strip())
+                )
+            )
+
+
 def db_size(db: str) -> str:
     with _pg(db) as conn:
         return conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()[0]
@@ -424,6 +442,15 @@ def parse_args(argv):
     p.add_argument("--db", default="hamafza_scale", help="the benchmark's database (created; hamafza_scale*)")
     p.add_argument("--regenerate", action="store_true", help="drop the database and generate the volume again")
     p.add_argument("--skip-index", action="store_true", help="keep an existing matching index")
+    p.add_argument("--generate-only", action="store_true", help="stop after the volume and the index")
+    p.add_argument(
+        "--pg-set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a PostgreSQL setting for the benchmark's database only, e.g. jit=off or work_mem=32MB "
+        "(repeatable; without it the server's defaults apply)",
+    )
     p.add_argument("--port", type=int, default=8105)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--repeat", type=int, default=15, help="timed requests per pair at most")
@@ -452,10 +479,12 @@ def main(argv=None) -> int:
     say("# Hamafza national-scale benchmark (issue 19)")
     say(f"date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}   code: {git_head()}")
     say(f"command: {command.strip()}")
-    say(f"machine: {os.cpu_count()} cores, PostgreSQL {version} (settings at their defaults)")
+    tuned = ", ".join(args.pg_set) if args.pg_set else "at their defaults"
+    say(f"machine: {os.cpu_count()} cores, PostgreSQL {version} (settings {tuned})")
     say(f"load average at start: {load_average()}")
 
     meta = ensure_volume(args, env)
+    db_settings(args.db, args.pg_set)
     counts = meta["counts"]
     say("")
     say(f"## Volume (database {args.db}, {db_size(args.db)}; scale {args.scale}, seed {args.seed})")
@@ -493,6 +522,8 @@ def main(argv=None) -> int:
     say("")
     say("## Matching index")
     say(f"rebuild (hamafza index_rebuild): {index_seconds:.0f} s" if index_seconds else "rebuild skipped")
+    if args.generate_only:
+        return 0
 
     with tempfile.TemporaryDirectory(prefix="scale-plan-") as tmp:
         targets_path = Path(tmp) / "targets.json"
