@@ -464,6 +464,7 @@ def parse_args(argv):
         default="20:0,50:0,50:1-3",
         help="USERS:THINK per locust run, THINK in seconds ('0' or 'MIN-MAX')",
     )
+    p.add_argument("--explain", type=int, default=0, metavar="N", help="EXPLAIN ANALYZE the N slowest pairs' queries")
     p.add_argument("--output", type=Path, help="also write the results to this file")
     return p.parse_args(argv)
 
@@ -581,6 +582,19 @@ def main(argv=None) -> int:
         say("slowest 10 at p95:")
         for r in sorted(results, key=lambda r: r["p95"], reverse=True)[:10]:
             say(f"  {r['p95']:>7.0f} ms  {r['page']} ({r['role']})  {r['path']}")
+
+        if args.explain:
+            slowest = sorted(results, key=lambda r: r["p95"], reverse=True)[: args.explain]
+            explain_path = Path(tmp) / "explain.json"
+            explain_path.write_text(json.dumps({**plan, "pairs": slowest}, ensure_ascii=False))
+            say("")
+            say(f"## EXPLAIN (ANALYZE, BUFFERS) of the slowest queries of the {args.explain} slowest pairs")
+            for item in django_step(env, "explain", str(explain_path)):
+                say("")
+                say(f"### {item['page']} ({item['role']}): {item['queries']} queries, {item['sql_ms']:.0f} ms of SQL")
+                for query in item["slowest"]:
+                    say(f"{query['ms']:.0f} ms: {query['sql'][:600]}")
+                    say("\n".join("    " + row[0] for row in query["plan"]))
 
         if args.locust_time > 0:
             say("")

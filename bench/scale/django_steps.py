@@ -4,6 +4,7 @@ benchmark database, as bench/scale_run.py starts them):
     python -m bench.scale.django_steps generate --scale 1 --seed 19   # COPY the volume, print JSON
     python -m bench.scale.django_steps prepare TARGETS_JSON           # targets + sessions, print JSON
     python -m bench.scale.django_steps queries PLAN_JSON              # queries per page, print JSON
+    python -m bench.scale.django_steps explain PLAN_JSON              # EXPLAIN ANALYZE the slowest
 
 Each prints one JSON document on its last line of standard output.
 """
@@ -121,6 +122,40 @@ def queries(plan: dict) -> list[dict]:
     return out
 
 
+def explain(plan: dict, *, top: int = 2) -> list[dict]:
+    """For each pair: its queries by time, and EXPLAIN (ANALYZE, BUFFERS) of the `top` slowest."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    out = []
+    for pair in plan["pairs"]:
+        client = Client()
+        cookie = plan["sessions"].get(pair["role"])
+        if cookie:
+            client.cookies[settings.SESSION_COOKIE_NAME] = cookie
+        client.get(pair["path"])
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(pair["path"])
+        captured = sorted(ctx.captured_queries, key=lambda q: float(q["time"]), reverse=True)
+        plans = []
+        for query in captured[:top]:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                plans.append({"ms": float(query["time"]) * 1000, "sql": query["sql"], "plan": cursor.fetchall()})
+        out.append(
+            {
+                "page": pair["page"],
+                "role": pair["role"],
+                "sql_ms": sum(float(q["time"]) for q in captured) * 1000,
+                "queries": len(captured),
+                "slowest": plans,
+            }
+        )
+    return out
+
+
 def main(argv: list[str]) -> None:
     _setup()
     step = argv[0]
@@ -132,6 +167,8 @@ def main(argv: list[str]) -> None:
         result = prepare(json.loads(Path(argv[1]).read_text()))
     elif step == "queries":
         result = queries(json.loads(Path(argv[1]).read_text()))
+    elif step == "explain":
+        result = explain(json.loads(Path(argv[1]).read_text()))
     else:
         raise SystemExit(f"unknown step {step}")
     print(json.dumps(result, ensure_ascii=False, default=str))
