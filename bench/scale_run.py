@@ -29,8 +29,8 @@ import csv
 import datetime
 import json
 import os
-import shlex
 import resource
+import shlex
 import signal
 import statistics
 import subprocess
@@ -533,7 +533,8 @@ def main(argv=None) -> int:
     say("## Matching index")
     if index_seconds:
         wall, cpu = index_seconds
-        say(f"rebuild (hamafza index_rebuild): {wall:.0f} s wall clock, {cpu:.0f} s of CPU; load average {load_average()}")
+        say(f"rebuild (hamafza index_rebuild): {wall:.0f} s wall clock, {cpu:.0f} s of CPU")
+        say(f"load average after the rebuild: {load_average()}")
     else:
         say("rebuild skipped (--skip-index)")
     if args.generate_only:
