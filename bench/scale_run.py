@@ -428,6 +428,26 @@ def run_locust(args, server: Server, plan_path: Path, users: int, think: str) ->
 
 
 # ------------------------------------------------------------------------------------------------
+def print_table(results: list[dict], queries: dict) -> None:
+    say(f"| {'page':<28} | {'role':<11} | {'p50 ms':>7} | {'p95 ms':>7} | {'queries':>7} | {'KB':>7} | status |")
+    dash = "-" * 6 + ":"
+    say(f"| {'-' * 28} | {'-' * 11} | {dash} | {dash} | {dash} | {dash} | -----: |")
+    for row in results:
+        q = queries.get((row["page"], row["role"]), {})
+        qn = q.get("queries", "")
+        say(
+            f"| {row['page']:<28} | {row['role']:<11} | {row['p50']:>7.0f} | {row['p95']:>7.0f} | {qn!s:>7} "
+            f"| {row['bytes'] / 1024:>7.1f} | {row['status']:>6} |"
+        )
+    over = [r for r in results if r["p95"] > 100]
+    bad = [r for r in results if r["status"] >= 400]
+    say("")
+    say(f"{len(over)} of {len(results)} page x role pairs over 100 ms at p95; {len(bad)} answered 4xx/5xx")
+    say("slowest 10 at p95:")
+    for r in sorted(results, key=lambda r: r["p95"], reverse=True)[:10]:
+        say(f"  {r['p95']:>7.0f} ms  {r['page']} ({r['role']})  {r['path']}")
+
+
 def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
@@ -466,6 +486,7 @@ def parse_args(argv):
     p.add_argument("--budget", type=float, default=12.0, help="seconds per pair after which it stops at min-repeat")
     p.add_argument("--only", default="", help="measure only the pairs whose 'page (role)' contains this")
     p.add_argument("--no-queries", action="store_true", help="skip the query-count pass")
+    p.add_argument("--locust-only", action="store_true", help="skip the sequential page timings (only locust)")
     p.add_argument("--locust-time", type=int, default=60, help="seconds per locust run (0: no locust)")
     p.add_argument(
         "--locust-runs",
@@ -569,35 +590,21 @@ def main(argv=None) -> int:
         )
         say(f"worker memory after the first searches: {', '.join(f'{m} MB' for m in server.worker_rss_mb())}")
 
-        say("")
-        say(f"## Pages: p50/p95 over {args.min_repeat}-{args.repeat} sequential requests after one warm-up request")
-        say(f"load average before: {load_average()}")
-        results = measure(args, server, plan)
-        say(f"load average after: {load_average()}")
-        queries = {}
-        if not args.no_queries:
+        results, queries = [], {}
+        if not args.locust_only:
+            say("")
+            say(f"## Pages: p50/p95 over {args.min_repeat}-{args.repeat} sequential requests after one warm-up request")
+            say(f"load average before: {load_average()}")
+            results = measure(args, server, plan)
+            say(f"load average after: {load_average()}")
+        if results and not args.no_queries:
             # a separate pass through Django's test client with CaptureQueriesContext
             queries = {(q["page"], q["role"]): q for q in django_step(env, "queries", str(plan_path))}
         say("")
-        say(f"| {'page':<28} | {'role':<11} | {'p50 ms':>7} | {'p95 ms':>7} | {'queries':>7} | {'KB':>7} | status |")
-        dash = "-" * 6 + ":"
-        say(f"| {'-' * 28} | {'-' * 11} | {dash} | {dash} | {dash} | {dash} | -----: |")
-        for row in results:
-            q = queries.get((row["page"], row["role"]), {})
-            qn = q.get("queries", "")
-            say(
-                f"| {row['page']:<28} | {row['role']:<11} | {row['p50']:>7.0f} | {row['p95']:>7.0f} | {qn!s:>7} "
-                f"| {row['bytes'] / 1024:>7.1f} | {row['status']:>6} |"
-            )
-        over = [r for r in results if r["p95"] > 100]
-        bad = [r for r in results if r["status"] >= 400]
-        say("")
-        say(f"{len(over)} of {len(results)} page x role pairs over 100 ms at p95; {len(bad)} answered 4xx/5xx")
-        say("slowest 10 at p95:")
-        for r in sorted(results, key=lambda r: r["p95"], reverse=True)[:10]:
-            say(f"  {r['p95']:>7.0f} ms  {r['page']} ({r['role']})  {r['path']}")
+        if results:
+            print_table(results, queries)
 
-        if args.explain:
+        if args.explain and results:
             slowest = sorted(results, key=lambda r: r["p95"], reverse=True)[: args.explain]
             explain_path = Path(tmp) / "explain.json"
             explain_path.write_text(json.dumps({**plan, "pairs": slowest}, ensure_ascii=False))
