@@ -378,6 +378,14 @@ def measure(args, server: Server, plan: dict) -> list[dict]:
 # ------------------------------------------------------------------------------------------------
 # 4. locust
 # ------------------------------------------------------------------------------------------------
+def _num(value: str) -> float:
+    """A locust CSV figure; "N/A" (no request finished in the run) reads as 0."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def run_locust(args, server: Server, plan_path: Path, users: int, think: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="scale-locust-") as tmp:
         prefix = Path(tmp) / "run"
@@ -419,11 +427,11 @@ def run_locust(args, server: Server, plan_path: Path, users: int, think: str) ->
         "think": think,
         "requests": int(total["Request Count"]),
         "failures": int(total["Failure Count"]),
-        "rps": float(total["Requests/s"]),
-        "p50": float(total["50%"]),
-        "p95": float(total["95%"]),
-        "p99": float(total["99%"]),
-        "worst": [(r["Name"], float(r["95%"])) for r in worst],
+        "rps": _num(total["Requests/s"]),
+        "p50": _num(total["50%"]),
+        "p95": _num(total["95%"]),
+        "p99": _num(total["99%"]),
+        "worst": [(r["Name"], _num(r["95%"])) for r in worst],
     }
 
 
