@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/hamafza_test
 
-.PHONY: setup run test test-sqlite test-postgres lint bench demo messages vendor clean
+.PHONY: setup run test test-sqlite test-postgres lint bench bench-scale bench-scale-smoke bench-tools demo messages vendor clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,23 @@ lint: $(STAMP)
 ## bench: the benchmarks in bench/, each prints its figures
 bench: setup
 	@for f in bench/bench_*.py; do echo "== $$f =="; $(PY) $$f || exit 1; done
+
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): requirements-bench.txt $(STAMP)
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	@touch $(BENCH_STAMP)
+
+bench-tools: $(BENCH_STAMP)
+
+## bench-scale: issue 19's national volume in PostgreSQL (database hamafza_scale), gunicorn, every page x role, locust
+## (about 10 min to generate the first time, then ~25 min; SCALE_ARGS adds options, e.g. SCALE_ARGS="--regenerate")
+bench-scale: setup bench-tools
+	$(PY) bench/scale_run.py $(SCALE_ARGS)
+
+## bench-scale-smoke: the same at 2 % of the volume (database hamafza_scale_smoke), a few minutes
+bench-scale-smoke: setup bench-tools
+	$(PY) bench/scale_run.py --scale 0.02 --db hamafza_scale_smoke --repeat 5 --min-repeat 3 --budget 3 \
+		--locust-time 15 --locust-runs 20:0 $(SCALE_ARGS)
 
 demo: setup
 	$(VENV)/bin/hamafza demo
