@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from hamafza.accounts.models import ApiToken, CityRole, User
+from hamafza.core.admin_guards import AllowListedLookups
 
 
 class CityRoleInline(admin.TabularInline):
@@ -37,7 +38,7 @@ class CityRoleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(SimpleHistoryAdmin):
+class ApiTokenAdmin(AllowListedLookups, SimpleHistoryAdmin):  # no lookup on key_hash
     """Personal API tokens. Adding one here creates it through the service and shows its secret
     once (for an integration's account); the list shows only the prefix."""
 

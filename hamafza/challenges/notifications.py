@@ -10,6 +10,7 @@ import contextlib
 import contextvars
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,11 @@ KINDS = {
     "call_closed": _("The call “%(title)s” has closed."),
     "call_results": _("The results of the call “%(title)s” are published."),
     "question_answered": _("Your question on the call “%(title)s” was answered."),
+    "membership_added_by_admin": _("A platform admin (%(admin)s) added %(member)s to %(organization)s."),
+    "membership_changed_by_admin": _(
+        "A platform admin (%(admin)s) changed the role of %(member)s in %(organization)s."
+    ),
+    "membership_removed_by_admin": _("A platform admin (%(admin)s) removed %(member)s from %(organization)s."),
 }
 KIND_LABELS = {
     "need_accepted": _("A need I submitted is accepted"),
@@ -42,6 +48,9 @@ KIND_LABELS = {
     "call_closed": _("A call I follow closes"),
     "call_results": _("The results of a call I follow are published"),
     "question_answered": _("My question is answered"),
+    "membership_added_by_admin": _("A platform admin adds someone to my organization"),
+    "membership_changed_by_admin": _("A platform admin changes a membership of my organization"),
+    "membership_removed_by_admin": _("A platform admin removes someone from my organization"),
 }
 
 
@@ -112,3 +121,15 @@ def email_subject_and_body(*, user, kind: str, params: dict, url: str) -> tuple[
         subject = str(_("Hamafza: %(text)s") % {"text": text})[:150]
         body = text + ("\n\n" + url if url else "")
     return subject, body
+
+
+def on_membership_changed_by_platform_admin(*, membership, organization, member, by, action, recipients, **_kwargs):
+    """The directory's hook (`directory.signals.membership_changed_by_platform_admin`): tell the
+    organization's admins and the member that a platform admin changed a membership."""
+    params = {
+        "admin": by.email,
+        "member": member.email,
+        "organization": organization.name,
+    }
+    url = reverse("directory:organization_detail", kwargs={"slug": organization.slug})
+    notify(users=recipients, kind=f"membership_{action}_by_admin", params=params, url=url)

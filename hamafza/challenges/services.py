@@ -41,6 +41,7 @@ from hamafza.challenges.models import (
 )
 from hamafza.challenges.notifications import KINDS, notify
 from hamafza.core import errors
+from hamafza.core.dates import date_problem
 from hamafza.core.text import normalize
 
 State = Call.State
@@ -420,6 +421,9 @@ def validate_canvas_values(values: dict) -> dict:
             errors["criteria"] = _("Two criteria have the same name.")
     if "title" in values and not (values.get("title") or "").strip():
         errors["title"] = _("The title cannot be empty.")
+    problem = date_problem(values.get("target_date"))
+    if problem:
+        errors["target_date"] = problem
     return errors
 
 
@@ -676,7 +680,10 @@ def call_update_settings(*, call: Call, by, invited_organizations=None, now=None
     if call.state not in (*Call.EDITABLE_STATES, State.PUBLISHED):
         raise TransitionRefused([_("The settings of a closed or cancelled call cannot change.")])
     published = call.state == State.PUBLISHED
-    errors = {}
+    errors = {name: date_problem(values.get(name)) for name in ("opens_at", "closes_at")}
+    errors = {name: problem for name, problem in errors.items() if problem}
+    if errors:  # outside the platform's date window (core.dates): nothing else can be compared
+        raise ValidationError(errors)
     opens_at = values.get("opens_at", call.opens_at)
     closes_at = values.get("closes_at", call.closes_at)
     if closes_at is not None and closes_at != call.closes_at and closes_at <= now:

@@ -1,3 +1,4 @@
+import json
 import re
 
 from django.conf import settings
@@ -38,6 +39,28 @@ MULTIPART_OVERHEAD = 1024 * 1024
 
 def _nul_in(values) -> bool:
     return any("\x00" in str(value) for value in values)
+
+
+def _nul_location(body: bytes) -> str:
+    """`body.email`, `body.criteria.0.name`: where the first NUL of a JSON body is (the API's
+    naming of fields), or just `body` when the body is not JSON."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return "body"
+    pending = [("body", document)]
+    while pending:
+        name, value = pending.pop(0)
+        if isinstance(value, str) and "\x00" in value:
+            return name
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if "\x00" in key:
+                    return name
+                pending.append((f"{name}.{key}", item))
+        elif isinstance(value, list):
+            pending.extend((f"{name}.{i}", item) for i, item in enumerate(value))
+    return "body"
 
 
 class BadRequest(Exception):
@@ -96,7 +119,7 @@ def check_request(request) -> None:
         except RequestDataTooBig:
             raise BadRequest(413, "body", _("The request body is too large.")) from None
         if b"\x00" in body or _JSON_NUL.search(body):
-            raise BadRequest(400, "body", _NUL_MESSAGE)
+            raise BadRequest(400, _nul_location(body), _NUL_MESSAGE)
 
 
 _NUL_MESSAGE = _("The request contains a NUL character (\\x00 or %00), which is never valid input.")

@@ -11,6 +11,8 @@ from hamafza.accounts.services import api_token_create
 from hamafza.accounts.tests.factories import UserFactory, user_with_role
 from hamafza.challenges.models import Call
 from hamafza.challenges.tests.factories import CallFactory, NeedFactory, PublishedCallFactory
+from hamafza.consortia.models import Consortium, ConsortiumInvitation, ProposalRun
+from hamafza.consortia.tests.factories import MissionFactory, MissionRoleFactory
 from hamafza.core.tests.factories import CapabilityFactory, UnitFactory
 from hamafza.directory.models import OrganizationMembership
 from hamafza.directory.tests.factories import OrganizationFactory, OrganizationMembershipFactory
@@ -38,6 +40,15 @@ def world(city, other_city):
     draft_call = CallFactory(city=city, unit=unit, state=Call.State.IN_DEFINITION, created_by=manager)
     published = PublishedCallFactory(city=city, unit=unit, created_by=manager)
     need = NeedFactory(city=city, unit=unit, submitted_by=staff)
+    mission = MissionFactory(city=city, created_by=manager)
+    role = MissionRoleFactory(mission=mission, code="sorting", capabilities=[capability])
+    run = ProposalRun.objects.create(
+        mission=mission, top=1, max_members=3, member_ids=[str(org.pk), str(other_org.pk)], created_by=manager
+    )
+    consortium = Consortium.objects.create(mission=mission, lead=org, run=run, rank=1, created_by=org_admin)
+    invitation = ConsortiumInvitation.objects.create(
+        consortium=consortium, organization=other_org, role=role, invited_by=org_admin
+    )
     users = {
         "visitor": None,
         "citizen": UserFactory(),
@@ -59,6 +70,10 @@ def world(city, other_city):
         draft_call=draft_call,
         published=published,
         need=need,
+        mission=mission,
+        run=run,
+        consortium=consortium,
+        invitation=invitation,
         users=users,
         **users,
     )

@@ -53,7 +53,7 @@ def test_the_problem_is_in_persian_by_default(client, world):
 def test_token_creation_with_a_nul_in_the_email_is_400(client, world):
     payload = json.dumps({"email": "org.admin\u0000@example.org", "password": "x", "name": "t"})
     response = client.post("/api/v1/auth/tokens", payload, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
-    assert_nul_problem(response, "body")
+    assert_nul_problem(response, "body.email")
 
 
 def test_a_raw_nul_byte_in_a_json_body_is_400(client, world):
@@ -71,24 +71,50 @@ def test_an_escaped_backslash_before_u0000_is_ordinary_text(client, world):
 
 
 @pytest.mark.parametrize(
-    "role, method, path, payload",
+    "role, method, path, payload, expected",
     [
-        ("unit_staff", "post", "/cities/qom/needs", {"title": "t", "unit": "waste", "capabilities": ["waste\u0000"]}),
-        ("org_admin", "patch", "/organizations/alpha", {"capabilities": ["waste.sorting\u0000"]}),
+        (
+            "unit_staff",
+            "post",
+            "/cities/qom/needs",
+            {"title": "t", "unit": "waste", "capabilities": ["waste\u0000"]},
+            "body.capabilities.0",
+        ),
+        (
+            "org_admin",
+            "patch",
+            "/organizations/alpha",
+            {"capabilities": ["waste.sorting\u0000"]},
+            "body.capabilities.0",
+        ),
         (
             "manager",
             "patch",
             "/calls/{draft}/settings",
             {"call_type": "invited", "invited_organizations": ["al\u0000"]},
+            "body.invited_organizations.0",
         ),
-        ("manager", "post", "/challenges/{published}/invitations", {"organizations": ["alpha\u0000"]}),
-        ("manager", "post", "/calls", {"city": "qom", "unit": "waste", "title": "t", "capabilities": ["a\u0000"]}),
+        (
+            "manager",
+            "post",
+            "/challenges/{published}/invitations",
+            {"organizations": ["alpha\u0000"]},
+            "body.organizations.0",
+        ),
+        (
+            "manager",
+            "post",
+            "/calls",
+            {"city": "qom", "unit": "waste", "title": "t", "capabilities": ["a\u0000"]},
+            "body.capabilities.0",
+        ),
     ],
 )
-def test_signed_in_writes_with_a_nul_are_400(client, world, role, method, path, payload):
+def test_signed_in_writes_with_a_nul_are_400(client, world, role, method, path, payload, expected):
     path = path.format(draft=world.draft_call.pk, published=world.published.pk)
     response = call_api(client, method, path, world.users[role], payload, HTTP_ACCEPT_LANGUAGE="en")
-    assert_nul_problem(response, "body")
+    assert_nul_problem(response)
+    assert response.json()["errors"][0]["name"] == expected
 
 
 @pytest.mark.parametrize("path", ["/fa/organizations/%00/", "/fa/organizations/alpha%00/edit/", "/fa/c/%00/needs/"])
