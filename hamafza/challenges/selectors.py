@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ from hamafza.accounts.rules import roles_of
 from hamafza.challenges.models import (
     Call,
     CallQuestion,
+    CallResult,
     CallType,
     Canvas,
     CanvasVersion,
@@ -31,6 +33,8 @@ from hamafza.challenges.models import (
     Notification,
 )
 from hamafza.challenges.similarity import keywords, similarity
+from hamafza.core import hooks
+from hamafza.core.formatting import digits, format_date
 from hamafza.core.models import Capability
 from hamafza.core.text import words
 from hamafza.directory.models import Organization
@@ -205,17 +209,15 @@ def call_get(*, pk: int, user, city=None, perm: str = "challenges.view_call") ->
 
 def _call_search_filter(q: str) -> Q:
     """Calls whose folded text or capabilities contain every word of `q`, or that need a capability
-    the matching engine's analysis infers from `q` — so an English query finds a Persian call about
-    the same capability and the reverse."""
-    from hamafza.matching.services import query_capabilities
-
+    the matching engine's analysis infers from `q` (``hooks.query_capabilities``) — so an English
+    query finds a Persian call about the same capability and the reverse."""
     through = Call.capabilities.through
     words_match = Q()
     for token in words(q)[:12]:
         cap_ids = Capability.objects.filter(search_text__contains=token).values("pk")
         with_cap = through.objects.filter(capability__in=cap_ids).values("call_id")
         words_match &= Q(search_text__contains=token) | Q(pk__in=with_cap)
-    inferred = query_capabilities(q)
+    inferred = sorted({code for codes in hooks.query_capabilities.results(q) for code in codes})
     if not inferred:
         return words_match
     with_inferred = through.objects.filter(capability__code__in=inferred).values("call_id")
@@ -333,8 +335,6 @@ def call_eligibility_for(*, call: Call, organization: Organization, now=None, ch
     Checks: the call is open (unless `check_open=False`, for matching), an invited call lists the
     organization, the organization's province is allowed, its kind is allowed, and a required
     knowledge-based certificate is valid on the closing date (Asia/Tehran)."""
-    from hamafza.core.templatetags.hamafza import format_date
-
     reasons = []
     if check_open and not call.is_open(now):
         if call.state == Call.State.PUBLISHED and call.opens_at and call.opens_at > (now or timezone.now()):
@@ -477,3 +477,47 @@ def notification_unread_count(*, user) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+# --------------------------------------------------------------------------------------------
+# What the challenges app contributes to lower apps (registered in apps.py)
+# --------------------------------------------------------------------------------------------
+def awarded_results_per_organization(ids: list[int] | None = None) -> dict[int, int]:
+    """``hooks.track_records``: awarded call results per organization."""
+    qs = CallResult.objects.filter(outcome=CallResult.Outcome.AWARDED, organization__isnull=False)
+    if ids is not None:
+        qs = qs.filter(organization_id__in=ids)
+    return dict(qs.values("organization_id").annotate(n=Count("id")).values_list("organization_id", "n"))
+
+
+def calls_navigation(request, flags) -> list[dict]:
+    """The public list of calls (navigation order 40)."""
+    return [{"label": _("Challenges"), "url": reverse("challenges:call_list")}]
+
+
+def workflow_navigation(request, flags) -> list[dict]:
+    """Entries of the challenges workflow (navigation order 70): triage for managers, needs for unit
+    staff, calls for facilitators, reports and notifications for everyone signed in."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items, seen = [], set()
+    entries = {
+        "innovation_manager": (_("Triage inbox"), "challenges:triage_inbox"),
+        "unit_staff": (_("My needs"), "challenges:need_list"),
+        "facilitator": (_("Calls to define"), "challenges:city_calls"),
+    }
+    roles = roles_of(user)
+    several_cities = len({r.city_id for r in roles}) > 1
+    for role in roles:
+        slug = role.city.slug
+        entry = entries.get(role.role)
+        if entry and (slug, entry[1]) not in seen:
+            seen.add((slug, entry[1]))
+            label = f"{entry[0]} · {role.city.name}" if several_cities else entry[0]
+            items.append({"label": label, "url": reverse(entry[1], args=[slug])})
+    items.append({"label": _("Report a problem"), "url": reverse("challenges:report_problem")})
+    unread = notification_unread_count(user=user)
+    label = _("Notifications") if not unread else f"{_('Notifications')} ({digits(unread)})"
+    items.append({"label": label, "url": reverse("challenges:notifications")})
+    return items

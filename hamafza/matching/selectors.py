@@ -205,7 +205,7 @@ def calls_for_organization(*, organization, user, top: int = CALLS_TOP) -> list[
     challenge_set = open_call_set(engine)
     if not challenge_set.ids:
         return []
-    tracks = services._track_records([organization.pk])
+    tracks = services.track_records([organization.pk])
     doc = services.organization_doc(organization, track_record=tracks.get(organization.pk, 0))
     matches = engine.match_organization(doc, challenge_set, top=top + 10)
     ids = [int(m.challenge) for m in matches]

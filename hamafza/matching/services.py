@@ -36,10 +36,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hamafza.core import hooks
 from hamafza.matching.engine import ChallengeDoc, Eligibility, Engine, OrgDoc, Taxonomy, load_taxonomy
 from hamafza.matching.models import IndexChange, IndexState
 
@@ -104,14 +105,10 @@ def _organization_queryset():
     )
 
 
-def _track_records(ids: list[int] | None = None) -> dict[int, int]:
-    """Awarded call results per organization (the track record signal)."""
-    from hamafza.challenges.models import CallResult
-
-    qs = CallResult.objects.filter(outcome=CallResult.Outcome.AWARDED, organization__isnull=False)
-    if ids is not None:
-        qs = qs.filter(organization_id__in=ids)
-    return dict(qs.values("organization_id").annotate(n=Count("id")).values_list("organization_id", "n"))
+def track_records(ids: Iterable[int] | None = None) -> dict[int, int]:
+    """The track record signal per organization: the successes every app reports through
+    ``hooks.track_records`` (awarded call results; later, completed pilots), added up."""
+    return hooks.track_record_counts(None if ids is None else list(ids))
 
 
 def organization_docs(ids: Iterable[int] | None = None) -> Iterator[OrgDoc]:
@@ -120,7 +117,7 @@ def organization_docs(ids: Iterable[int] | None = None) -> Iterator[OrgDoc]:
     if ids is not None:
         ids = list(ids)
         qs = qs.filter(pk__in=ids)
-    tracks = _track_records(ids)
+    tracks = track_records(ids)
     last = 0
     while True:
         batch = list(qs.filter(pk__gt=last)[:DOC_BATCH])

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.rules import city_ids_with_role, roles_of
@@ -336,32 +338,22 @@ def results_public(*, call) -> list:
     return list(call.results.select_related("organization").order_by("outcome", "rank", "pk"))
 
 
-def navigation_entries(user) -> list[dict]:
-    """Navigation for the proposals app: "Proposals" for organization members and innovation
-    managers, "Judging" for judges and panel members (one query, cached on the user)."""
-    from django.contrib.auth import get_user_model
-    from django.urls import reverse
-    from django.utils.translation import gettext_lazy as _
+def has_panel_flag():
+    """Navigation flag ``has_panel``: the user sits on a panel."""
+    return Exists(PanelMember.objects.filter(user_id=OuterRef("pk")))
 
+
+def navigation_entries(request, flags) -> list[dict]:
+    """Navigation for the proposals app (order 80): "Proposals" for organization members and
+    innovation managers, "Judging" for judges and panel members. The flags ``has_org`` (directory)
+    and ``has_panel`` come from the navigation's one query."""
+    user = request.user
     if not user.is_authenticated:
         return []
-    flags = getattr(user, "_hamafza_proposal_nav", None)
-    if flags is None:
-        flags = (
-            get_user_model()
-            .objects.filter(pk=user.pk)
-            .annotate(
-                has_org=Exists(OrganizationMembership.objects.filter(user_id=OuterRef("pk"))),
-                has_panel=Exists(PanelMember.objects.filter(user_id=OuterRef("pk"))),
-            )
-            .values("has_org", "has_panel")
-            .first()
-        ) or {"has_org": False, "has_panel": False}
-        user._hamafza_proposal_nav = flags
     roles = {r.role for r in roles_of(user)}
     items = []
-    if flags["has_org"] or CityRole.Role.INNOVATION_MANAGER in roles:
+    if flags.get("has_org") or CityRole.Role.INNOVATION_MANAGER in roles:
         items.append({"label": _("Proposals"), "url": reverse("proposals:proposal_list")})
-    if flags["has_panel"] or CityRole.Role.JUDGE in roles:
+    if flags.get("has_panel") or CityRole.Role.JUDGE in roles:
         items.append({"label": _("Judging"), "url": reverse("proposals:judging")})
     return items
