@@ -1,6 +1,6 @@
 """Reads for needs, calls and notifications, scoped by city and permission.
 
-`call_eligibility_for` is the single eligibility check (the proposals and matching apps reuse it).
+Eligibility (who may apply to a call) lives in `hamafza.challenges.eligibility`.
 Reading a call closes it first when its deadline has passed (the "check on read"; the periodic task
 `challenges.close_due_calls` does the same for calls nobody reads).
 """
@@ -26,7 +26,6 @@ from hamafza.challenges.models import (
     Call,
     CallQuestion,
     CallResult,
-    CallType,
     Canvas,
     CanvasVersion,
     Need,
@@ -34,10 +33,9 @@ from hamafza.challenges.models import (
 )
 from hamafza.challenges.similarity import keywords, similarity
 from hamafza.core import hooks
-from hamafza.core.formatting import digits, format_date
+from hamafza.core.formatting import digits
 from hamafza.core.models import Capability
 from hamafza.core.text import words
-from hamafza.directory.models import Organization
 
 MAX_QUERY_LENGTH = 200
 SIMILAR_CANDIDATES = 400
@@ -188,10 +186,9 @@ def _call_qs() -> QuerySet[Call]:
 
 
 def call_get(*, pk: int, user, city=None, perm: str = "challenges.view_call") -> Call:
-    """A call the user may see (404 otherwise, so unpublished calls do not leak). A published call
-    past its deadline is closed first."""
-    from hamafza.challenges.services import call_close_if_due
-
+    """A call the user may see (404 otherwise, so unpublished calls do not leak), in its effective
+    state: a published call past its deadline is returned closed (in memory; reading never writes,
+    the closing is written by the periodic task or the next step taken on the call)."""
     qs = _call_qs().select_related("canvas", "canvas__pilot_unit")
     if city is not None:
         qs = qs.filter(city=city)
@@ -199,11 +196,19 @@ def call_get(*, pk: int, user, city=None, perm: str = "challenges.view_call") ->
         call = qs.get(pk=pk)
     except Call.DoesNotExist as exc:
         raise Http404("No such call") from exc
-    call_close_if_due(call=call)
+    call_as_of(call)
     if not user.has_perm(perm, call):
         if perm != "challenges.view_call" and user.has_perm("challenges.view_call", call):
             raise PermissionDenied(perm)
         raise Http404("No such call")
+    return call
+
+
+def call_as_of(call: Call, now: datetime.datetime | None = None) -> Call:
+    """The call in its effective state (``Call.effective_state``): a due call reads as closed at its
+    deadline. Only the instance in memory changes; services re-read the row under a lock."""
+    if call.is_due(now):
+        call.state, call.closed_at = Call.State.CLOSED, call.closes_at
     return call
 
 
@@ -320,89 +325,6 @@ def call_questions_all(*, call: Call) -> QuerySet[CallQuestion]:
 
 def call_transitions(*, call: Call):
     return call.transitions.select_related("by").order_by("at", "pk")
-
-
-# --------------------------------------------------------------------------------------------
-# Eligibility
-# --------------------------------------------------------------------------------------------
-def _tehran_date(value: datetime.datetime) -> datetime.date:
-    return value.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
-
-
-def call_eligibility_for(*, call: Call, organization: Organization, now=None, check_open: bool = True):
-    """Whether `organization` may apply to `call`, and the reasons why not (translated, readable).
-
-    Checks: the call is open (unless `check_open=False`, for matching), an invited call lists the
-    organization, the organization's province is allowed, its kind is allowed, and a required
-    knowledge-based certificate is valid on the closing date (Asia/Tehran)."""
-    reasons = []
-    if check_open and not call.is_open(now):
-        if call.state == Call.State.PUBLISHED and call.opens_at and call.opens_at > (now or timezone.now()):
-            reasons.append(_("The call is not open yet; it opens on %(date)s.") % {"date": format_date(call.opens_at)})
-        else:
-            reasons.append(_("The call is not open for applications."))
-    if call.call_type == CallType.INVITED:
-        invited = getattr(call, "_invited_ids", None)
-        if invited is None:
-            invited = set(call.invited_organizations.values_list("pk", flat=True))
-            call._invited_ids = invited
-        if organization.pk not in invited:
-            reasons.append(_("This call is by invitation only and your organization is not invited."))
-    if call.allowed_provinces and organization.province not in call.allowed_provinces:
-        allowed = "، ".join(call.allowed_province_labels)
-        reasons.append(
-            _("The call is restricted to organizations in %(allowed)s; yours is in %(province)s.")
-            % {"allowed": allowed, "province": organization.get_province_display()}
-        )
-    if call.allowed_kinds and organization.kind not in call.allowed_kinds:
-        allowed = "، ".join(call.allowed_kind_labels)
-        reasons.append(
-            _("The call is open to %(allowed)s; your organization is a %(kind)s.")
-            % {"allowed": allowed, "kind": organization.get_kind_display()}
-        )
-    if call.knowledge_based_required:
-        on = _tehran_date(call.closes_at) if call.closes_at else timezone.localdate()
-        if not organization.knowledge_based:
-            reasons.append(_("A knowledge-based certificate is required; your organization has none."))
-        elif not organization.has_valid_certificate(on=on):
-            reasons.append(
-                _("A knowledge-based certificate valid on the closing date (%(date)s) is required.")
-                % {"date": format_date(on)}
-            )
-    return (not reasons, [str(r) for r in reasons])
-
-
-def call_ids_open_to(*, organizations, now=None) -> set[int]:
-    """Ids of open calls that at least one of `organizations` may apply to (a fixed number of
-    queries, whatever the number of calls)."""
-    organizations = list(organizations)
-    if not organizations:
-        return set()
-    now = now or timezone.now()
-    calls = list(
-        Call.objects.filter(state=Call.State.PUBLISHED, closes_at__gt=now)
-        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
-        .only(
-            "id",
-            "state",
-            "call_type",
-            "opens_at",
-            "closes_at",
-            "allowed_provinces",
-            "allowed_kinds",
-            "knowledge_based_required",
-        )
-    )
-    invited: dict[int, set[int]] = {}
-    through = Call.invited_organizations.through
-    for row in through.objects.filter(call_id__in=[c.pk for c in calls if c.call_type == CallType.INVITED]):
-        invited.setdefault(row.call_id, set()).add(row.organization_id)
-    result = set()
-    for call in calls:
-        call._invited_ids = invited.get(call.pk, set())
-        if any(call_eligibility_for(call=call, organization=org, now=now)[0] for org in organizations):
-            result.add(call.pk)
-    return result
 
 
 # --------------------------------------------------------------------------------------------

@@ -280,8 +280,6 @@ def role_candidates(*, target, roles, per_role: int = CANDIDATES_PER_ROLE, engin
         ranked.append((role, codes, matches))
     ids = {int(m.organization) for _r, _c, ms in ranked for m in ms if str(m.organization).isdigit()}
     orgs = {o.pk: o for o in Organization.objects.filter(pk__in=ids).select_related("city")}
-    if not isinstance(target, Mission):
-        target._invited_ids = set()  # consulted by the call check; the lead applies, not each member
     ok_ids = {oid for oid, org in orgs.items() if target_eligibility_for(target=target, organization=org)[0]}
     candidates = []
     for role, codes, matches in ranked:

@@ -4,8 +4,10 @@ ASCII digits in English. Services, selectors and the template filters (`digits`,
 
 import datetime
 import re
+import zoneinfo
 
 import jdatetime
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -27,8 +29,17 @@ JALALI_MONTHS = [
 ]
 
 
-def _is_fa() -> bool:
+def is_persian() -> bool:
+    """Whether the active language is Persian (the default when none is active)."""
     return (get_language() or "fa").startswith("fa")
+
+
+def in_active_language(fa, en):
+    """The Persian or the English text, whichever the active language asks for, falling back to the
+    other one when it is empty (the rule of every bilingual name, title and description)."""
+    if (get_language() or "fa").startswith("en"):
+        return en or fa
+    return fa or en
 
 
 _DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
@@ -38,7 +49,7 @@ def digits(value):
     """Write numbers with Persian digits (and the Persian decimal separator) in the Persian UI."""
     if value is None:
         return ""
-    if not _is_fa():
+    if not is_persian():
         return str(value)
     return persian_digits(_DECIMAL_POINT.sub("٫", str(value)))
 
@@ -51,7 +62,7 @@ def num(value):
         text = f"{int(value):,}"
     except (TypeError, ValueError):
         text = str(value)
-    if _is_fa():
+    if is_persian():
         return persian_digits(text.replace(",", "٬"))
     return text
 
@@ -64,7 +75,7 @@ def format_date(value, with_time: bool = False) -> str:
             value = timezone.localtime(value)
     elif not isinstance(value, datetime.date):
         return str(value)
-    if _is_fa():
+    if is_persian():
         j = (
             jdatetime.datetime.fromgregorian(datetime=value)
             if isinstance(value, datetime.datetime)
@@ -78,3 +89,8 @@ def format_date(value, with_time: bool = False) -> str:
     if with_time and isinstance(value, datetime.datetime):
         text += value.strftime(", %H:%M")
     return text
+
+
+def tehran_date(value: datetime.datetime) -> datetime.date:
+    """The calendar date of an instant in the platform's time zone (Asia/Tehran)."""
+    return value.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()

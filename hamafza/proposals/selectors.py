@@ -17,6 +17,7 @@ with a conflict, visitors, platform staff in the web UI) gets nothing, which vie
 
 from __future__ import annotations
 
+import rules
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -149,6 +150,30 @@ def blind_call_ids_for(*, user) -> set[int]:
         .exclude(panel__city_id__in=managed)
         .values_list("panel__call_id", flat=True)
     )
+
+
+def mark_identities(*, user, proposals) -> list[Proposal]:
+    """Blind review, the one rule for the pages and the API: sets ``hide_identity`` on each proposal
+    (the judges of a blind panel do not see who applied, unless they are members of the applicant).
+    At most two queries for the whole list, whatever its length."""
+    proposals = list(proposals)
+    blind = blind_call_ids_for(user=user)
+    mine = set()
+    if blind and any(p.call_id in blind for p in proposals):
+        mine = set(OrganizationMembership.objects.filter(user_id=user.pk).values_list("organization_id", flat=True))
+    for proposal in proposals:
+        proposal.hide_identity = proposal.call_id in blind and proposal.organization_id not in mine
+    return proposals
+
+
+def judges_shown_to(*, user, proposal: Proposal) -> bool:
+    """Whether `user` sees which judge gave which score of `proposal`: the applicant's members do not
+    once the results are published; the city's innovation managers and the judges always do."""
+    if rules.has_perm("proposals.manage_evaluation", user, proposal.call):
+        return True
+    if proposal.call.state != "results_published":
+        return True
+    return not OrganizationMembership.objects.filter(user_id=user.pk, organization_id=proposal.organization_id).exists()
 
 
 def proposal_counts_for(*, user) -> list[dict]:
