@@ -4,8 +4,12 @@ import re
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from hamafza.core.api.language import api_language
+from hamafza.core.api.problems import invalid_parameters_detail, problem_response
 
 
 class UserLanguageMiddleware:
@@ -143,12 +147,7 @@ class BadInputMiddleware:
 
     @staticmethod
     def refuse(request, refusal: BadRequest):
-        from django.shortcuts import render
-
         if request.path_info.startswith("/api/"):
-            from hamafza.core.api.language import api_language
-            from hamafza.core.api.problems import invalid_parameters_detail, problem_response
-
             with translation.override(api_language(request)):
                 errors = [{"name": refusal.name, "message": str(refusal.message)}]
                 code = "invalid_parameters" if refusal.status == 400 else "too_large"

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from hamafza.core import hooks
 from hamafza.core.dates import check_date
 from hamafza.core.models import City
 from hamafza.core.text import fold
@@ -103,10 +104,9 @@ def membership_change_by_platform_admin(*, membership: OrganizationMembership, b
 
     The history row of the membership (written by the save or delete, stamped with `by`) is the
     audit; this marks it with ``ADMIN_CHANGE_REASON`` and, once the transaction commits, sends
-    ``signals.membership_changed_by_platform_admin`` to the organization's admins and the member.
+    the hook ``core.hooks.membership_changed_by_platform_admin`` (the challenges app notifies) for
+    the organization's admins and the member.
     Call it *before* saving or deleting."""
-    from hamafza.directory.signals import membership_changed_by_platform_admin
-
     assert action in ("added", "changed", "removed"), action
     membership._change_reason = ADMIN_CHANGE_REASON
     organization, member = membership.organization, membership.user
@@ -121,8 +121,7 @@ def membership_change_by_platform_admin(*, membership: OrganizationMembership, b
     recipients = {u.pk: u for u in [*admins, member] if u.pk != by.pk}
 
     def send():
-        membership_changed_by_platform_admin.send(
-            sender=OrganizationMembership,
+        hooks.membership_changed_by_platform_admin.send(
             membership=membership,
             organization=organization,
             member=member,
@@ -139,11 +138,7 @@ def certificate_is_valid(organization: Organization, on: datetime.date | None = 
 
 
 def _index_later(organization: Organization) -> None:
-    """Record the change in the matching index's change log inside the same transaction as the save,
-    so that it cannot be lost even when the background task is, then let a task apply it once the
-    transaction commits (every other server catches up from the log when it next matches)."""
-    from hamafza.matching.services import index_change_record
-    from hamafza.matching.tasks import index_sync
-
-    index_change_record(organization_ids=[organization.pk])
-    transaction.on_commit(lambda: index_sync.delay(open_engine=False))
+    """Tell the apps that keep derived data about organizations (``hooks.organizations_changed``),
+    inside the saving transaction: the matching app logs the change there, so it cannot be lost even
+    when the background task is, and applies it once the transaction commits."""
+    hooks.organizations_changed.send(organization_ids=[organization.pk])
