@@ -200,3 +200,19 @@ def test_a_membership_added_inline_on_the_organization_is_announced(client, worl
     )
     assert OrganizationMembership.objects.filter(user=world.admin, organization=world.org).exists()
     assert _admin_notifications(world.org_admin) == ["membership_added_by_admin"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/fa/admin/accounts/apitoken/?revoked_at__isempty=1",
+        "/fa/admin/accounts/apitoken/?expires_at__isempty=0",
+        "/fa/admin/accounts/apitoken/?q=test",
+        "/fa/admin/proposals/panelinvitation/?status__exact=pending",
+        "/fa/admin/proposals/panel/?status__exact=setup",
+        "/fa/admin/consortia/consortium/",
+    ],
+)
+def test_the_other_guarded_admins_keep_their_filters(client, world, path):
+    signed_in(client, world.admin)
+    assert client.get(path).status_code == 200
