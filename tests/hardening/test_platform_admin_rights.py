@@ -121,8 +121,13 @@ def _need_cases(world):
     }
 
 
+#: The apps whose permissions this table covers. Every permission of every app is decided by its rules
+#: alone (`User.has_perm`); an app that lands later (pilots, insights, …) adds itself here with its rows.
+COVERED_APPS = {"accounts", "directory", "challenges", "matching", "proposals", "consortia"}
+
+
 def test_every_permission_states_the_platform_admins_right(world):
-    registered = set(rules.permissions.permissions.keys())
+    registered = {p for p in rules.permissions.permissions if p.split(".")[0] in COVERED_APPS}
     assert registered == set(PLATFORM_ADMIN), (
         "state the platform admin's right of each rules permission in PLATFORM_ADMIN (and in its rules.py): "
         f"missing {sorted(registered - set(PLATFORM_ADMIN))}, stale {sorted(set(PLATFORM_ADMIN) - registered)}"
