@@ -6,3 +6,14 @@ class CoreConfig(AppConfig):
     name = "hamafza.core"
     label = "core"
     verbose_name = _("Cities and taxonomy")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import session_mark_signed_in
+
+        def start_session_clocks(sender, request, user, **kwargs):
+            if request is not None and hasattr(request, "session"):
+                session_mark_signed_in(request)
+
+        user_logged_in.connect(start_session_clocks, dispatch_uid="hamafza-session-clocks", weak=False)
