@@ -6,3 +6,16 @@ class MatchingConfig(AppConfig):
     name = "hamafza.matching"
     label = "matching"
     verbose_name = _("Matching")
+
+    def ready(self):
+        from hamafza.core.backup import database_restored
+
+        def rebuild_index(sender, **kwargs):
+            # The restored database's change log no longer matches this server's index.
+            from .services import index_holder
+
+            holder = index_holder()
+            count = holder.rebuild()
+            return f"matching index rebuilt: {count} organizations ({holder.root})"
+
+        database_restored.connect(rebuild_index, dispatch_uid="matching-rebuild-after-restore", weak=False)
