@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/hamafza_test
 
-.PHONY: setup run test test-sqlite test-postgres lint bench bench-scale bench-scale-smoke bench-tools demo messages vendor clean
+.PHONY: setup run test test-sqlite test-postgres lint bench bench-load bench-scale bench-scale-smoke bench-tools cluster-test demo messages vendor clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ bench-scale: setup bench-tools
 bench-scale-smoke: setup bench-tools
 	$(PY) bench/scale_run.py --scale 0.02 --db hamafza_scale_smoke --repeat 5 --min-repeat 3 --budget 3 \
 		--locust-time 15 --locust-runs 20:0 $(SCALE_ARGS)
+
+## cluster-test: two gunicorn servers, a Celery worker and beat on PostgreSQL (database hamafza_cluster) and
+## Redis (its own, port 6391), nginx in front when installed; prints one line per check (a few minutes)
+cluster-test: setup
+	$(PY) scripts/cluster/cluster_test.py $(CLUSTER_ARGS)
 
 demo: setup
 	$(VENV)/bin/hamafza demo

@@ -150,11 +150,19 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# The sweep that gives such tasks back runs every 10 s (kombu's default throttle makes it ~100 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Calls close at their deadline without anyone acting (reading a call also closes it).
-    "challenges-close-due-calls": {"task": "challenges.close_due_calls", "schedule": 300.0},
+    "challenges-close-due-calls": {
+        "task": "challenges.close_due_calls",
+        "schedule": float(env_int("CLOSE_DUE_CALLS_EVERY_SECONDS", 300)),
+    },
 }
 
 # Matching engine (docs/matching.md): each server's own index directory; the e5 re-ranker is off by
