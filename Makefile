@@ -52,9 +52,14 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-## bench: the benchmarks in bench/, each prints its figures
-bench: setup
+## bench: the benchmarks in bench/, each prints its figures (bench_load.py: the load over two servers)
+bench: setup bench-tools
 	@for f in bench/bench_*.py; do echo "== $$f =="; $(PY) $$f || exit 1; done
+
+## bench-load: 50 users over two gunicorn servers on PostgreSQL (database hamafza_scale_load), locust,
+## bounded in time; prints requests/s, p95 and errors (LOAD_ARGS adds options, e.g. LOAD_ARGS="--runs 50:1-3,50:0")
+bench-load: setup bench-tools
+	$(PY) bench/bench_load.py $(LOAD_ARGS)
 
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): requirements-bench.txt $(STAMP)
