@@ -33,13 +33,9 @@ def run_python(env: dict, code: str) -> subprocess.CompletedProcess:
     )
 
 
-SETUP = "import django; django.setup(); from django.conf import settings as s; "
-
-
-def test_check_deploy_is_clean_with_the_documented_environment(tmp_path):
-    env = documented_env(tmp_path)
-    assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
-    proc = subprocess.run(
+def check_deploy(env: dict) -> subprocess.CompletedProcess:
+    """`hamafza check --deploy --fail-level WARNING` (manage.py is the same command) in env."""
+    return subprocess.run(  # noqa: S603 - this interpreter and the project's manage.py
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
         cwd=ROOT,
@@ -48,6 +44,15 @@ def test_check_deploy_is_clean_with_the_documented_environment(tmp_path):
         timeout=120,
         check=False,
     )
+
+
+SETUP = "import django; django.setup(); from django.conf import settings as s; "
+
+
+def test_check_deploy_is_clean_with_the_documented_environment(tmp_path):
+    env = documented_env(tmp_path)
+    assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+    proc = check_deploy(env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "System check identified no issues" in proc.stdout
 
@@ -55,15 +60,7 @@ def test_check_deploy_is_clean_with_the_documented_environment(tmp_path):
 def test_check_deploy_warns_without_https_settings(tmp_path):
     """The check itself is not blind: switching HSTS and the redirect off brings W004 and W008 back."""
     env = documented_env(tmp_path) | {"SECURE_HSTS_SECONDS": "0", "SECURE_SSL_REDIRECT": "0"}
-    proc = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    proc = check_deploy(env)
     assert proc.returncode != 0
     assert "security.W004" in proc.stderr + proc.stdout and "security.W008" in proc.stderr + proc.stdout
 

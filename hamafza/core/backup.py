@@ -37,6 +37,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 from django.dispatch import Signal
+from django.utils.translation import gettext as _
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -108,7 +109,7 @@ def _applied_migrations() -> list[str]:
 
 def _vendor() -> str:
     if connection.vendor not in ("sqlite", "postgresql"):
-        raise BackupError(f"backups support SQLite and PostgreSQL, not {connection.vendor}")
+        raise BackupError(_("Backups support SQLite and PostgreSQL, not %(vendor)s.") % {"vendor": connection.vendor})
     return connection.vendor
 
 
@@ -130,14 +131,20 @@ def _pg_env_and_args() -> tuple[dict, list[str]]:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise BackupError(f"{name} is missing: install the PostgreSQL client (apt-get install postgresql-client)")
+        raise BackupError(
+            _("%(tool)s is missing: install the PostgreSQL client (apt-get install postgresql-client).")
+            % {"tool": name}
+        )
     return path
 
 
 def _run(cmd: list[str], env: dict) -> None:
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if proc.returncode != 0:
-        raise BackupError(f"{Path(cmd[0]).name} failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
+        raise BackupError(
+            _("%(tool)s failed (%(code)s): %(error)s")
+            % {"tool": Path(cmd[0]).name, "code": proc.returncode, "error": proc.stderr.strip()[-2000:]}
+        )
 
 
 def _sqlite_counts(path: Path) -> dict[str, int]:
@@ -161,7 +168,7 @@ def _dump_database(directory: Path) -> tuple[str, dict[str, int]]:
         dest.close()
         return target.name, _sqlite_counts(target)
     if connection.in_atomic_block:
-        raise BackupError("a PostgreSQL backup must run outside a transaction")
+        raise BackupError(_("A PostgreSQL backup must run outside a transaction."))
     target = directory / "database.pgdump"
     env, args = _pg_env_and_args()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -221,28 +228,33 @@ def _extract_verified(archive: Path, directory: Path) -> dict:
     try:
         tar = tarfile.open(archive, "r:*")  # noqa: SIM115 - closed by the with block below
     except (OSError, tarfile.TarError) as exc:
-        raise BackupError(f"{archive} is not a Hamafza backup: {exc}") from exc
+        raise BackupError(_("%(file)s is not a Hamafza backup: %(error)s") % {"file": archive, "error": exc}) from exc
     with tar:
         try:
             manifest = json.loads(tar.extractfile(MANIFEST).read())
         except (KeyError, AttributeError, ValueError) as exc:
-            raise BackupError(f"{archive} has no readable {MANIFEST}") from exc
+            raise BackupError(_("%(file)s has no readable manifest.json.") % {"file": archive}) from exc
         if manifest.get("format") != FORMAT:
-            raise BackupError(f"unknown backup format {manifest.get('format')!r}")
+            raise BackupError(_("Unknown backup format %(format)r.") % {"format": manifest.get("format")})
         expected = manifest.get("members", {})
         names = {m.name for m in tar.getmembers() if m.isfile()} - {MANIFEST}
         if names != set(expected):
             missing, extra = sorted(set(expected) - names), sorted(names - set(expected))
-            raise BackupError(f"the archive does not match its manifest (missing {missing[:5]}, extra {extra[:5]})")
+            raise BackupError(
+                _("The archive does not match its manifest (missing %(missing)s, extra %(extra)s).")
+                % {"missing": missing[:5], "extra": extra[:5]}
+            )
         # The "data" filter refuses absolute paths, "..", links out of the directory and devices.
         try:
             tar.extractall(directory, members=[m for m in tar.getmembers() if m.name in expected], filter="data")
         except tarfile.TarError as exc:
-            raise BackupError(f"refused member of {archive}: {exc}") from exc
+            raise BackupError(_("Refused member of %(file)s: %(error)s") % {"file": archive, "error": exc}) from exc
     for name, meta in expected.items():
         path = directory / name
         if path.stat().st_size != meta["size"] or sha256_file(path) != meta["sha256"]:
-            raise BackupError(f"checksum mismatch for {name}: the archive is damaged; nothing was restored")
+            raise BackupError(
+                _("Checksum mismatch for %(member)s: the archive is damaged; nothing was restored.") % {"member": name}
+            )
     return manifest
 
 
@@ -250,7 +262,8 @@ def _restore_database(directory: Path, manifest: dict) -> None:
     vendor = _vendor()
     if manifest["database"]["vendor"] != vendor:
         raise BackupError(
-            f"the backup holds a {manifest['database']['vendor']} database and this installation uses {vendor}"
+            _("The backup holds a %(theirs)s database and this installation uses %(ours)s.")
+            % {"theirs": manifest["database"]["vendor"], "ours": vendor}
         )
     source = directory / manifest["database"]["member"]
     if vendor == "sqlite":
@@ -273,7 +286,9 @@ def _restore_files(directory: Path, manifest: dict) -> tuple[int, list[str]]:
             continue
         _, root_name, relative = name.split("/", 2)
         if root_name not in roots:
-            raise BackupError(f"the backup has files for {root_name!r}, which this installation does not use")
+            raise BackupError(
+                _("The backup has files for %(root)r, which this installation does not use.") % {"root": root_name}
+            )
         target = roots[root_name] / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.restoring")
@@ -308,7 +323,10 @@ def restore(archive: Path) -> RestoreReport:
             report.tables[table] = (expected, found.get(table, -1))
         wrong = {t: c for t, c in report.tables.items() if c[0] != c[1]}
         if wrong:
-            raise BackupError(f"after the restore these tables differ from the backup (expected, found): {wrong}")
+            raise BackupError(
+                _("After the restore these tables differ from the backup (expected, found): %(tables)s")
+                % {"tables": wrong}
+            )
         report.files, report.extra_files = _restore_files(directory, manifest)
     report.migrated = _migrate_if_needed()
     report.after = [str(answer) for _, answer in database_restored.send(sender=restore, manifest=manifest) if answer]

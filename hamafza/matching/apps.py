@@ -8,6 +8,8 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self):
+        from django.utils.translation import gettext
+
         from hamafza.core.backup import database_restored
 
         def rebuild_index(sender, **kwargs):
@@ -16,6 +18,9 @@ class MatchingConfig(AppConfig):
 
             holder = index_holder()
             count = holder.rebuild()
-            return f"matching index rebuilt: {count} organizations ({holder.root})"
+            return gettext("Matching index rebuilt: %(count)d organizations (%(path)s)") % {
+                "count": count,
+                "path": holder.root,
+            }
 
         database_restored.connect(rebuild_index, dispatch_uid="matching-rebuild-after-restore", weak=False)

@@ -13,11 +13,19 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from hamafza.core.backup import file_hashes, table_counts
 from hamafza.directory.models import Organization
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are matched in English (the commands speak the active language)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -75,7 +83,7 @@ def test_backup_wipe_restore_gives_back_every_row_and_file(installation, setting
     restored = table_counts()
     assert restored == counts  # every table, row for row
     assert file_hashes() == hashes  # every file, byte for byte
-    assert f"matching index rebuilt: {counts['directory_organization']} organizations" in out.getvalue()
+    assert f"Matching index rebuilt: {counts['directory_organization']} organizations" in out.getvalue()
     assert (settings.MATCHING_INDEX_DIR).exists()
     with capsys.disabled():  # the drill's table, for the record (pytest -s shows it)
         print(f"\nrestore drill on {connection.vendor}: {len(restored)} tables, {sum(restored.values())} rows")
@@ -117,7 +125,7 @@ def test_a_damaged_archive_is_refused_before_anything_changes(small_backup, stor
     damaged = storage_dirs / "damaged.tar"
     _rewrite(small_backup, damaged, lambda name, data: data[:-1] + b"X" if name.startswith("files/") else data)
     before = table_counts()
-    with pytest.raises(CommandError, match="checksum mismatch"):
+    with pytest.raises(CommandError, match="Checksum mismatch"):
         call_command("restore", str(damaged), "--noinput", stdout=StringIO())
     assert table_counts() == before
 
@@ -154,7 +162,7 @@ def test_a_member_outside_the_target_is_refused(small_backup, storage_dirs):
             info = tarfile.TarInfo("../escape.txt" if member.name.startswith("files/") else member.name)
             info.size = len(data)
             dst.addfile(info, io.BytesIO(data))
-    with pytest.raises(CommandError, match="refused member"):
+    with pytest.raises(CommandError, match="Refused member"):
         call_command("restore", str(evil), "--noinput", stdout=StringIO())
     assert not (storage_dirs.parent / "escape.txt").exists()
 

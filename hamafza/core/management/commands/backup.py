@@ -4,6 +4,7 @@ in one archive (docs/operations.md, "Backup and restore")."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from hamafza.core.backup import BackupError, backup
 
@@ -24,7 +25,16 @@ class Command(BaseCommand):
         files = sum(1 for name in manifest["members"] if name.startswith("files/"))
         rows = sum(manifest["tables"].values())
         self.stdout.write(
-            f"backup written to {output}: {manifest['database']['vendor']} database, "
-            f"{len(manifest['tables'])} tables, {rows} rows, {files} files, "
-            f"{output.stat().st_size / 1024 / 1024:.1f} MB"
+            _(
+                "Backup written to %(file)s: %(vendor)s database, %(tables)d tables, %(rows)d rows, %(files)d files, "
+                "%(mb).1f MB"
+            )
+            % {
+                "file": output,
+                "vendor": manifest["database"]["vendor"],
+                "tables": len(manifest["tables"]),
+                "rows": rows,
+                "files": files,
+                "mb": output.stat().st_size / 1024 / 1024,
+            }
         )

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from hamafza.core.backup import BackupError, restore
 
@@ -21,13 +22,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, archive: Path, interactive: bool, tables: bool, **options):
         if not archive.is_file():
-            raise CommandError(f"{archive} does not exist")
+            raise CommandError(_("%(file)s does not exist.") % {"file": archive})
         if interactive:
             if not sys.stdin.isatty():
-                raise CommandError("restore replaces the database: confirm on a terminal or pass --noinput")
-            answer = input(f"Replace this installation's database and files with {archive}? Type 'yes': ")
+                raise CommandError(_("Restore replaces the database: confirm on a terminal or pass --noinput."))
+            answer = input(
+                _("Replace this installation's database and files with %(file)s? Type 'yes': ") % {"file": archive}
+            )
             if answer.strip().lower() != "yes":
-                raise CommandError("restore cancelled")
+                raise CommandError(_("Restore cancelled."))
         try:
             report = restore(archive)
         except BackupError as exc:
@@ -37,13 +40,24 @@ class Command(BaseCommand):
                 self.stdout.write(f"{table:<55} {expected:>9} {found:>9}")
         rows = sum(found for _, found in report.tables.values())
         self.stdout.write(
-            f"restored {archive} (made {report.manifest['created_at']}): {len(report.tables)} tables, {rows} rows, "
-            f"every count as in the manifest; {report.files} files written"
+            _(
+                "Restored %(file)s (made %(made)s): %(tables)d tables, %(rows)d rows, every count as in the manifest; "
+                "%(files)d files written"
+            )
+            % {
+                "file": archive,
+                "made": report.manifest["created_at"],
+                "tables": len(report.tables),
+                "rows": rows,
+                "files": report.files,
+            }
         )
         if report.extra_files:
-            self.stdout.write(f"{len(report.extra_files)} uploaded files not in the backup were left in place")
+            self.stdout.write(
+                _("%(n)d uploaded files not in the backup were left in place") % {"n": len(report.extra_files)}
+            )
         if report.migrated:
-            self.stdout.write("migrations newer than the backup were applied")
+            self.stdout.write(_("Migrations newer than the backup were applied."))
         for line in report.after:
             self.stdout.write(line)
-        self.stdout.write("other application servers: run `hamafza index rebuild` on each")
+        self.stdout.write(_("Other application servers: run `hamafza index rebuild` on each."))
