@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    "csp",
     "hamafza.core",
     "hamafza.accounts",
     "hamafza.directory",
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hamafza.core.middleware.UserLanguageMiddleware",
@@ -41,6 +43,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hamafza.core.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -140,10 +143,26 @@ CACHES = {
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged only when it has finished, and one whose worker died is given back to the
+# queue: a worker restarted (or killed) in the middle of a task does not lose it. With Redis an
+# unacknowledged task returns to the queue after the visibility timeout (seconds), so keep that
+# longer than the longest task.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The sweep that gives such tasks back runs every 10 s (kombu's default throttle makes it ~100 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Calls close at their deadline without anyone acting (reading a call also closes it).
-    "challenges-close-due-calls": {"task": "challenges.close_due_calls", "schedule": 300.0},
+    "challenges-close-due-calls": {
+        "task": "challenges.close_due_calls",
+        "schedule": float(env_int("CLOSE_DUE_CALLS_EVERY_SECONDS", 300)),
+    },
 }
 
 # Matching engine (docs/matching.md): each server's own index directory; the e5 re-ranker is off by
@@ -162,8 +181,35 @@ API_TOKEN_CREATE_PER_MINUTE = env_int("API_TOKEN_CREATE_PER_MINUTE", 5)
 API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_ABSOLUTE_HOURS after the
+# sign-in, whatever the activity (hamafza.core.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from the platform
+# itself, no inline script, no inline style attribute, no eval, no framing. Templates keep their
+# JavaScript in static files (hamafza/core/static/hamafza/) and use classes instead of style="".
+# data: images are Bootstrap's inline SVG icons in its CSS (select arrows, the navbar toggler).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,
