@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from hamafza.accounts.models import ApiToken, CityRole, User
+from hamafza.accounts.services import api_token_create, api_token_revoke
 
 
 class CityRoleInline(admin.TabularInline):
@@ -60,8 +61,6 @@ class ApiTokenAdmin(SimpleHistoryAdmin):
             return super().save_model(request, obj, form, change)
         from django.contrib import messages
 
-        from hamafza.accounts.services import api_token_create
-
         token, key = api_token_create(user=obj.user, name=obj.name, expires_at=obj.expires_at)
         for field in ("pk", "key_prefix", "key_hash", "created_at"):
             setattr(obj, field, getattr(token, field))
@@ -71,7 +70,5 @@ class ApiTokenAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
-        from hamafza.accounts.services import api_token_revoke
-
         for token in queryset:
             api_token_revoke(token=token, by=request.user)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from hamafza.accounts import services
 from hamafza.accounts.forms import ApiTokenForm, EmailAuthenticationForm, ProfileForm, RegistrationForm
+from hamafza.accounts.models import ApiToken
 from hamafza.accounts.rules import roles_of
 from hamafza.core import hooks
 
@@ -92,8 +93,6 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 
 
 def _tokens_page(request, form, *, new_key=None, status=200):
-    from hamafza.accounts.models import ApiToken
-
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at", "-pk")
     return render(request, "accounts/tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}, status=status)
 
@@ -117,8 +116,6 @@ def api_tokens(request):
 @login_required
 @require_POST
 def api_token_revoke(request, token_id):
-    from hamafza.accounts.models import ApiToken
-
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     services.api_token_revoke(token=token, by=request.user)
     messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})

@@ -112,7 +112,6 @@ class OrganizationMatch:
 
 
 def _organizations_by_id(ids):
-
     qs = Organization.objects.filter(pk__in=ids).select_related("city")
     qs = qs.prefetch_related(_caps_prefetch())
     return {o.pk: o for o in qs}

@@ -17,7 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hamafza.challenges.eligibility import call_eligibility_for
-from hamafza.directory.selectors import organizations_of_user
+from hamafza.challenges.models import Call
+from hamafza.challenges.selectors import call_get
+from hamafza.directory.selectors import membership_get, organizations_of_user
 from hamafza.proposals import selectors, services
 from hamafza.proposals.attachments import CONTENT_TYPES
 from hamafza.proposals.forms import (
@@ -33,7 +35,7 @@ from hamafza.proposals.forms import (
     ProposalForm,
     ScoreSheetForm,
 )
-from hamafza.proposals.models import Panel, Proposal, RubricCriterion
+from hamafza.proposals.models import ConflictDeclaration, Panel, Proposal, RubricCriterion
 from hamafza.proposals.rules import can
 
 PAGE_SIZE = 25
@@ -41,8 +43,6 @@ PAGE_SIZE = 25
 
 def _call_for_manager(request, call_id):
     """The call, if the user is one of its city's innovation managers (else 404)."""
-    from hamafza.challenges.models import Call
-
     call = Call.objects.select_related("city").filter(pk=call_id).first()
     if call is None or not can(request.user, "proposals.manage_evaluation", call):
         raise Http404("No such call")
@@ -50,8 +50,6 @@ def _call_for_manager(request, call_id):
 
 
 def _public_call(request, call_id):
-    from hamafza.challenges.selectors import call_get
-
     return call_get(pk=call_id, user=request.user)
 
 
@@ -208,8 +206,6 @@ def _detail_context(request, proposal, **extra):
 
 
 def _is_member(user, proposal) -> bool:
-    from hamafza.directory.selectors import membership_get
-
     return membership_get(user=user, organization=proposal.organization) is not None
 
 
@@ -728,8 +724,6 @@ def judging(request):
 
 def judging_proposal(request, pk):
     """Declare a conflict (before seeing the proposal), then score it."""
-    from hamafza.proposals.models import ConflictDeclaration, Proposal
-
     proposal = Proposal.objects.select_related("call", "organization").filter(pk=pk).first()
     if proposal is None or not can(request.user, "proposals.declare_conflict", proposal):
         # Not on this call's panel, not scoring, or not submitted: a visible proposal may still be
