@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from hamafza.accounts.models import ApiToken, CityRole, User
 from hamafza.accounts.services import api_token_create, api_token_revoke
+from hamafza.core.admin_guards import AllowListedLookups
 
 
 class CityRoleInline(admin.TabularInline):
@@ -38,7 +39,7 @@ class CityRoleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(SimpleHistoryAdmin):
+class ApiTokenAdmin(AllowListedLookups, SimpleHistoryAdmin):  # no lookup on key_hash
     """Personal API tokens. Adding one here creates it through the service and shows its secret
     once (for an integration's account); the list shows only the prefix."""
 

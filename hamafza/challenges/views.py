@@ -410,6 +410,8 @@ def attachment_download(request, city_slug, pk, attachment_pk):
         handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -8,6 +8,9 @@ or a ``ConsortiumInvitation``. Views, selectors and services all ask these permi
 * A consortium is led by one organization: only the lead's *admins* invite, withdraw and apply;
   the lead's plain members see the consortium.
 * Only an *admin* of the invited organization accepts or declines an invitation.
+* Platform admins have exactly the rights written below (no superuser shortcut): they manage
+  missions and their roles, propose consortia and see every consortium and run; they never form,
+  invite into, apply for, withdraw or answer on behalf of an organization.
 """
 
 import rules

@@ -137,6 +137,13 @@ organizations_changed = Hook(
     """Organizations were created or edited. ``fn(*, organization_ids)``, called inside the saving
     transaction (the matching app logs the change there and syncs its index on commit).""",
 )
+membership_changed_by_platform_admin = Hook(
+    "membership_changed_by_platform_admin",
+    """A platform admin added, changed or removed an organization membership in the Django admin
+    (ADR 0012). ``fn(*, membership, organization, member, by, action, recipients)`` with ``action``
+    "added", "changed" or "removed" and ``recipients`` the organization's admins and the member
+    (never the acting admin); called after the transaction commits.""",
+)
 track_records = Hook(
     "track_records",
     """An organization's track record: its count of successes (an awarded call, a completed pilot).

@@ -1,4 +1,5 @@
-"""Who may do what with organizations."""
+"""Who may do what with organizations. Platform admins have exactly the rights written below (no
+superuser shortcut): they edit and verify any organization and manage its members."""
 
 import rules
 

@@ -5,6 +5,8 @@ The visibility predicates do not re-implement the rule: they ask the scoped quer
 search, dashboard counts, exports, downloads and the API all share one definition.
 
 Objects: a Proposal, a ProposalAttachment, a Score, a Call or a Panel (anything with ``city_id``).
+Platform admins have no right here beyond any signed-in user's (no superuser shortcut): they never
+read, score or decide proposals (docs/decisions/0006).
 """
 
 import rules

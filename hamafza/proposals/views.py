@@ -409,7 +409,12 @@ def _safe_cell(value):
     return value
 
 
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
 def call_export(request, call_id, fmt):
+    if fmt not in EXPORT_FORMATS:  # no other format exists; the name also goes into a header
+        raise Http404("No such format")
     call = _call_for_manager(request, call_id)
     if not can(request.user, "proposals.export_proposals", call):
         raise Http404

@@ -83,6 +83,7 @@ def _titles() -> dict[int, str]:
         404: _("Not found"),
         405: _("Method not allowed"),
         409: _("Conflict"),
+        413: _("Content too large"),
         429: _("Too many requests"),
         500: _("Server error"),
     }
