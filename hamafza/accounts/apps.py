@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "hamafza.accounts"
     label = "accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self):
+        from hamafza.accounts import signals  # noqa: F401  (the audit of sign-ins)
