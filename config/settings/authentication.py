@@ -86,6 +86,8 @@ OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
 OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+# Match the ID token's `kid` with the provider's keys; turn off for providers with one unnamed key.
+OIDC_VERIFY_KID = env_bool("OIDC_VERIFY_KID", True)
 OIDC_ROLES_CLAIM = env_str("OIDC_ROLES_CLAIM", "groups")
 OIDC_ROLE_MAP = _role_map("OIDC_ROLE_MAP")
 OIDC_CREATE_USER = True

@@ -26,7 +26,7 @@ log = logging.getLogger("hamafza.accounts.sso")
 def roles_for(role_map: dict[str, list[str]], values) -> list[str]:
     """The role specs that `values` (group DNs or claim values) map to. Group DNs compare without
     regard to case, as directories do."""
-    lowered = {str(k).lower(): v for k, v in role_map.items()}
+    lowered = {str(k).lower(): [v] if isinstance(v, str) else list(v) for k, v in role_map.items()}
     specs: list[str] = []
     for value in values:
         specs.extend(lowered.get(str(value).lower(), []))

@@ -335,3 +335,23 @@ def test_required_is_off_by_default_in_tests_and_on_in_production():
         check=False,
     )
     assert out.stdout.strip() == "True", out.stderr[-2000:]
+
+
+def test_the_operator_command_resets_the_last_admin(city, settings):
+    from io import StringIO
+
+    from axes.models import AccessAttempt
+    from django.core.management import call_command
+
+    admin = UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
+    enrol(admin)
+    AccessAttempt.objects.create(username="root@example.org", ip_address="10.0.0.1", failures_since_start=9)
+    out = StringIO()
+    call_command("two_factor_reset", "ROOT@example.org", "--unlock", stdout=out)
+    assert not TOTPDevice.objects.filter(user=admin).exists()
+    assert not AccessAttempt.objects.exists()
+    assert "root@example.org" in out.getvalue()
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("two_factor_reset", "nobody@example.org")
