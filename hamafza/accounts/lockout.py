@@ -48,11 +48,15 @@ def lockout_response(request, original_response=None, credentials=None):
     """The answer to a locked sign-in attempt: 429 with `Retry-After`."""
     seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
     if request.path.startswith("/api/"):
+        from django.utils import translation
+
+        from hamafza.core.api.language import api_language
         from hamafza.core.api.problems import problem_response
 
-        return problem_response(
-            request, 429, "locked_out", locked_message(), headers={"Retry-After": str(seconds)}, retry_after=seconds
-        )
+        with translation.override(api_language(request)):  # as every API answer: Accept-Language
+            return problem_response(
+                request, 429, "locked_out", locked_message(), headers={"Retry-After": str(seconds)}, retry_after=seconds
+            )
     response = render(
         request,
         "accounts/locked_out.html",

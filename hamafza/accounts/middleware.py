@@ -9,7 +9,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hamafza.accounts.selectors import two_factor_enabled, two_factor_required
 
@@ -33,26 +33,32 @@ class TwoFactorMiddleware:
         if two_factor_enabled(user):
             if user.is_verified():
                 return self.get_response(request)
-            return self._stop(request, "accounts:login_verify", "otp_required", _("Enter your two-factor code first."))
+            return self._stop(
+                request, "accounts:login_verify", "otp_required", gettext_lazy("Enter your two-factor code first.")
+            )
         if two_factor_required(user):
             return self._stop(
                 request,
                 "accounts:two_factor",
                 "otp_enrolment_required",
-                _("Your roles require two-factor authentication: set it up on your account page first."),
+                gettext_lazy("Your roles require two-factor authentication: set it up on your account page first."),
             )
         return self.get_response(request)
 
-    def _stop(self, request, target: str, code: str, detail: str):
+    def _stop(self, request, target: str, code: str, detail):
         path = request.path
         static = settings.STATIC_URL or "/static/"
         exempt = ("/i18n/", "/healthz", static)
         if path.startswith(exempt) or path[3:] in _allowed_paths():
             return self.get_response(request)
         if path.startswith("/api/"):
+            from django.utils import translation
+
+            from hamafza.core.api.language import api_language
             from hamafza.core.api.problems import problem_response
 
-            return problem_response(request, 403, code, detail)
+            with translation.override(api_language(request)):  # as every API answer: Accept-Language
+                return problem_response(request, 403, code, str(detail))
         url = reverse(target)
         if request.method == "GET":
             url += "?next=" + quote(request.get_full_path())
