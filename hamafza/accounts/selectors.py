@@ -1,9 +1,20 @@
-"""Reads for accounts: who must use two-factor authentication, who has it."""
+"""Reads of the accounts app: the navigation entries of the user's cities; who must use two-factor
+authentication, who has it."""
 
 from django.conf import settings
+from django.urls import reverse
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.rules import roles_of
+
+
+def city_navigation(request, flags) -> list[dict]:
+    """One entry per city the signed-in user holds a role in (navigation order 60)."""
+    cities = {}
+    for role in roles_of(request.user):
+        cities.setdefault(role.city.slug, role.city)
+    return [{"label": city.name, "url": reverse("core:city_detail", args=[city.slug])} for city in cities.values()]
+
 
 #: The city roles that must sign in with two-factor authentication when TWO_FACTOR_REQUIRED is on.
 TWO_FACTOR_ROLES = frozenset({CityRole.Role.INNOVATION_MANAGER, CityRole.Role.JUDGE})

@@ -24,7 +24,7 @@ from hamafza.accounts.forms import (
 from hamafza.accounts.models import SecurityEvent, User
 from hamafza.accounts.rules import roles_of
 from hamafza.accounts.selectors import recovery_codes_left, two_factor_enabled, two_factor_required
-from hamafza.directory.selectors import memberships_of_user
+from hamafza.core import hooks
 
 #: The session key of a sign-in that waits for its two-factor code (user id, backend, next, time).
 PENDING_KEY = "hamafza_2fa_pending"
@@ -99,12 +99,11 @@ def profile(request):
 
 
 def _profile_context(request, form) -> dict:
-    return {
-        "form": form,
-        "roles": roles_of(request.user),
-        "memberships": memberships_of_user(user=request.user),
-        "two_factor_enabled": two_factor_enabled(request.user),
-    }
+    """The form and roles, plus what higher apps add (``hooks.profile_context``: the memberships)."""
+    context = {"form": form, "roles": roles_of(request.user), "two_factor_enabled": two_factor_enabled(request.user)}
+    for extra in hooks.profile_context.results(request.user):
+        context.update(extra)
+    return context
 
 
 password_reset = auth_views.PasswordResetView.as_view(
