@@ -17,8 +17,17 @@ from hamafza.core.api.ratelimits import client_address
 from hamafza.core.text import normalize
 
 
-def client_ip(request) -> str:
-    return client_address(request)
+def client_ip(request) -> str | None:
+    """The client address, or None when there is none (a test client's `force_login`, a
+    management command): axes stores it in an address column, which PostgreSQL checks."""
+    import ipaddress
+
+    address = client_address(request)
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return address
 
 
 def client_username(request, credentials) -> str | None:

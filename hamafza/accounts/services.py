@@ -91,11 +91,11 @@ def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
 def security_event_record(*, kind: str, user=None, username: str = "", request=None, detail: str = "") -> SecurityEvent:
     """Append one authentication event to the audit (`SecurityEvent`). `request` gives the client
     address (as the rate limits see it), the browser and the path."""
-    from hamafza.core.api.ratelimits import client_address
+    from hamafza.accounts.lockout import client_ip
 
-    ip = path = agent = ""
+    ip, path, agent = None, "", ""
     if request is not None:
-        ip = client_address(request)
+        ip = client_ip(request)
         path = request.path[:255]
         agent = request.META.get("HTTP_USER_AGENT", "")[:255]
     if user is not None and not getattr(user, "pk", None):
@@ -104,21 +104,11 @@ def security_event_record(*, kind: str, user=None, username: str = "", request=N
         kind=kind,
         user=user,
         username=(username or (user.email if user else ""))[:254],
-        ip_address=ip if _is_ip(ip) else None,
+        ip_address=ip,
         user_agent=agent,
         path=path,
         detail=str(detail)[:255],
     )
-
-
-def _is_ip(value: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
 
 
 def login_lock_lift(*, user: User, request=None, reason: str = "") -> int:
