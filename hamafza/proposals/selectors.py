@@ -8,6 +8,8 @@ built on it (``attachments_visible_to``, ``scores_visible_to``). The rules predi
 
 A proposal is visible to:
 * members of the applicant organization (drafts, submitted and withdrawn proposals);
+* readers granted by a higher app through ``register_readers`` (the admins of every member
+  organization of a consortium, for the consortium's application);
 * the innovation managers of the call's city (submitted proposals only: a draft or a withdrawn
   proposal is the applicant's business);
 * judges of the call's panel who declared *no* conflict for that proposal (submitted only).
@@ -39,6 +41,18 @@ from hamafza.proposals.models import (
 
 MAX_QUERY_LENGTH = 200
 
+#: Hook: more readers of proposals. A higher app registers ``fn(user) -> QuerySet`` of the ids of
+#: proposals `user` may also read (the consortia app: the admins of every member organization of a
+#: consortium read the consortium's application). Reading only: editing stays with the applicant's
+#: members (``proposals.change_proposal``).
+extra_readers: list = []
+
+
+def register_readers(fn) -> None:
+    """Add a reader hook (once, however often an app's ``ready()`` runs)."""
+    if fn not in extra_readers:
+        extra_readers.append(fn)
+
 
 # --- Confidentiality: the one definition -------------------------------------------------------
 
@@ -58,6 +72,8 @@ def _visibility_condition(user) -> Q | None:
         member__panel__call_id=OuterRef("call_id"),
     )
     condition |= Q(Exists(cleared), status=Proposal.Status.SUBMITTED)
+    for readers in extra_readers:
+        condition |= Q(pk__in=readers(user))
     return condition
 
 
