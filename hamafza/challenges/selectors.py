@@ -40,6 +40,15 @@ SIMILAR_CANDIDATES = 400
 SIMILAR_MIN_SCORE = 0.12
 
 
+#: Hook: links a higher app adds to a call's public results. ``fn(call) -> list[{"label", "url"}]``
+#: (the pilots app: the public summaries of the call's completed pilots).
+RESULT_LINKS: list = []
+
+
+def result_links(*, call) -> list[dict]:
+    return [link for fn in RESULT_LINKS for link in fn(call)]
+
+
 def _caps_prefetch():
     return Prefetch("capabilities", queryset=Capability.objects.only("id", "code", "name_fa", "name_en"))
 

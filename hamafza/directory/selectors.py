@@ -71,6 +71,16 @@ def _engine_ranking(q: str) -> list[int] | None:
     return organization_ranking_for_query(q)
 
 
+#: Hook: sections a higher app adds to an organization's public profile. ``fn(organization) ->
+#: {"template": name, "context": dict} | None``; the page includes each template with its context
+#: (the pilots app: completed pilots with their KPI outcome and public agreements).
+PROFILE_SECTIONS: list = []
+
+
+def profile_sections(*, organization) -> list[dict]:
+    return [section for fn in PROFILE_SECTIONS if (section := fn(organization)) is not None]
+
+
 def organization_get(*, slug: str) -> Organization:
     try:
         return (

@@ -40,6 +40,23 @@ SIGNAL_LABELS = {
 LOCALITY_LABELS = {"city": _("Same city"), "province": _("Same province")}
 
 
+#: Hook: what the track-record signal counts, by name, for the explanation. A higher app registers
+#: ``fn(ids: list[int]) -> dict[int, list[str]]`` (readable lines such as "completed pilot «…»").
+TRACK_RECORD_EVIDENCE: list = []
+
+
+def track_record_evidence(ids) -> dict[int, list[str]]:
+    """Per organization, the lines every registered evidence function gives (one call each)."""
+    ids = list(ids)
+    found: dict[int, list[str]] = {}
+    if not ids:
+        return found
+    for source in TRACK_RECORD_EVIDENCE:
+        for org_id, lines in source(ids).items():
+            found.setdefault(org_id, []).extend(lines)
+    return found
+
+
 def _caps_prefetch():
     return Prefetch("capabilities", queryset=Capability.objects.only("id", "code", "name_fa", "name_en"))
 
@@ -54,6 +71,7 @@ class Explanation:
     words: list[dict] = field(default_factory=list)
     signals: list[dict] = field(default_factory=list)
     raw: dict = field(default_factory=dict)
+    track_record: list[str] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -144,6 +162,9 @@ def matches_for_call(*, call, user, filters: dict | None = None, top: int = MATC
         rows.append(OrganizationMatch(org, explain(m.explanation), org.pk in invited))
         if len(rows) >= top:
             break
+    evidence = track_record_evidence(r.organization.pk for r in rows)
+    for r in rows:
+        r.explanation.track_record = evidence.get(r.organization.pk, [])
     return rows
 
 
@@ -231,6 +252,9 @@ def calls_for_organization(*, organization, user, top: int = CALLS_TOP) -> list[
         rows.append(CallMatch(call, explain(m.explanation)))
         if len(rows) >= top:
             break
+    evidence = track_record_evidence([organization.pk]).get(organization.pk, [])
+    for r in rows:
+        r.explanation.track_record = evidence
     return rows
 
 

@@ -104,14 +104,26 @@ def _organization_queryset():
     )
 
 
+#: Hook: more successes for the track-record signal. A higher app registers
+#: ``fn(ids: list[int] | None) -> dict[int, int]`` (all organizations when ids is None); the counts
+#: are added to the awarded call results. The pilots app counts completed pilots and active or
+#: completed agreements, and logs the organizations in the change log when those change.
+TRACK_RECORD_SOURCES: list = []
+
+
 def _track_records(ids: list[int] | None = None) -> dict[int, int]:
-    """Awarded call results per organization (the track record signal)."""
+    """Successes per organization (the track record signal): awarded call results, plus what the
+    registered sources count."""
     from hamafza.challenges.models import CallResult
 
     qs = CallResult.objects.filter(outcome=CallResult.Outcome.AWARDED, organization__isnull=False)
     if ids is not None:
         qs = qs.filter(organization_id__in=ids)
-    return dict(qs.values("organization_id").annotate(n=Count("id")).values_list("organization_id", "n"))
+    total = dict(qs.values("organization_id").annotate(n=Count("id")).values_list("organization_id", "n"))
+    for source in TRACK_RECORD_SOURCES:
+        for org_id, n in source(ids).items():
+            total[org_id] = total.get(org_id, 0) + n
+    return total
 
 
 def organization_docs(ids: Iterable[int] | None = None) -> Iterator[OrgDoc]:

@@ -1,6 +1,7 @@
 """What the pilots app plugs into the lower apps' hooks when Django starts (apps.ready): its
-notification kinds (challenges.notifications.register_kind) and its contribution to the matching
-engine's track-record signal (see ``install``)."""
+notification kinds, the track-record signal of the matching engine and its explanation, the
+track-record section of an organization's profile and the links from a call's results to the
+summaries of its completed pilots (see ``install``)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -44,8 +45,24 @@ NOTIFICATION_KINDS = {
 }
 
 
+def _add(registry: list, fn) -> None:
+    if fn not in registry:  # ready() may run more than once
+        registry.append(fn)
+
+
 def install() -> None:
+    from hamafza.challenges import selectors as challenges_selectors
     from hamafza.challenges.notifications import register_kind
+    from hamafza.directory import selectors as directory_selectors
+    from hamafza.matching import selectors as matching_selectors
+    from hamafza.matching import services as matching_services
+    from hamafza.pilots import selectors
 
     for kind, (text, label) in NOTIFICATION_KINDS.items():
         register_kind(kind, text=text, label=label)
+    # The track record: completed pilots and active or completed agreements count in the matching
+    # engine's signal and are named in its explanation; the organization's profile lists them.
+    _add(matching_services.TRACK_RECORD_SOURCES, selectors.track_record_totals)
+    _add(matching_selectors.TRACK_RECORD_EVIDENCE, selectors.track_record_lines)
+    _add(directory_selectors.PROFILE_SECTIONS, selectors.organization_profile_section)
+    _add(challenges_selectors.RESULT_LINKS, selectors.call_result_links)

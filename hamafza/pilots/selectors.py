@@ -508,6 +508,83 @@ def track_record_counts(organization_ids=None) -> dict[int, dict[str, int]]:
     return result
 
 
+def track_record_totals(organization_ids=None) -> dict[int, int]:
+    """The matching engine's track-record contribution: completed pilots plus active or completed
+    agreements, per organization."""
+    return {org_id: c["pilots"] + c["agreements"] for org_id, c in track_record_counts(organization_ids).items()}
+
+
+def track_record_lines(organization_ids) -> dict[int, list[str]]:
+    """For the match explanation: per organization, its completed pilots (with the city and how
+    many KPI targets were met) and its active or completed agreements, by name (three queries)."""
+    from django.utils.translation import gettext as _
+
+    ids = list(organization_ids)
+    lines: dict[int, list[str]] = {}
+    parties = (
+        PilotParty.objects.filter(organization_id__in=ids, pilot__state=Pilot.State.COMPLETED)
+        .select_related("pilot", "pilot__city")
+        .order_by("-pilot__completed_at", "-pk")
+    )
+    parties = list(parties)
+    reports = {
+        r.pilot_id: r
+        for r in FinalReport.objects.filter(
+            pilot_id__in=[p.pilot_id for p in parties], status=FinalReport.Status.APPROVED
+        ).prefetch_related("lines")
+    }
+    for party in parties:
+        report = reports.get(party.pilot_id)
+        met = [line.target_met for line in report.lines.all()] if report else []
+        text = _("Completed pilot “%(title)s” in %(city)s") % {
+            "title": party.pilot.title,
+            "city": party.pilot.city.name,
+        }
+        if met:
+            text += " · " + _("%(met)s of %(n)s KPI targets met") % {"met": sum(1 for m in met if m), "n": len(met)}
+        lines.setdefault(party.organization_id, []).append(text)
+    agreement_parties = (
+        AgreementParty.objects.filter(
+            organization_id__in=ids, agreement__status__in=[Agreement.Status.ACTIVE, Agreement.Status.COMPLETED]
+        )
+        .select_related("agreement")
+        .order_by("-agreement__signed_on", "-pk")
+    )
+    for party in agreement_parties:
+        a = party.agreement
+        lines.setdefault(party.organization_id, []).append(
+            _("%(kind)s “%(title)s” (%(status)s)")
+            % {"kind": a.get_kind_display(), "title": a.title, "status": a.get_status_display()}
+        )
+    return lines
+
+
+def organization_profile_section(organization) -> dict | None:
+    """The track record on an organization's public profile: its completed pilots with their KPI
+    outcome and its public agreements (signed or later)."""
+    pilots = list(
+        public_pilots(organization=organization).prefetch_related(
+            Prefetch("final_report", queryset=FinalReport.objects.prefetch_related("lines__kpi"))
+        )
+    )
+    for pilot in pilots:
+        pilot.outcome = pilot_outcome(pilot)
+    agreements = list(public_agreements_of_organization(organization=organization))
+    if not pilots and not agreements:
+        return None
+    return {"template": "pilots/_track_record.html", "context": {"pilots": pilots, "agreements": agreements}}
+
+
+def call_result_links(call) -> list[dict]:
+    """Links from a call's public results to the summaries of its completed pilots."""
+    from django.urls import reverse
+
+    return [
+        {"label": p.title, "url": reverse("pilots:pilot_summary", args=[p.pk])}
+        for p in public_pilots_of_call(call=call)
+    ]
+
+
 def track_record_titles(organization_id: int, limit: int = 3) -> dict[str, list[str]]:
     """The titles of an organization's completed pilots and active/completed agreements (for the
     match explanation)."""

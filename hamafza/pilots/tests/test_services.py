@@ -21,6 +21,15 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are matched on their English text."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_start_copies_applicant_kpi_and_unit_and_audits(world):
     pilot = world.pilot
     assert pilot.unit == world.proposal.call.canvas.pilot_unit
