@@ -8,8 +8,10 @@ class ConsortiaConfig(AppConfig):
     verbose_name = _("Consortia")
 
     def ready(self):
-        from hamafza.consortia.selectors import application_readers
-        from hamafza.proposals.selectors import register_readers
+        from hamafza.consortia import selectors
+        from hamafza.core import hooks
 
+        hooks.navigation.register(selectors.missions_navigation, order=50)
+        hooks.navigation.register(selectors.my_consortia_navigation, order=90)
         # A consortium is a first-class applicant: its members' admins read its application.
-        register_readers(application_readers)
+        hooks.proposal_readers.register(selectors.application_readers)

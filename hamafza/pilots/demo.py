@@ -33,7 +33,7 @@ from hamafza.core.models import City, Unit
 from hamafza.directory.models import Organization, OrganizationMembership
 from hamafza.pilots import services
 from hamafza.pilots.models import Agreement, AgreementParty, Pilot
-from hamafza.proposals.models import Proposal
+from hamafza.proposals.models import Panel, Proposal
 
 D = Decimal
 
@@ -154,6 +154,10 @@ def _past_award(key: str):
         CallResult.objects.create(
             call=call, organization=org, outcome=CallResult.Outcome.AWARDED, rank=1, public_reason="طرح برگزیده"
         )
+        # Its (closed) evaluation panel: the evaluation is history, as is the proposals demo's backfill.
+        panel = Panel(call=call, city=city, status=Panel.Status.CLOSED, closed_at=closed + datetime.timedelta(days=15))
+        panel._history_user = manager
+        panel.save()
     proposal = Proposal.objects.filter(call=call, organization=org).first()
     if proposal is None:
         proposal = Proposal(

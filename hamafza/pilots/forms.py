@@ -7,6 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.challenges.forms import DecimalTextField, JalaliDateField, NumberTextField
+from hamafza.challenges.models import Call
+from hamafza.directory.models import Organization
 from hamafza.pilots.models import Agreement, AgreementParty, FinalReport, LogEntry, Obligation, Pilot, PilotFile
 from hamafza.proposals.forms import AttachmentForm
 
@@ -141,8 +143,6 @@ class AgreementForm(forms.Form):
     call = forms.ModelChoiceField(queryset=None, label=_("Call"), required=False)
 
     def __init__(self, *args, city, **kwargs):
-        from hamafza.challenges.models import Call
-
         super().__init__(*args, **kwargs)
         self.fields["pilot"].queryset = Pilot.objects.filter(city=city).order_by("-pk")
         self.fields["call"].queryset = Call.objects.filter(city=city).exclude(state="draft").order_by("-pk")
@@ -163,8 +163,6 @@ class PartyForm(forms.Form):
         self.fields["unit"].queryset = city.units.order_by("name_fa")
 
     def clean_organization(self):
-        from hamafza.directory.models import Organization
-
         slug = self.cleaned_data.get("organization", "").strip()
         if not slug:
             return None

@@ -45,24 +45,17 @@ NOTIFICATION_KINDS = {
 }
 
 
-def _add(registry: list, fn) -> None:
-    if fn not in registry:  # ready() may run more than once
-        registry.append(fn)
-
-
 def install() -> None:
-    from hamafza.challenges import selectors as challenges_selectors
-    from hamafza.challenges.notifications import register_kind
-    from hamafza.directory import selectors as directory_selectors
-    from hamafza.matching import selectors as matching_selectors
-    from hamafza.matching import services as matching_services
+    from hamafza.challenges.messages import register_kind
+    from hamafza.core import hooks
     from hamafza.pilots import selectors
 
     for kind, (text, label) in NOTIFICATION_KINDS.items():
         register_kind(kind, text=text, label=label)
+    hooks.navigation.register(selectors.navigation_entries, order=85)
     # The track record: completed pilots and active or completed agreements count in the matching
     # engine's signal and are named in its explanation; the organization's profile lists them.
-    _add(matching_services.TRACK_RECORD_SOURCES, selectors.track_record_totals)
-    _add(matching_selectors.TRACK_RECORD_EVIDENCE, selectors.track_record_lines)
-    _add(directory_selectors.PROFILE_SECTIONS, selectors.organization_profile_section)
-    _add(challenges_selectors.RESULT_LINKS, selectors.call_result_links)
+    hooks.track_records.register(selectors.track_record_totals)
+    hooks.track_record_evidence.register(selectors.track_record_lines)
+    hooks.organization_profile_sections.register(selectors.organization_profile_section)
+    hooks.call_result_links.register(selectors.call_result_links)

@@ -27,8 +27,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.rules import roles_of
@@ -47,6 +50,7 @@ from hamafza.pilots.models import (
     PilotFile,
     PilotParty,
 )
+from hamafza.proposals.models import Proposal
 
 # ------------------------------------------------------------------------------------------------
 # Confidentiality: the one definition
@@ -197,8 +201,6 @@ def pilot_for_proposal(*, proposal) -> Pilot | None:
 
 def awarded_without_pilot(*, user) -> QuerySet:
     """Awarded proposals of the cities `user` manages that have no pilot yet (where pilots start)."""
-    from hamafza.proposals.models import Proposal
-
     cities = confidential_scope(user).manager_cities
     return (
         Proposal.objects.filter(decision=Proposal.Decision.AWARDED, city_id__in=cities, pilot__isnull=True)
@@ -338,8 +340,6 @@ def milestones_overdue(*, today: datetime.date) -> QuerySet[Milestone]:
 def kpis_measurement_due(*, today: datetime.date) -> list[Kpi]:
     """KPIs of running pilots whose last measurement (or the pilot's first running day) is older than
     their interval and that were not reminded since."""
-    from django.db.models import Max
-
     kpis = (
         Kpi.objects.filter(pilot__state=Pilot.State.RUNNING)
         .select_related("pilot")
@@ -362,8 +362,6 @@ def kpis_measurement_due(*, today: datetime.date) -> list[Kpi]:
 def pilot_participant_users(*, pilot, include_parties: bool = True, include_unit: bool = True) -> list:
     """The users to notify about a pilot: its city's managers, its unit's staff and the members of
     its party organizations."""
-    from django.contrib.auth import get_user_model
-
     condition = Q(city_roles__city_id=pilot.city_id, city_roles__role=CityRole.Role.INNOVATION_MANAGER)
     if include_unit:
         condition |= Q(city_roles__unit_id=pilot.unit_id, city_roles__role=CityRole.Role.UNIT_STAFF)
@@ -456,8 +454,6 @@ def agreement_value_shown(agreement: Agreement, *, confidential: bool) -> int | 
 
 
 def agreement_party_users(*, agreement) -> list:
-    from django.contrib.auth import get_user_model
-
     condition = Q(city_roles__city_id=agreement.city_id, city_roles__role=CityRole.Role.INNOVATION_MANAGER)
     condition |= Q(memberships__organization__agreement_parties__agreement_id=agreement.pk)
     return list(get_user_model().objects.filter(condition, is_active=True).distinct())
@@ -490,8 +486,6 @@ def agreement_export_rows(*, user, city) -> list[dict]:
 # ------------------------------------------------------------------------------------------------
 def track_record_counts(organization_ids=None) -> dict[int, dict[str, int]]:
     """Per organization: completed pilots and active or completed agreements (public facts)."""
-    from django.db.models import Count
-
     result: dict[int, dict[str, int]] = {}
     pilots = PilotParty.objects.filter(pilot__state=Pilot.State.COMPLETED)
     agreements = AgreementParty.objects.filter(
@@ -517,8 +511,6 @@ def track_record_totals(organization_ids=None) -> dict[int, int]:
 def track_record_lines(organization_ids) -> dict[int, list[str]]:
     """For the match explanation: per organization, its completed pilots (with the city and how
     many KPI targets were met) and its active or completed agreements, by name (three queries)."""
-    from django.utils.translation import gettext as _
-
     ids = list(organization_ids)
     lines: dict[int, list[str]] = {}
     parties = (
@@ -577,8 +569,6 @@ def organization_profile_section(organization) -> dict | None:
 
 def call_result_links(call) -> list[dict]:
     """Links from a call's public results to the summaries of its completed pilots."""
-    from django.urls import reverse
-
     return [
         {"label": p.title, "url": reverse("pilots:pilot_summary", args=[p.pk])}
         for p in public_pilots_of_call(call=call)
@@ -602,3 +592,15 @@ def track_record_titles(organization_id: int, limit: int = 3) -> dict[str, list[
         .values_list("title", flat=True)[:limit]
     )
     return {"pilots": pilots, "agreements": agreements}
+
+
+def navigation_entries(request, flags) -> list[dict]:
+    """ "Pilots" in the main navigation (order 85) for the cities' innovation managers and unit staff
+    and for members of an organization (flag ``has_org``)."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    roles = {r.role for r in roles_of(user)}
+    if flags.get("has_org") or roles & {CityRole.Role.INNOVATION_MANAGER, CityRole.Role.UNIT_STAFF}:
+        return [{"label": _("Pilots"), "url": reverse("pilots:pilot_list")}]
+    return []

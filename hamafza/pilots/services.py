@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamafza.challenges.notifications import notify
-from hamafza.core import errors
-from hamafza.matching.services import index_change_record
+from hamafza.consortia.models import Consortium
+from hamafza.core import errors, hooks
 from hamafza.pilots import rules as pilot_rules
 from hamafza.pilots import selectors
 from hamafza.pilots.models import (
@@ -67,10 +67,10 @@ def _save(obj, by):
 
 
 def track_record_changed(organization_ids) -> None:
-    """A pilot or an agreement changed what counts in these organizations' track record: log them
-    in the matching index's change log (inside this transaction, so a lost task loses nothing);
-    every server's index applies the change before its next match."""
-    index_change_record(organization_ids=organization_ids)
+    """A pilot or an agreement changed what counts in these organizations' track record: announce it
+    (``hooks.organizations_changed``, inside this transaction) so the matching app logs them in its
+    index change log and every server's index applies the new count before its next match."""
+    hooks.organizations_changed.send(organization_ids=list(organization_ids))
 
 
 def _today() -> datetime.date:
@@ -82,8 +82,6 @@ def _today() -> datetime.date:
 # ------------------------------------------------------------------------------------------------
 def _consortium_of(proposal: Proposal):
     """The consortium whose application `proposal` is, if any (consortia is below pilots)."""
-    from hamafza.consortia.models import Consortium
-
     return (
         Consortium.objects.filter(proposal=proposal)
         .prefetch_related("members__organization", "members__role")

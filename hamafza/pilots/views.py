@@ -14,9 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from hamafza.core import selectors as core_selectors
 from hamafza.core.models import Unit
@@ -33,6 +35,7 @@ from hamafza.pilots.models import (
 )
 from hamafza.pilots.rules import can
 from hamafza.proposals.attachments import CONTENT_TYPES
+from hamafza.proposals.models import Proposal
 
 PAGE_SIZE = 25
 
@@ -142,8 +145,6 @@ def pilot_list(request):
 
 
 def _proposal_for_start(request, proposal_id):
-    from hamafza.proposals.models import Proposal
-
     proposal = Proposal.objects.select_related("call", "call__canvas", "organization", "city").filter(pk=proposal_id)
     proposal = proposal.first()
     if proposal is None or not can(request.user, "pilots.start_pilot", proposal):
@@ -253,8 +254,6 @@ def measurement_add(request, pk, kpi_id):
 
 
 def pilot_url(pilot) -> str:
-    from django.urls import reverse
-
     return reverse("pilots:pilot_detail", args=[pilot.pk])
 
 
@@ -561,8 +560,6 @@ def tabular_response(*, headers: list[str], rows: list[dict], fmt: str, filename
         writer.writerows(table)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
-        from openpyxl import Workbook
-
         workbook = Workbook(write_only=True)
         worksheet = workbook.create_sheet(sheet)
         worksheet.append(headers)
@@ -726,8 +723,6 @@ def _agreement_step(request, pk, perm, form_class, form_name, run, anchor):
     except (services.Refused, ValidationError) as exc:
         extra = {form_name: form} if form is not None else {}
         return _render_agreement(request, agreement, status=_status_of(exc), errors=_errors_of(exc), **extra)
-    from django.urls import reverse
-
     return redirect(reverse("pilots:agreement_detail", args=[agreement.pk]) + anchor)
 
 

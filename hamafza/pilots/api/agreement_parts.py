@@ -16,6 +16,7 @@ from hamafza.core.api.auth import PUBLIC, ensure_perm
 from hamafza.core.api.params import MAX_ID, NO_NUL, InputSchema, id_param, unit_from_slug
 from hamafza.core.api.problems import invalid, invalid_parameters
 from hamafza.core.api.routers import ApiRouter
+from hamafza.directory.models import Organization
 from hamafza.pilots import selectors, services
 from hamafza.pilots.api.agreements import AgreementPartyOut, PartyKindLiteral, decorate_parties
 from hamafza.pilots.api.common import DOWNLOAD_DOC, REFUSED_DOC, agreement_for, private_download
@@ -95,8 +96,6 @@ def party_list(request, agreement_id: int = id_param("The agreement's id.")):
     openapi_extra=REFUSED_DOC,
 )
 def party_add(request, payload: AgreementPartyIn, agreement_id: int = id_param("The agreement's id.")):
-    from hamafza.directory.models import Organization
-
     agreement = agreement_for(request, agreement_id, "pilots.manage_agreement")
     unit = unit_from_slug(agreement.city, payload.unit, "body.unit")
     organization = None

@@ -10,6 +10,7 @@ from typing import Literal
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
 
+from hamafza.challenges.models import Call
 from hamafza.core.api.auth import PUBLIC, ensure_perm
 from hamafza.core.api.lists import ListQuery, order, ordering_param, page_of, paginate
 from hamafza.core.api.params import MAX_ID, NO_NUL, InputSchema, city_from_slug, id_param
@@ -120,8 +121,6 @@ def agreement_out(request, agreement: Agreement, confidential_ids: set | None = 
 
 
 def _links(city, changes: dict) -> dict:
-    from hamafza.challenges.models import Call
-
     if changes.get("pilot") is not None:
         pilot = Pilot.objects.filter(pk=changes["pilot"], city=city).first()
         if pilot is None:

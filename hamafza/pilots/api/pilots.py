@@ -17,6 +17,7 @@ from hamafza.core.api.routers import ApiRouter
 from hamafza.pilots import rules, selectors, services
 from hamafza.pilots.api.common import REFUSED_DOC, pilot_for
 from hamafza.pilots.models import Agreement, Pilot
+from hamafza.proposals.models import Proposal
 
 router = ApiRouter()
 
@@ -133,8 +134,6 @@ def pilot_list(request, filters: Query[PilotFilters]):
     openapi_extra=REFUSED_DOC,
 )
 def pilot_start(request, payload: PilotStartIn, proposal_id: int = id_param("The proposal's id.")):
-    from hamafza.proposals.models import Proposal
-
     proposal = Proposal.objects.select_related("city").filter(pk=proposal_id).first()
     if proposal is None or not rules.can(request.user, "pilots.start_pilot", proposal):
         raise Http404

@@ -39,10 +39,10 @@ def complete_and_agree(world):
 
 
 def test_signal_counts_pilots_and_agreements_and_logs_the_change(world):
-    before = matching_services._track_records([world.org.pk]).get(world.org.pk, 0)
+    before = matching_services.track_records([world.org.pk]).get(world.org.pk, 0)
     version = matching_services.index_version()
     pilot, agreement = complete_and_agree(world)
-    assert matching_services._track_records([world.org.pk])[world.org.pk] == before + 2
+    assert matching_services.track_records([world.org.pk])[world.org.pk] == before + 2
     assert matching_services.index_version() == version + 2  # completed; agreement active
     lines = matching_selectors.track_record_evidence([world.org.pk])[world.org.pk]
     assert any(pilot.title in line and "1" in line for line in lines)

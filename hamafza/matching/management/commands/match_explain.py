@@ -37,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError(f"No organization has the slug {opts['organization']!r}.")
         with translation.override(opts["language"]):
             engine = services.get_engine()
-            tracks = services._track_records([organization.pk])
+            tracks = services.track_records([organization.pk])
             doc = services.organization_doc(organization, track_record=tracks.get(organization.pk, 0))
             challenge = services.call_doc(call)
             # Explain past calls too: the deadline only matters for "open calls" lists.
