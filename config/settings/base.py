@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "hamafza.matching",
     "hamafza.proposals",
     "hamafza.consortia",
+    "hamafza.pilots",
 ]
 
 MIDDLEWARE = [
@@ -163,11 +164,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    # Calls close at their deadline without anyone acting (reading a call also closes it).
+    # Calls close at their deadline without anyone acting (a read shows a due call as closed at once).
     "challenges-close-due-calls": {
         "task": "challenges.close_due_calls",
         "schedule": float(env_int("CLOSE_DUE_CALLS_EVERY_SECONDS", 300)),
     },
+    # Pilot reminders: milestones due within 7 days or overdue, KPI measurements due (idempotent).
+    "pilots-send-reminders": {"task": "pilots.send_reminders", "schedule": 3600.0},
 }
 
 # Matching engine (docs/matching.md): each server's own index directory; the e5 re-ranker is off by

@@ -42,6 +42,11 @@ SIMILAR_CANDIDATES = 400
 SIMILAR_MIN_SCORE = 0.12
 
 
+def result_links(*, call) -> list[dict]:
+    """Links the apps above add under a call's public results (``hooks.call_result_links``)."""
+    return [link for links in hooks.call_result_links.results(call) for link in links]
+
+
 def _caps_prefetch():
     return Prefetch("capabilities", queryset=Capability.objects.only("id", "code", "name_fa", "name_en"))
 

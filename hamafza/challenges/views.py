@@ -150,6 +150,7 @@ def call_results(request, pk):
             "call": call,
             "awarded": [r for r in results if r.outcome == "awarded"],
             "not_awarded": [r for r in results if r.outcome == "not_awarded"],
+            "links": selectors.result_links(call=call),
         },
     )
 

@@ -22,7 +22,7 @@ from hamafza.consortia.models import (
 )
 from hamafza.consortia.rules import admin_org_ids, member_org_ids
 from hamafza.core.models import Capability
-from hamafza.directory.models import Organization
+from hamafza.directory.models import Organization, OrganizationMembership
 
 
 def _target_kwargs(target) -> dict:
@@ -325,6 +325,19 @@ def consortia_for_user(*, user):
         .distinct()
         .select_related("lead", "mission", "call")
         .order_by("-created_at", "-pk")
+    )
+
+
+def application_readers(user):
+    """The ids of the proposals `user` reads as an admin of a member organization of the consortium
+    that applied with them (the proposals' reader hook). Only the lead's members edit them."""
+    admin_orgs = OrganizationMembership.objects.filter(user_id=user.pk, role=OrganizationMembership.Role.ADMIN).values(
+        "organization_id"
+    )
+    return (
+        Consortium.objects.filter(proposal__isnull=False, members__organization_id__in=admin_orgs)
+        .values("proposal_id")
+        .distinct()
     )
 
 

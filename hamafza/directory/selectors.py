@@ -68,6 +68,12 @@ def organization_list(
     )
 
 
+def profile_sections(*, organization) -> list[dict]:
+    """The sections the apps above add to an organization's public profile
+    (``hooks.organization_profile_sections``): ``{"template", "context"}`` each."""
+    return [section for section in hooks.organization_profile_sections.results(organization) if section is not None]
+
+
 def organization_get(*, slug: str) -> Organization:
     try:
         return (
