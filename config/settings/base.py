@@ -162,6 +162,12 @@ API_TOKEN_CREATE_PER_MINUTE = env_int("API_TOKEN_CREATE_PER_MINUTE", 5)
 # Behind a reverse proxy, how many proxies' X-Forwarded-For entries to trust for the client address.
 API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)
 
+# Open data (docs/insights.md): the OCDS ocid prefix registered with the Open Contracting Partnership
+# (ocid = prefix + "-" + call id), and the public address of the site (`https://hamafza.example.ir`),
+# used for absolute links written without a request (e-mails, `hamafza export ocds`).
+OCDS_OCID_PREFIX = env_str("OCDS_OCID_PREFIX", "ocds-hamafza")
+SITE_URL = env_str("SITE_URL", "")
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.challenges.models import Call, CallResult, Need
 from hamafza.core.models import City, Domain, Unit
 from hamafza.insights.durations import duration_summary
+from hamafza.insights.models import CalendarFeed
 from hamafza.insights.periods import Period, current_jalali_year, jalali_year_of
 from hamafza.proposals.models import Proposal
 
@@ -241,3 +242,36 @@ def jalali_years(*, city: City | None = None) -> list[int]:
     last_year = current_jalali_year()
     first_year = jalali_year_of(first) if first else last_year
     return list(range(last_year, min(first_year, last_year) - 1, -1))
+
+
+def ocds_calls(*, city: City) -> QuerySet[Call]:
+    """The calls of the city's OCDS release package: every call that was published (cancelled ones
+    too), with the unit and the published awards (``ocds_awards``) loaded. Two queries."""
+    awards = CallResult.objects.filter(outcome=CallResult.Outcome.AWARDED).select_related("organization")
+    return (
+        Call.objects.filter(city=city, published_at__isnull=False)
+        .exclude(state__in=Call.EDITABLE_STATES)
+        .select_related("unit", "unit__city", "domain")
+        .prefetch_related(Prefetch("results", queryset=awards.order_by("rank", "pk"), to_attr="ocds_awards"))
+        .order_by("published_at", "pk")
+    )
+
+
+def calendar_calls(*, city: City | None = None, follower=None) -> QuerySet[Call]:
+    """Public calls for a calendar feed: a city's, or those `follower` follows. One query."""
+    qs = Call.objects.filter(state__in=Call.PUBLIC_STATES, published_at__isnull=False)
+    if city is not None:
+        qs = qs.filter(city=city)
+    if follower is not None:
+        qs = qs.filter(follows__user=follower)
+    return qs.select_related("unit", "city").order_by("published_at", "pk")
+
+
+def calendar_feed_by_token(*, token: str) -> CalendarFeed | None:
+    if not token or len(token) > 64:
+        return None
+    return CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+
+
+def cities_with_public_calls() -> QuerySet[City]:
+    return City.objects.filter(is_active=True, calls__published_at__isnull=False).distinct().order_by("slug")

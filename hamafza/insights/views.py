@@ -5,15 +5,17 @@ Each dashboard figure is a `tables.Table`: the page shows it as a chart plus a t
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from hamafza.core.exports import FORMATS, table_response
 from hamafza.core.selectors import city_get
-from hamafza.insights import selectors, tables
+from hamafza.insights import ical, ocds, selectors, services, tables
 from hamafza.insights.forms import InsightsFilterForm
 
 
@@ -114,5 +116,68 @@ def city_summary(request, city_slug):
             "registers": registers,
             "register_preview": tables.REGISTER_PREVIEW,
             "register_preview_slice": f":{tables.REGISTER_PREVIEW}",
+        },
+    )
+
+
+def ocds_package(request, city_slug):
+    """The city's OCDS 1.1 release package (public)."""
+    city = city_get(slug=city_slug)
+    data = ocds.package_for(city=city, uri=request.build_absolute_uri())
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _ical_response(content: bytes, *, filename: str, private: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
+    response["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
+    return response
+
+
+def _absolute_call_url(request):
+    return lambda call: request.build_absolute_uri(reverse("challenges:call_detail", args=[call.pk]))
+
+
+def city_calendar(request, city_slug):
+    """Opening and closing of every published call of the city (public iCalendar feed)."""
+    city = city_get(slug=city_slug)
+    content = ical.calendar(
+        name=_("Hamafza calls: %(city)s") % {"city": city.name},
+        calls=selectors.calendar_calls(city=city),
+        url_for=_absolute_call_url(request),
+    )
+    return _ical_response(content, filename=f"{city.slug}-calls", private=False)
+
+
+def personal_calendar(request, token):
+    """The calls a user follows, at the user's private address (no login: calendar apps fetch it)."""
+    feed = selectors.calendar_feed_by_token(token=token)
+    if feed is None:
+        raise Http404
+    content = ical.calendar(
+        name=_("Hamafza: calls I follow"),
+        calls=selectors.calendar_calls(follower=feed.user),
+        url_for=_absolute_call_url(request),
+    )
+    return _ical_response(content, filename="followed-calls", private=True)
+
+
+@login_required
+def calendar_settings(request):
+    """Shows the address of the user's private feed; POST gives it a new address."""
+    if request.method == "POST":
+        services.calendar_feed_reset(user=request.user)
+        messages.success(request, _("Your calendar has a new address; the old one no longer works."))
+        return redirect("insights:calendar_settings")
+    feed = services.calendar_feed_get_or_create(user=request.user)
+    return render(
+        request,
+        "insights/calendar_settings.html",
+        {
+            "feed_url": request.build_absolute_uri(reverse("insights:personal_calendar", args=[feed.token])),
+            "n_followed": selectors.calendar_calls(follower=request.user).count(),
+            "cities": selectors.cities_with_public_calls(),
         },
     )
