@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "hamafza.matching",
     "hamafza.proposals",
     "hamafza.consortia",
+    "hamafza.pilots",
     "hamafza.insights",  # last: it reads every other app and none reads it
 ]
 

@@ -45,6 +45,13 @@ KIND_LABELS = {
 }
 
 
+def register_kind(kind: str, *, text, label) -> None:
+    """The hook through which a higher app (pilots) adds its notification kinds: `text` is the
+    message template (``%(name)s`` parameters), `label` the line on the preferences page."""
+    KINDS[kind] = text
+    KIND_LABELS[kind] = label
+
+
 def render_text(kind: str, params: dict) -> str:
     template = KINDS.get(kind)
     if template is None:
