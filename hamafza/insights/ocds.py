@@ -7,7 +7,10 @@ One release per published call (ocid = ``settings.OCDS_OCID_PREFIX`` + "-" + cal
   the unit as buyer and procuringEntity (in ``parties``);
 * ``awards``: the published winners (suppliers in ``parties``); no value (a proposal's budget is
   confidential);
-* ``contracts`` and ``implementation`` come from the pilots and agreements (see `contracts_for`).
+* ``contracts``: the city's agreements in the public register that belong to the call (directly or
+  through their pilot), linked to the award of their organization: period, status, value when public;
+  ``implementation``: the pilot's milestones, and its paid payments as transactions when the value is
+  public.
 
 Nothing confidential is written: no proposal that was not awarded, no score, no private value.
 Everything is read by `selectors.ocds_calls` in a fixed number of queries.
@@ -167,10 +170,82 @@ def package(*, city, calls, uri: str, contracts_by_call: dict | None = None, par
     }
 
 
+CONTRACT_STATUS = {"signed": "pending", "active": "active", "completed": "terminated", "terminated": "terminated"}
+MILESTONE_STATUS = {"accepted": "met"}
+
+
+def contract(agreement, *, award: str) -> dict:
+    """An agreement as an OCDS contract; its value and payments only when the value is public, and
+    its pilot's milestones (and paid payments) as the implementation."""
+    data = {
+        "id": f"agreement-{agreement.pk}",
+        "awardID": award,
+        "title": agreement.title,
+        "status": CONTRACT_STATUS.get(agreement.status, "pending"),
+    }
+    if agreement.signed_on:
+        data["dateSigned"] = _iso(agreement.signed_on)
+        period = {"startDate": _iso(agreement.signed_on)}
+        if agreement.ends_on:
+            period["endDate"] = _iso(agreement.ends_on)
+        data["period"] = period
+    if agreement.value_public and agreement.value_rial is not None:
+        data["value"] = {"amount": agreement.value_rial, "currency": "IRR"}
+    pilot = agreement.pilot
+    if pilot is not None:
+        implementation = {}
+        milestones = [
+            {
+                "id": f"milestone-{m.pk}",
+                "title": m.title,
+                "type": "delivery",
+                "dueDate": _iso(m.due_date),
+                "status": MILESTONE_STATUS.get(m.status, "scheduled"),
+                **({"dateMet": _iso(m.decided_at)} if m.status == "accepted" and m.decided_at else {}),
+            }
+            for m in pilot.milestones.all()
+        ]
+        if milestones:
+            implementation["milestones"] = milestones
+        if agreement.value_public:
+            transactions = [
+                {
+                    "id": f"payment-{p.pk}",
+                    "date": _iso(p.paid_on),
+                    "value": {"amount": p.paid_rial, "currency": "IRR"},
+                }
+                for p in pilot.payments.all()
+                if p.paid_rial is not None and p.paid_on is not None
+            ]
+            if transactions:
+                implementation["transactions"] = transactions
+        if implementation:
+            data["implementation"] = implementation
+    return data
+
+
+def _contracts_by_call(agreements, calls) -> dict:
+    """Contracts grouped by call id, each linked to an award of its call: the award of its pilot's
+    organization, else of one of its organization parties. An agreement whose organization won no
+    award of the call is not a contract of that call and is left out."""
+    awarded = {c.pk: {r.organization_id for r in c.ocds_awards if r.organization_id} for c in calls}
+    by_call: dict[int, list[dict]] = {}
+    for agreement in agreements:
+        call_id = agreement.call_id or (agreement.pilot.call_id if agreement.pilot else None)
+        winners = awarded.get(call_id, set())
+        candidates = [agreement.pilot.proposal.organization_id] if agreement.pilot else []
+        candidates += [p.organization_id for p in agreement.parties.all() if p.organization_id]
+        org = next((o for o in candidates if o in winners), None)
+        if org is not None:
+            by_call.setdefault(call_id, []).append(contract(agreement, award=award_id(call_id, org)))
+    return by_call
+
+
 def package_for(*, city, uri: str) -> dict:
     """The release package of `city` as served and exported (reads through `selectors`)."""
     calls = list(selectors.ocds_calls(city=city))
-    return package(city=city, calls=calls, uri=uri)
+    agreements = selectors.ocds_agreements(city=city)
+    return package(city=city, calls=calls, uri=uri, contracts_by_call=_contracts_by_call(agreements, calls))
 
 
 def package_uri(city) -> str:

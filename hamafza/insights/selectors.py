@@ -13,9 +13,11 @@ breakdown table. What is counted, and on which date, is written in docs/insights
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +26,7 @@ from hamafza.core.models import City, Domain, Unit
 from hamafza.insights.durations import duration_summary
 from hamafza.insights.models import CalendarFeed
 from hamafza.insights.periods import Period, current_jalali_year, jalali_year_of
+from hamafza.pilots.models import Agreement, Pilot
 from hamafza.proposals.models import Proposal
 
 
@@ -38,23 +41,19 @@ class Filters:
     extra: dict = field(default_factory=dict, compare=False)
 
 
-# How each stage reaches the call (for the domain/unit/city filters) and which date places it in a
-# period. `None` for `call` means the row is a call.
+# Each stage: its rows, the paths to its city, domain and unit (through the call, except for needs,
+# which carry their own), the field whose date places it in a period, and whether that field is a
+# date (agreements' signing date) rather than a moment.
 @dataclass(frozen=True)
 class _Stage:
     key: str
     label: str
-    call: str | None
+    rows: Callable[[], QuerySet]
+    city: str
+    domain: str
+    unit: str
     date: str
-    own_domain_unit: bool = False
-
-
-STAGES = [
-    _Stage("needs", _("Needs submitted"), None, "submitted_at", own_domain_unit=True),
-    _Stage("calls", _("Calls published"), None, "published_at"),
-    _Stage("proposals", _("Proposals submitted"), "call", "submitted_at"),
-    _Stage("awards", _("Awards"), "call", "call__results_published_at"),
-]
+    is_date: bool = False
 
 
 def _needs() -> QuerySet[Need]:
@@ -78,30 +77,93 @@ def _awards() -> QuerySet[CallResult]:
     return CallResult.objects.filter(outcome=CallResult.Outcome.AWARDED, call__state=Call.State.RESULTS_PUBLISHED)
 
 
-_BASE = {"needs": _needs, "calls": _calls_published, "proposals": _proposals_submitted, "awards": _awards}
+def _pilots_started() -> QuerySet[Pilot]:
+    """Pilots that have run (planned ones have not started)."""
+    return Pilot.objects.filter(running_since__isnull=False)
 
 
-def _prefix(stage: _Stage) -> str:
-    return "" if stage.call is None or stage.own_domain_unit else f"{stage.call}__"
+def _pilots_completed() -> QuerySet[Pilot]:
+    return Pilot.objects.filter(state=Pilot.State.COMPLETED, completed_at__isnull=False)
+
+
+def _agreements_signed() -> QuerySet[Agreement]:
+    """Agreements in the public register (signed, active, completed or terminated), with a date;
+    their domain and unit are those of their call, or of their pilot's call."""
+    return Agreement.objects.filter(status__in=Agreement.PUBLIC_STATUSES, signed_on__isnull=False).annotate(
+        call_domain=Coalesce("call__domain_id", "pilot__call__domain_id"),
+        call_unit=Coalesce("call__unit_id", "pilot__call__unit_id"),
+    )
+
+
+STAGES = [
+    _Stage("needs", _("Needs submitted"), _needs, "city_id", "domain_id", "unit_id", "submitted_at"),
+    _Stage("calls", _("Calls published"), _calls_published, "city_id", "domain_id", "unit_id", "published_at"),
+    _Stage(
+        "proposals",
+        _("Proposals submitted"),
+        _proposals_submitted,
+        "city_id",
+        "call__domain_id",
+        "call__unit_id",
+        "submitted_at",
+    ),
+    _Stage(
+        "awards",
+        _("Awards"),
+        _awards,
+        "call__city_id",
+        "call__domain_id",
+        "call__unit_id",
+        "call__results_published_at",
+    ),
+    _Stage(
+        "pilots", _("Pilots started"), _pilots_started, "city_id", "call__domain_id", "call__unit_id", "running_since"
+    ),
+    _Stage(
+        "completed",
+        _("Pilots completed"),
+        _pilots_completed,
+        "city_id",
+        "call__domain_id",
+        "call__unit_id",
+        "completed_at",
+    ),
+    _Stage(
+        "agreements",
+        _("Agreements signed"),
+        _agreements_signed,
+        "city_id",
+        "call_domain",
+        "call_unit",
+        "signed_on",
+        is_date=True,
+    ),
+]
+_STAGES = {s.key: s for s in STAGES}
+
+
+def period_filter(field: str, period: Period, *, is_date: bool = False) -> Q:
+    """`field` within the period (a date field compares with the Tehran dates of its bounds)."""
+    if is_date:
+        return Q(**{f"{field}__gte": period.start.date(), f"{field}__lt": period.end.date()})
+    return Q(**{f"{field}__gte": period.start, f"{field}__lt": period.end})
 
 
 def _scope(qs: QuerySet, stage: _Stage, filters: Filters) -> QuerySet:
-    prefix = _prefix(stage)
     if filters.city is not None:
-        # Proposals carry their city (denormalised and indexed); the others reach it the same way.
-        qs = qs.filter(**{("city_id" if stage.key != "awards" else "call__city_id"): filters.city.pk})
+        qs = qs.filter(**{stage.city: filters.city.pk})
     if filters.domain is not None:
-        qs = qs.filter(**{f"{prefix}domain_id": filters.domain.pk})
+        qs = qs.filter(**{stage.domain: filters.domain.pk})
     if filters.unit is not None:
-        qs = qs.filter(**{f"{prefix}unit_id": filters.unit.pk})
+        qs = qs.filter(**{stage.unit: filters.unit.pk})
     if filters.period is not None:
-        qs = qs.filter(**{f"{stage.date}__gte": filters.period.start, f"{stage.date}__lt": filters.period.end})
+        qs = qs.filter(period_filter(stage.date, filters.period, is_date=stage.is_date))
     return qs
 
 
 def stage_queryset(key: str, filters: Filters) -> QuerySet:
-    stage = next(s for s in STAGES if s.key == key)
-    return _scope(_BASE[key](), stage, filters)
+    stage = _STAGES[key]
+    return _scope(stage.rows(), stage, filters)
 
 
 def funnel(filters: Filters) -> list[dict]:
@@ -116,86 +178,64 @@ def funnel(filters: Filters) -> list[dict]:
     return rows
 
 
-def _calls_in(filters: Filters, *, date: str) -> QuerySet[Call]:
-    qs = Call.objects.all()
-    if filters.city is not None:
-        qs = qs.filter(city_id=filters.city.pk)
-    if filters.domain is not None:
-        qs = qs.filter(domain_id=filters.domain.pk)
-    if filters.unit is not None:
-        qs = qs.filter(unit_id=filters.unit.pk)
-    if filters.period is not None:
-        qs = qs.filter(**{f"{date}__gte": filters.period.start, f"{date}__lt": filters.period.end})
-    return qs
+def _stage_by(key: str, filters: Filters, *, date: str) -> QuerySet:
+    """The rows of a stage placed in the period by another of their dates."""
+    stage = replace(_STAGES[key], date=date)
+    return _scope(stage.rows(), stage, filters)
 
 
 def times(filters: Filters) -> list[dict]:
-    """Days from a need's submission to its call's publication, and from a call's publication to
-    the publication of its awards; each with median, 75th percentile and the slowest calls. An item
-    is in the period by the date it ended (the call's publication, the results' publication)."""
-    need_to_call = _calls_in(filters, date="published_at").filter(need__isnull=False)
+    """Days from a need's submission to its call's publication, from a call's publication to the
+    publication of its awards, from the award to the pilot's start (first running) and from the
+    start to the pilot's completion; each with median, 75th percentile and the slowest items. An
+    item is in the period by the date its step ended."""
+    need_to_call = stage_queryset("calls", filters).filter(need__isnull=False)
     call_to_award = (
-        _calls_in(filters, date="results_published_at")
+        _stage_by("calls", filters, date="results_published_at")
         .filter(state=Call.State.RESULTS_PUBLISHED, results__outcome=CallResult.Outcome.AWARDED)
         .distinct()
     )
+    award_to_pilot = stage_queryset("pilots", filters)
+    pilot_to_completion = stage_queryset("completed", filters)
+    steps = [
+        ("need_to_call", _("Need submitted → call published"), need_to_call, "need__submitted_at", "published_at"),
+        ("call_to_award", _("Call published → award"), call_to_award, "published_at", "results_published_at"),
+        ("award_to_pilot", _("Award → pilot start"), award_to_pilot, "call__results_published_at", "running_since"),
+        ("pilot_to_completion", _("Pilot start → completion"), pilot_to_completion, "running_since", "completed_at"),
+    ]
     return [
-        {
-            "key": "need_to_call",
-            "label": str(_("Need submitted → call published")),
-            **duration_summary(need_to_call, start="need__submitted_at", end="published_at", label="title"),
-        },
-        {
-            "key": "call_to_award",
-            "label": str(_("Call published → award")),
-            **duration_summary(call_to_award, start="published_at", end="results_published_at", label="title"),
-        },
+        {"key": key, "label": str(label), **duration_summary(qs, start=start, end=end, label="title")}
+        for key, label, qs, start, end in steps
     ]
 
 
 # --- Breakdown tables ------------------------------------------------------------------------------
-_GROUP_FIELD = {  # per stage: the path to the grouping key
-    "domain": {"calls": "domain_id", "proposals": "call__domain_id", "awards": "call__domain_id"},
-    "unit": {"calls": "unit_id", "proposals": "call__unit_id", "awards": "call__unit_id"},
-    "city": {"calls": "city_id", "proposals": "city_id", "awards": "call__city_id"},
-}
-
-
 def _grouped_counts(key: str, by: str, filters: Filters) -> dict:
-    path = _GROUP_FIELD[by][key]
+    stage = _STAGES[key]
+    path = {"domain": stage.domain, "unit": stage.unit, "city": stage.city}[by]
     rows = stage_queryset(key, filters).order_by().values(path).annotate(n=Count("pk")).values_list(path, "n")
     return dict(rows)
 
 
-def breakdown(by: str, filters: Filters) -> list[dict]:
+BREAKDOWN_STAGES = ("calls", "proposals", "awards", "pilots", "completed")
+
+
+def breakdown(by: str, filters: Filters, *, values: dict | None = None) -> list[dict]:
     """One row per domain, unit (of the city) or city: calls published, proposals submitted,
-    proposals per call and awards in the period. One query per column plus one for the names."""
-    calls = _grouped_counts("calls", by, filters)
-    proposals = _grouped_counts("proposals", by, filters)
-    awards = _grouped_counts("awards", by, filters)
-    keys = set(calls) | set(proposals) | set(awards)
-    if by == "domain":
-        names = {d.pk: d.name for d in Domain.objects.filter(pk__in=[k for k in keys if k is not None])}
-        names_none = str(_("No domain"))
-    elif by == "unit":
-        names = {u.pk: u.name for u in Unit.objects.filter(pk__in=[k for k in keys if k is not None])}
-        names_none = ""
-    else:
-        names = {c.pk: c.name for c in City.objects.filter(pk__in=[k for k in keys if k is not None])}
-        names_none = ""
+    proposals per call, awards, pilots started and completed in the period, and `values` (key ->
+    value of pilots and agreements, from `local_share`). One query per column plus one for names."""
+    counts = {key: _grouped_counts(key, by, filters) for key in BREAKDOWN_STAGES}
+    values = values or {}
+    keys = set().union(*counts.values()) | set(values)
+    model = {"domain": Domain, "unit": Unit, "city": City}[by]
+    names = {o.pk: o.name for o in model.objects.filter(pk__in=[k for k in keys if k is not None])}
     rows = []
     for k in keys:
-        n_calls = calls.get(k, 0)
-        rows.append(
-            {
-                "id": k,
-                "name": names.get(k, names_none),
-                "calls": n_calls,
-                "proposals": proposals.get(k, 0),
-                "proposals_per_call": round(proposals.get(k, 0) / n_calls, 1) if n_calls else None,
-                "awards": awards.get(k, 0),
-            }
-        )
+        row = {"id": k, "name": names.get(k, str(_("No domain")) if by == "domain" else "")}
+        row.update({key: counts[key].get(k, 0) for key in BREAKDOWN_STAGES})
+        row["proposals_per_call"] = round(row["proposals"] / row["calls"], 1) if row["calls"] else None
+        row["value"] = values.get(k, 0)
+        rows.append(row)
     rows.sort(key=lambda r: (-r["calls"], -r["proposals"], r["name"]))
     return rows
 
@@ -275,3 +315,15 @@ def calendar_feed_by_token(*, token: str) -> CalendarFeed | None:
 
 def cities_with_public_calls() -> QuerySet[City]:
     return City.objects.filter(is_active=True, calls__published_at__isnull=False).distinct().order_by("slug")
+
+
+def ocds_agreements(*, city: City) -> QuerySet[Agreement]:
+    """Agreements of the city in the public register that belong to a call (directly or through
+    their pilot), with their parties and their pilot's milestones and payments loaded. Four queries."""
+    return (
+        Agreement.objects.filter(city=city, status__in=Agreement.PUBLIC_STATUSES)
+        .filter(Q(call__isnull=False) | Q(pilot__isnull=False))
+        .select_related("pilot", "pilot__proposal")
+        .prefetch_related("pilot__milestones", "pilot__payments", "parties")
+        .order_by("signed_on", "pk")
+    )

@@ -154,9 +154,76 @@ def breakdown_table(rows: list[dict], *, by: str) -> Table:
             Column("proposals", _("Proposals submitted")),
             Column("proposals_per_call", _("Proposals per call"), "decimal"),
             Column("awards", _("Awards")),
+            Column("pilots", _("Pilots started")),
+            Column("completed", _("Pilots completed")),
+            Column("value", _("Value of pilots and agreements (Rial)"), "money"),
         ],
         rows=rows,
-        chart={"type": "bar", "label": "name", "series": ["calls", "proposals", "awards"]},
+        chart={"type": "bar", "label": "name", "series": ["calls", "proposals", "awards", "pilots", "completed"]},
+    )
+
+
+LOCAL_SHARE_DEFINITION = _(
+    "Local share: of the value of pilots (their approved budget, for pilots that have started) and "
+    "agreements (their value, for agreements signed or later; a pilot contract linked to a pilot is the "
+    "pilot's money and is counted once, with the pilot), the part that went to organizations (a) in the "
+    "city's province, (b) holding a knowledge-based certificate valid on the day the pilot started or "
+    "the agreement was signed, (c) both. A consortium's value is split among its members by their "
+    "recorded shares, or equally when shares are not recorded; an agreement's value is split equally "
+    "among its parties that are organizations. Value that went to no organization counts in the total only."
+)
+
+
+def local_share_table(rows: list[dict], *, by: str | None, slug: str, title: str, note: bool = False) -> Table:
+    """The local share per city, domain, unit or Jalali year (`by`), or in total (`by` None)."""
+    first = {
+        None: Column("name", _("Selection"), "text"),
+        "city": Column("name", _("City"), "text"),
+        "domain": Column("name", _("Domain"), "text"),
+        "unit": Column("name", _("Unit"), "text"),
+        "year": Column("name", _("Year"), "text"),
+    }[by]
+    if by is None:
+        rows = [{**r, "name": str(_("All"))} for r in rows]
+    chart = {"type": "line" if by == "year" else "bar", "label": "name", "percent": True}
+    chart["series"] = ["local_pct", "kb_pct", "both_pct"]
+    return Table(
+        slug=slug,
+        title=title,
+        columns=[
+            first,
+            Column("pilots", _("Pilots")),
+            Column("agreements", _("Agreements")),
+            Column("total", _("Value (Rial)"), "money"),
+            Column("local", _("To local organizations (Rial)"), "money"),
+            Column("kb", _("To knowledge-based organizations (Rial)"), "money"),
+            Column("both", _("To local knowledge-based organizations (Rial)"), "money"),
+            Column("local_pct", _("Local share (%)"), "percent"),
+            Column("kb_pct", _("Knowledge-based share (%)"), "percent"),
+            Column("both_pct", _("Local and knowledge-based (%)"), "percent"),
+        ],
+        rows=rows,
+        chart=chart if by is not None else None,
+        note=str(LOCAL_SHARE_DEFINITION) if note else "",
+    )
+
+
+def public_local_share_table(rows: list[dict]) -> Table:
+    """The public summary shows shares in percent only (single values may be confidential)."""
+    return Table(
+        slug="local-share",
+        title=str(_("Local share per year")),
+        columns=[
+            Column("name", _("Year"), "text"),
+            Column("pilots", _("Pilots")),
+            Column("agreements", _("Agreements")),
+            Column("local_pct", _("Local share (%)"), "percent"),
+            Column("kb_pct", _("Knowledge-based share (%)"), "percent"),
+            Column("both_pct", _("Local and knowledge-based (%)"), "percent"),
+        ],
+        rows=rows,
+        chart={"type": "line", "label": "name", "series": ["local_pct", "kb_pct", "both_pct"], "percent": True},
+        note=str(LOCAL_SHARE_DEFINITION),
     )
 
 
@@ -217,6 +284,61 @@ def awards_register(results, *, url_for) -> Table:
             Column("organization", _("Awarded to"), "text"),
             Column("unit", _("Unit"), "text"),
             Column("date", _("Results published"), "date"),
+        ],
+        rows=rows,
+    )
+
+
+def pilots_register(pilots) -> Table:
+    """Completed pilots of a city (`pilots.selectors.public_pilots`): their public summary."""
+    rows = [
+        {
+            "title": p.title,
+            "unit": p.unit.name,
+            "organizations": "، ".join(party.organization.display_name for party in p.parties.all()),
+            "started": p.running_since,
+            "completed": p.completed_at,
+        }
+        for p in pilots
+    ]
+    return Table(
+        slug="pilots",
+        title=str(_("Completed pilots")),
+        columns=[
+            Column("title", _("Pilot"), "text"),
+            Column("unit", _("Host unit"), "text"),
+            Column("organizations", _("Organizations"), "text"),
+            Column("started", _("Started"), "date"),
+            Column("completed", _("Completed"), "date"),
+        ],
+        rows=rows,
+    )
+
+
+def agreements_register(agreements, *, value_shown) -> Table:
+    """The public register of agreements (`pilots.selectors.agreement_register`); a value only when
+    public (`value_shown(agreement)`)."""
+    rows = [
+        {
+            "title": a.title,
+            "kind": str(a.get_kind_display()),
+            "parties": "، ".join(party.display_name for party in a.parties.all()),
+            "status": str(a.get_status_display()),
+            "signed": a.signed_on,
+            "value": value_shown(a),
+        }
+        for a in agreements
+    ]
+    return Table(
+        slug="agreements",
+        title=str(_("Register of agreements")),
+        columns=[
+            Column("title", _("Agreement"), "text"),
+            Column("kind", _("Kind"), "text"),
+            Column("parties", _("Parties"), "text"),
+            Column("status", _("Status"), "text"),
+            Column("signed", _("Signed on"), "date"),
+            Column("value", _("Value (Rial), when public"), "money"),
         ],
         rows=rows,
     )

@@ -20,13 +20,18 @@ c5    -    A      -    Karaj 2025-09-01   -                   1
 """
 
 import datetime
+from decimal import Decimal
 
+import factory
 import pytest
 
+from hamafza.accounts.tests.factories import UserFactory
 from hamafza.challenges.models import Call, CallResult, Need
 from hamafza.challenges.tests.factories import CallResultFactory, NeedFactory
 from hamafza.core.tests.factories import DomainFactory, UnitFactory
 from hamafza.directory.tests.factories import OrganizationFactory
+from hamafza.pilots.models import Agreement, AgreementParty, Pilot, PilotParty
+from hamafza.pilots.tests.factories import AgreementFactory, AgreementPartyFactory
 from hamafza.proposals.models import Proposal
 from hamafza.proposals.tests.factories import CallFactory, ProposalFactory
 
@@ -107,3 +112,99 @@ def world(city, other_city):
     CallResultFactory(call=c1, organization=orgs[2], outcome=A.NOT_AWARDED)
     CallResultFactory(call=c3, organization=orgs[0], outcome=A.AWARDED, rank=1)
     return {"a": a, "b": b, "u1": u1, "u2": u2, "c1": c1, "c2": c2, "c3": c3, "c5": c5, "orgs": orgs}
+
+
+class PilotFactory(factory.django.DjangoModelFactory):
+    """A pilot written directly (the tests need exact past moments; the services stamp "now")."""
+
+    class Meta:
+        model = Pilot
+
+    city = factory.SelfAttribute("call.city")
+    unit = factory.SelfAttribute("call.unit")
+    title = factory.Sequence(lambda n: f"Pilot {n}")
+    state = Pilot.State.RUNNING
+    started_by = factory.SubFactory(UserFactory)
+
+
+@pytest.fixture
+def pilots_world(world, city, other_city):
+    """Adds to `world` (all values in Rial; Qom's province is Qom):
+
+    org  province  knowledge-based certificate
+    L1   Qom       2024-01-01 .. 2026-01-01
+    L2   Qom       none
+    F1   Tehran    2023-01-01 .. 2025-03-01
+    F2   Tehran    none
+
+    P1  call c1  budget 1,000,000  ran 2024-08-01 10:00, completed 2024-12-01 10:00  L1 60 %, F1 40 %
+    P2  call c3  budget 2,000,000  ran 2025-06-01 10:00, running                     L2 50 %, F1 (no share) -> equal
+    P3  call c2  budget 5,000,000  planned (never ran): not counted
+    A1  MoU, call c2, 3,000,000, signed 2025-07-01: the city, L1, F2 -> 1.5M each to L1 and F2
+    A2  pilot contract of P2, 2,000,000, signed 2025-06-01: the same money as P2, not counted again
+    A3  draft, 9,000,000: not counted
+    A4  cooperation, no call, 1,000,000, signed 2025-08-01: only public bodies -> total only
+    A5  Karaj, 7,000,000, signed 2025-07-01: L1 (not local to Alborz; knowledge-based then)
+    """
+    L1 = OrganizationFactory(
+        name="L1",
+        province="Qom",
+        knowledge_based=True,
+        certificate_valid_from=datetime.date(2024, 1, 1),
+        certificate_valid_until=datetime.date(2026, 1, 1),
+    )
+    L2 = OrganizationFactory(name="L2", province="Qom")
+    F1 = OrganizationFactory(
+        name="F1",
+        province="Tehran",
+        knowledge_based=True,
+        certificate_valid_from=datetime.date(2023, 1, 1),
+        certificate_valid_until=datetime.date(2025, 3, 1),
+    )
+    F2 = OrganizationFactory(name="F2", province="Tehran")
+    proposal = {p.call_id: p for p in Proposal.objects.filter(organization=world["orgs"][0]).order_by("pk")}
+    p1 = PilotFactory(
+        call=world["c1"],
+        proposal=proposal[world["c1"].pk],
+        approved_budget_rial=1_000_000,
+        state=Pilot.State.COMPLETED,
+        running_since=at(2024, 8, 1),
+        completed_at=at(2024, 12, 1),
+    )
+    PilotParty.objects.create(pilot=p1, organization=L1, share_percent=Decimal("60"))
+    PilotParty.objects.create(pilot=p1, organization=F1, share_percent=Decimal("40"), role=PilotParty.Role.MEMBER)
+    p2 = PilotFactory(
+        call=world["c3"],
+        proposal=proposal[world["c3"].pk],
+        approved_budget_rial=2_000_000,
+        running_since=at(2025, 6, 1),
+    )
+    PilotParty.objects.create(pilot=p2, organization=L2, share_percent=Decimal("50"))
+    PilotParty.objects.create(pilot=p2, organization=F1, role=PilotParty.Role.MEMBER)
+    p3 = PilotFactory(
+        call=world["c2"], proposal=proposal[world["c2"].pk], approved_budget_rial=5_000_000, state=Pilot.State.PLANNED
+    )
+    PilotParty.objects.create(pilot=p3, organization=L1)
+    K = Agreement.Kind
+    a1 = AgreementFactory(
+        city=city, kind=K.MOU, call=world["c2"], value_rial=3_000_000, signed_on=datetime.date(2025, 7, 1)
+    )
+    AgreementPartyFactory(agreement=a1, kind=AgreementParty.Kind.CITY)
+    AgreementPartyFactory(agreement=a1, organization=L1)
+    AgreementPartyFactory(agreement=a1, organization=F2)
+    a2 = AgreementFactory(
+        city=city, kind=K.PILOT_CONTRACT, pilot=p2, value_rial=2_000_000, signed_on=datetime.date(2025, 6, 1)
+    )
+    AgreementPartyFactory(agreement=a2, organization=L2)
+    a3 = AgreementFactory(
+        city=city, kind=K.LICENCE, status=Agreement.Status.DRAFT, value_rial=9_000_000, signed_on=None
+    )
+    AgreementPartyFactory(agreement=a3, organization=L1)
+    a4 = AgreementFactory(
+        city=city, kind=K.COOPERATION, value_rial=1_000_000, value_public=True, signed_on=datetime.date(2025, 8, 1)
+    )
+    AgreementPartyFactory(agreement=a4, kind=AgreementParty.Kind.CITY)
+    AgreementPartyFactory(agreement=a4, kind=AgreementParty.Kind.OTHER, name="Bank")
+    a5 = AgreementFactory(city=other_city, kind=K.MOU, value_rial=7_000_000, signed_on=datetime.date(2025, 7, 1))
+    AgreementPartyFactory(agreement=a5, organization=L1)
+    return {**world, "p1": p1, "p2": p2, "p3": p3, "a1": a1, "a2": a2, "a4": a4, "a5": a5, "L1": L1}

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def counts(rows):
-    return {r["key"]: r["count"] for r in rows}
+    """The counts of the first four stages (the fixture has no pilots or agreements)."""
+    return {r["key"]: r["count"] for r in rows[:4]}
 
 
 def test_jalali_periods():
@@ -35,7 +36,8 @@ def test_percentile_interpolates_like_percentile_cont():
 def test_funnel_all_years(world, city):
     rows = selectors.funnel(Filters(city=city))
     assert counts(rows) == {"needs": 3, "calls": 3, "proposals": 6, "awards": 3}
-    assert [r["conversion"] for r in rows] == [None, 100.0, 200.0, 50.0]
+    assert [r["conversion"] for r in rows] == [None, 100.0, 200.0, 50.0, 0.0, None, None]
+    assert [r["count"] for r in rows[4:]] == [0, 0, 0]
 
 
 def test_funnel_year_and_quarter(world, city):
@@ -100,6 +102,9 @@ def test_breakdowns(world, city):
         "proposals": 4,
         "proposals_per_call": 2.0,
         "awards": 3,
+        "pilots": 0,
+        "completed": 0,
+        "value": 0,
     }
     assert (by_domain[b]["calls"], by_domain[b]["proposals"], by_domain[b]["awards"]) == (
         1,
@@ -144,7 +149,7 @@ def test_query_counts_do_not_grow(world, city, django_assert_max_num_queries):
         for by in ("domain", "unit"):
             selectors.breakdown(by, filters)
 
-    with django_assert_max_num_queries(4 + 4 + 2 * 4) as before:
+    with django_assert_max_num_queries(7 + 8 + 2 * 6) as before:
         run()
     for i in range(5):
         call = CallFactory(city=city, unit=world["u1"], domain=world["b"], published_at=at(2025, 10, 1 + i))

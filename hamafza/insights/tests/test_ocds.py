@@ -116,3 +116,43 @@ def test_command_refuses_an_unknown_city():
 
     with pytest.raises(CommandError):
         call_command("export_ocds", city="atlantis", stdout=io.StringIO())
+
+
+@override_settings(OCDS_OCID_PREFIX="ocds-test01")
+def test_contracts_and_implementation(pilots_world, city):
+    import datetime
+
+    from hamafza.pilots.models import Milestone, Payment
+
+    p2, a2 = pilots_world["p2"], pilots_world["a2"]
+    m = Milestone.objects.create(pilot=p2, title="Sensors installed", due_date=datetime.date(2025, 7, 1))
+    Milestone.objects.filter(pk=m.pk).update(
+        status="accepted", decided_at=datetime.datetime(2025, 7, 2, tzinfo=datetime.UTC)
+    )
+    Payment.objects.create(pilot=p2, planned_rial=500_000, paid_rial=500_000, paid_on=datetime.date(2025, 7, 5))
+    Payment.objects.create(pilot=p2, planned_rial=700_000)  # not paid yet
+    data = ocds.package_for(city=city, uri="https://example.org/ocds.json")
+    assert_valid(data)
+    releases = {r["tender"]["id"]: r for r in data["releases"]}
+    three = releases[str(pilots_world["c3"].pk)]
+    assert three["tag"] == ["tender", "award", "contract", "implementation"]
+    (contract,) = three["contracts"]
+    assert contract["awardID"] in {a["id"] for a in three["awards"]}
+    assert contract["dateSigned"] == "2025-06-01T00:00:00Z"
+    assert "value" not in contract and "transactions" not in contract["implementation"]  # private value
+    assert contract["implementation"]["milestones"][0]["status"] == "met"
+    # A1 (call two) went to organizations that won no award of that call: not a contract there.
+    assert "contracts" not in releases[str(pilots_world["c2"].pk)]
+    a2.value_public = True
+    a2.save()
+    data = ocds.package_for(city=city, uri="https://example.org/ocds.json")
+    assert_valid(data)
+    (contract,) = {r["tender"]["id"]: r for r in data["releases"]}[str(pilots_world["c3"].pk)]["contracts"]
+    assert contract["value"] == {"amount": 2_000_000, "currency": "IRR"}
+    assert contract["implementation"]["transactions"] == [
+        {
+            "id": contract["implementation"]["transactions"][0]["id"],
+            "date": "2025-07-05T00:00:00Z",
+            "value": {"amount": 500_000, "currency": "IRR"},
+        }
+    ]

@@ -64,7 +64,7 @@ def test_city_dashboard_shows_figures_with_charts(client, world, city, people):
     assert "vendor/chartjs/chart.umd.min.js" in html
     # Persian digits in the table: 1404 has 2 needs, 2 calls, 3 proposals, 1 award.
     funnel = response.context["figures"][0]
-    assert [row["count"] for row in funnel.rows] == [2, 2, 3, 1]
+    assert [row["count"] for row in funnel.rows] == [2, 2, 3, 1, 0, 0, 0]
     assert "۳" in html
 
 
@@ -73,7 +73,7 @@ def test_downloads_match_the_table(client, world, city, people):
     response = client.get(city_url(city, year=1404, export="funnel", format="csv"))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert [r[1] for r in rows[1:]] == ["2", "2", "3", "1"]
+    assert [r[1] for r in rows[1:]] == ["2", "2", "3", "1", "0", "0", "0"]
     response = client.get(city_url(city, export="per-unit", format="xlsx"))
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.values)
@@ -110,7 +110,7 @@ def test_dashboard_query_count_is_constant(client, world, city, people, django_a
 
     client.force_login(people["manager"])
     client.get(city_url(city))  # warm the session and caches
-    with django_assert_max_num_queries(40) as first:
+    with django_assert_max_num_queries(75) as first:
         client.get(city_url(city, year=1404))
     for i in range(6):
         call = CallFactory(city=city, unit=world["u2"], domain=world["b"], published_at=at(2025, 10, 1 + i))
@@ -133,3 +133,38 @@ def test_public_summary_shows_only_public_things(client, world, city):
     titles = [row[0] for row in list(load_workbook(io.BytesIO(response.content)).active.values)[1:]]
     assert titles == ["Call two", "Call three", "Call one"]
     assert client.get(reverse("insights:city_summary", args=["nowhere"])).status_code == 404
+
+
+def test_local_share_on_the_dashboards(client, pilots_world, city, people):
+    client.force_login(people["manager"])
+    response = client.get(city_url(city))
+    figures = {t.slug: t for t in response.context["figures"]}
+    assert figures["local-share"].rows[0]["local"] == 3_100_000
+    assert figures["local-share"].note  # the definition is written on the page
+    assert "knowledge-based certificate" in figures["local-share"].note or "دانش‌بنیان" in figures["local-share"].note
+    per_year = {r["key"]: r["local_pct"] for r in figures["local-share-per-year"].rows}
+    assert per_year[1403] == 60.0
+    assert figures["local-share-per-year"].chart_data()["type"] == "line"
+    client.force_login(people["admin"])
+    figures = {t.slug: t for t in client.get(reverse("insights:national_dashboard")).context["figures"]}
+    per_city = {r["key"]: r for r in figures["local-share-per-city"].rows}
+    assert per_city[city.pk]["local"] == 3_100_000
+    assert per_city[pilots_world["a5"].city_id]["kb"] == 7_000_000
+
+
+def test_public_summary_with_pilots_agreements_and_local_share(client, pilots_world, city):
+    url = reverse("insights:city_summary", args=[city.slug])
+    response = client.get(url)
+    html = response.content.decode()
+    assert pilots_world["p1"].title in html  # completed pilot
+    assert pilots_world["p2"].title not in html  # running: not public yet
+    registers = {t.slug: t for t in response.context["registers"]}
+    values = {r["title"]: r["value"] for r in registers["agreements"].rows}
+    assert values[pilots_world["a4"].title] == 1_000_000  # public value
+    assert values[pilots_world["a1"].title] is None  # private value stays private
+    assert "3,000,000" not in html and "۳٬۰۰۰٬۰۰۰" not in html
+    share = response.context["local_share"]
+    assert [c.key for c in share.columns] == ["name", "pilots", "agreements", "local_pct", "kb_pct", "both_pct"]
+    assert {r["key"]: r["local_pct"] for r in share.rows}[1403] == 60.0
+    rows = list(csv.reader(io.StringIO(client.get(url + "?export=local-share&format=csv").content.decode("utf-8-sig"))))
+    assert len(rows[0]) == 6  # percentages only, no Rial
