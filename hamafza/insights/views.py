@@ -12,22 +12,11 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from hamafza.core.exports import FORMATS, table_response
 from hamafza.core.selectors import city_get
-from hamafza.insights import ical, local_share, ocds, selectors, services, tables
+from hamafza.insights import dashboards, ical, ocds, selectors, services, tables
 from hamafza.insights.forms import InsightsFilterForm
-from hamafza.pilots import selectors as pilot_selectors
-
-
-def _call_url(step_key, pk):
-    return reverse("challenges:call_detail", args=[pk])
-
-
-def _item_url(step_key, pk):
-    """Slow items: calls link to their page; pilots are not linked (their pages belong to pilots)."""
-    return _call_url(step_key, pk) if step_key in ("need_to_call", "call_to_award") else None
 
 
 def _download(request, figures: list[tables.Table], *, prefix: str, private: bool = True):
@@ -50,36 +39,6 @@ def _download(request, figures: list[tables.Table], *, prefix: str, private: boo
     )
 
 
-LOCAL_SHARE_TITLES = {"domain": _lazy("Local share per domain"), "city": _lazy("Local share per city")}
-
-
-def _figures(filters: selectors.Filters, *, breakdowns: tuple[str, ...], years: list[int]) -> list[tables.Table]:
-    time_rows = selectors.times(filters)
-    figures = [
-        tables.funnel_table(selectors.funnel(filters)),
-        tables.times_table(time_rows),
-        tables.slowest_table(time_rows, url_for=_item_url),
-        tables.local_share_table(
-            local_share.local_share(filters), by=None, slug="local-share", title=_("Local share"), note=True
-        ),
-        tables.local_share_table(
-            local_share.local_share(filters, by="year", years=years),
-            by="year",
-            slug="local-share-per-year",
-            title=_("Local share per year"),
-        ),
-    ]
-    for by in breakdowns:
-        shares = local_share.local_share(filters, by=by)
-        if by != "unit":
-            figures.append(
-                tables.local_share_table(shares, by=by, slug=f"local-share-per-{by}", title=LOCAL_SHARE_TITLES[by])
-            )
-        values = {row["key"]: row["total"] for row in shares}
-        figures.append(tables.breakdown_table(selectors.breakdown(by, filters, values=values), by=by))
-    return figures
-
-
 def _dashboard(request, *, city, template: str, breakdowns: tuple[str, ...], prefix: str):
     years = selectors.jalali_years(city=city)
     form = InsightsFilterForm(request.GET or None, city=city, years=years)
@@ -87,7 +46,7 @@ def _dashboard(request, *, city, template: str, breakdowns: tuple[str, ...], pre
     if request.GET and not form.is_valid():
         return render(request, template, {**context, "figures": []}, status=400)
     filters = form.filters() if form.is_bound else selectors.Filters(city=city)
-    figures = _figures(filters, breakdowns=breakdowns, years=years)
+    figures = dashboards.figures(filters, breakdowns=breakdowns, years=years)
     response = _download(request, figures, prefix=prefix)
     if response is not None:
         return response
@@ -106,7 +65,7 @@ def city_dashboard(request, city_slug):
         request,
         city=city,
         template="insights/city_dashboard.html",
-        breakdowns=("domain", "unit"),
+        breakdowns=dashboards.CITY_BREAKDOWNS,
         prefix=f"{city.slug}-insights",
     )
 
@@ -119,7 +78,7 @@ def national_dashboard(request):
         request,
         city=None,
         template="insights/national_dashboard.html",
-        breakdowns=("domain", "city"),
+        breakdowns=dashboards.NATIONAL_BREAKDOWNS,
         prefix="national-insights",
     )
 
@@ -127,18 +86,8 @@ def national_dashboard(request):
 def city_summary(request, city_slug):
     """The public summary of a city: open calls, published results, the registers and open data."""
     city = city_get(slug=city_slug)
-    registers = [
-        tables.calls_register(selectors.public_calls(city=city), url_for=_call_url),
-        tables.awards_register(selectors.public_awards(city=city), url_for=_call_url),
-        tables.pilots_register(pilot_selectors.public_pilots(city=city)),
-        tables.agreements_register(
-            pilot_selectors.agreement_register(city=city),
-            value_shown=lambda a: pilot_selectors.agreement_value_shown(a, confidential=False),
-        ),
-    ]
-    share = tables.public_local_share_table(
-        local_share.local_share(selectors.Filters(city=city), by="year", years=selectors.jalali_years(city=city))
-    )
+    registers = dashboards.public_registers(city)
+    share = dashboards.public_local_share(city)
     response = _download(request, [*registers, share], prefix=f"{city.slug}", private=False)
     if response is not None:
         return response
