@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("organizations/", include("hamafza.directory.urls")),
     path("", include("hamafza.proposals.urls")),
     path("", include("hamafza.consortia.urls")),
+    path("", include("hamafza.pilots.urls")),
     path("", include("hamafza.insights.urls")),
     path("", include("hamafza.challenges.urls")),
     path("", include("hamafza.core.urls")),

@@ -146,6 +146,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Calls close at their deadline without anyone acting (reading a call also closes it).
     "challenges-close-due-calls": {"task": "challenges.close_due_calls", "schedule": 300.0},
+    # Pilot reminders: milestones due within 7 days or overdue, KPI measurements due (idempotent).
+    "pilots-send-reminders": {"task": "pilots.send_reminders", "schedule": 3600.0},
 }
 
 # Matching engine (docs/matching.md): each server's own index directory; the e5 re-ranker is off by

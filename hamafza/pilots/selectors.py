@@ -12,12 +12,12 @@ the predicates of ``pilots.rules`` ask the same querysets.
   and the members of its party organizations.
 * Seeing a pilot's working pages (plan, KPIs, milestones, log) without the confidential parts:
   also the staff of the city's other units.
-* A completed pilot has a public summary (``pilot_public_summary``): outcome, KPIs and parties,
+* A completed pilot has a public summary (``pilot_public_get``): outcome, KPIs and parties,
   never budget lines or files.
-* An agreement's confidential parts: the innovation managers of its city, the staff of a unit that
-  is a party (every unit staff of the city when the city itself is a party), and the members of a
-  party organization. A draft agreement is seen only by them; once signed it is on the city's
-  public register (title, parties, kind, dates, the value when public).
+* An agreement's confidential parts: the innovation managers of its city (who represent the city),
+  the staff of a unit that is a party, and the members of a party organization. A draft agreement
+  is seen only by them; once signed it is on the city's public register (title, parties, kind,
+  dates, the value when public).
 
 Platform staff get no bypass in the web UI and the API (as for proposals); they use the admin.
 """
@@ -129,10 +129,9 @@ def pilot_files_visible_to(user) -> QuerySet[PilotFile]:
 def _agreement_confidential_q(scope: Scope) -> Q | None:
     if scope.anonymous:
         return None
+    # The city itself is represented by its innovation managers; a unit by its staff.
     parties = AgreementParty.objects.filter(agreement_id=OuterRef("pk")).filter(
-        Q(organization_id__in=scope.member_orgs)
-        | Q(unit_id__in=scope.staff_units)
-        | Q(kind=AgreementParty.Kind.CITY, agreement__city_id__in=scope.staff_cities)
+        Q(organization_id__in=scope.member_orgs) | Q(unit_id__in=scope.staff_units)
     )
     return Q(city_id__in=scope.manager_cities) | Q(Exists(parties))
 
@@ -194,6 +193,18 @@ def pilot_list_for(*, user, city=None, state: str = "") -> QuerySet[Pilot]:
 
 def pilot_for_proposal(*, proposal) -> Pilot | None:
     return Pilot.objects.filter(proposal=proposal).first()
+
+
+def awarded_without_pilot(*, user) -> QuerySet:
+    """Awarded proposals of the cities `user` manages that have no pilot yet (where pilots start)."""
+    from hamafza.proposals.models import Proposal
+
+    cities = confidential_scope(user).manager_cities
+    return (
+        Proposal.objects.filter(decision=Proposal.Decision.AWARDED, city_id__in=cities, pilot__isnull=True)
+        .select_related("call", "organization", "city")
+        .order_by("-decided_at", "-pk")
+    )
 
 
 def kpis_with_measurements(*, pilot) -> list[Kpi]:
