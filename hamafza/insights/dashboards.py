@@ -19,8 +19,14 @@ def call_url(step_key, pk):
 
 
 def _item_url(step_key, pk):
-    """Slow items: calls link to their page; a pilot's pages are not public, so it is not linked."""
-    return call_url(step_key, pk) if step_key in ("need_to_call", "call_to_award") else None
+    """Slow items: a call links to its page, a pilot to its working page (permission-checked there)."""
+    if step_key in ("need_to_call", "call_to_award"):
+        return call_url(step_key, pk)
+    return reverse("pilots:pilot_detail", args=[pk])
+
+
+def pilot_summary_url(pk):
+    return reverse("pilots:pilot_summary", args=[pk])
 
 
 def figures(filters: selectors.Filters, *, breakdowns: tuple[str, ...], years: list[int]) -> list[tables.Table]:
@@ -52,17 +58,31 @@ def figures(filters: selectors.Filters, *, breakdowns: tuple[str, ...], years: l
     return result
 
 
-def public_registers(city) -> list[tables.Table]:
-    """The public registers of a city: calls, awards, completed pilots, agreements."""
-    return [
-        tables.calls_register(selectors.public_calls(city=city), url_for=call_url),
-        tables.awards_register(selectors.public_awards(city=city), url_for=call_url),
-        tables.pilots_register(pilot_selectors.public_pilots(city=city)),
+def public_registers(city, *, limit: int | None = None) -> list[tables.Table]:
+    """The public registers of a city: calls, awards, completed pilots, agreements. With `limit`,
+    each table holds its first `limit` rows and its `total` is counted (the page); without, every
+    row (the downloads and the API)."""
+    querysets = [
+        selectors.public_calls(city=city),
+        selectors.public_awards(city=city),
+        pilot_selectors.public_pilots(city=city),
+        pilot_selectors.agreement_register(city=city),
+    ]
+    totals = [qs.count() for qs in querysets] if limit is not None else [None] * len(querysets)
+    if limit is not None:
+        querysets = [qs[:limit] for qs in querysets]
+    calls, awards, pilots, agreements = querysets
+    result = [
+        tables.calls_register(calls, url_for=call_url),
+        tables.awards_register(awards, url_for=call_url),
+        tables.pilots_register(pilots, url_for=pilot_summary_url),
         tables.agreements_register(
-            pilot_selectors.agreement_register(city=city),
-            value_shown=lambda a: pilot_selectors.agreement_value_shown(a, confidential=False),
+            agreements, value_shown=lambda a: pilot_selectors.agreement_value_shown(a, confidential=False)
         ),
     ]
+    for table, total in zip(result, totals, strict=True):
+        table.total = len(table.rows) if total is None else total
+    return result
 
 
 def public_local_share(city) -> tables.Table:

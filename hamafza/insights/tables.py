@@ -31,6 +31,7 @@ class Table:
     rows: list[dict]
     chart: dict | None = None  # {"type": "bar"|"line", "label": key, "series": [keys], "stacked": bool}
     note: str = ""
+    total: int | None = None  # rows in all, when `rows` holds only the first ones
 
     def header_labels(self) -> list[str]:
         return [str(c.label) for c in self.columns]
@@ -289,7 +290,7 @@ def awards_register(results, *, url_for) -> Table:
     )
 
 
-def pilots_register(pilots) -> Table:
+def pilots_register(pilots, *, url_for) -> Table:
     """Completed pilots of a city (`pilots.selectors.public_pilots`): their public summary."""
     rows = [
         {
@@ -298,6 +299,7 @@ def pilots_register(pilots) -> Table:
             "organizations": "، ".join(party.organization.display_name for party in p.parties.all()),
             "started": p.running_since,
             "completed": p.completed_at,
+            "url": url_for(p.pk),
         }
         for p in pilots
     ]

@@ -86,11 +86,10 @@ def national_dashboard(request):
 def city_summary(request, city_slug):
     """The public summary of a city: open calls, published results, the registers and open data."""
     city = city_get(slug=city_slug)
-    registers = dashboards.public_registers(city)
     share = dashboards.public_local_share(city)
-    response = _download(request, [*registers, share], prefix=f"{city.slug}", private=False)
-    if response is not None:
-        return response
+    if "export" in request.GET:
+        return _download(request, [*dashboards.public_registers(city), share], prefix=f"{city.slug}", private=False)
+    registers = dashboards.public_registers(city, limit=tables.REGISTER_PREVIEW)
     return render(
         request,
         "insights/city_summary.html",
@@ -99,8 +98,6 @@ def city_summary(request, city_slug):
             "open_calls": list(selectors.open_calls(city=city)),
             "local_share": share,
             "registers": registers,
-            "register_preview": tables.REGISTER_PREVIEW,
-            "register_preview_slice": f":{tables.REGISTER_PREVIEW}",
         },
     )
 
