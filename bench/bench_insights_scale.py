@@ -173,10 +173,10 @@ def generate_pilots_and_agreements(*, seed: int) -> dict:
     lead_of = {pk: lead for pk, lead, _c, _r in rows}
     aparties = []
     for pk, pilot_id in Agreement.objects.values_list("pk", "pilot_id"):
-        aparties.append({"agreement_id": pk, "kind": "city", "name": ""})
+        aparties.append({"agreement_id": pk, "kind": "city", "name": "", "organization_id": None})
         orgs = [lead_of[pilot_id]] if pilot_id else rng.sample(org_ids, rng.randint(1, 3))
         for o in orgs:
-            aparties.append({"agreement_id": pk, "kind": "organization", "organization_id": o})
+            aparties.append({"agreement_id": pk, "kind": "organization", "name": "", "organization_id": o})
     copier.copy(AgreementParty, aparties)
     return copier.counts
 

@@ -238,7 +238,7 @@ def _names(by: str | None, keys) -> dict:
     if by == "city":
         return {c.pk: c.name for c in City.objects.filter(pk__in=ids)}
     if by == "domain":
-        return {d.pk: d.name for d in Domain.objects.filter(pk__in=ids)}
+        return {None: str(_("No domain")), **{d.pk: d.name for d in Domain.objects.filter(pk__in=ids)}}
     if by == "unit":
         return {u.pk: u.name for u in Unit.objects.filter(pk__in=ids)}
     if by == "year":

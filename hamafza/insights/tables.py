@@ -22,6 +22,10 @@ class Column:
     label: str
     kind: str = "int"  # text | date | int | decimal | percent | days | money
 
+    @property
+    def numeric(self) -> bool:
+        return self.kind in NUMERIC
+
 
 @dataclass
 class Table:
@@ -44,9 +48,7 @@ class Table:
         """Formatted cells in the UI's digits; a row's optional "url" links its first cell."""
         return [
             {
-                "cells": [
-                    {"text": _display(row.get(c.key), c.kind), "numeric": c.kind in NUMERIC} for c in self.columns
-                ],
+                "cells": [{"text": _display(row.get(c.key), c.kind), "numeric": c.numeric} for c in self.columns],
                 "url": row.get("url"),
             }
             for row in self.rows

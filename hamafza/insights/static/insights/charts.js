@@ -30,6 +30,7 @@
       stacked: !!spec.stacked,
       max: spec.percent ? 100 : undefined,
       reverse: horizontal && rtl,
+      position: horizontal ? undefined : (rtl ? "right" : "left"),
       ticks: { callback: function (v) { return format(v, spec.percent); } }
     };
     scales[categoryAxis] = { stacked: !!spec.stacked, reverse: !horizontal && rtl, position: horizontal && rtl ? "right" : undefined };
@@ -52,6 +53,7 @@
         indexAxis: categoryAxis,
         locale: locale,
         animation: false,
+        layout: { padding: { left: 16, right: 16 } },
         scales: scales,
         plugins: {
           legend: { rtl: rtl, textDirection: rtl ? "rtl" : "ltr", display: spec.datasets.length > 1 },
