@@ -146,6 +146,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Calls close at their deadline without anyone acting (reading a call also closes it).
     "challenges-close-due-calls": {"task": "challenges.close_due_calls", "schedule": 300.0},
+    # The dashboards' stored figures in use are recomputed before they go stale (docs/insights.md).
+    "insights-refresh-snapshots": {
+        "task": "insights.refresh_snapshots",
+        "schedule": float(env_int("INSIGHTS_REFRESH_SECONDS", 600)),
+    },
     # Pilot reminders: milestones due within 7 days or overdue, KPI measurements due (idempotent).
     "pilots-send-reminders": {"task": "pilots.send_reminders", "schedule": 3600.0},
 }
@@ -170,6 +175,10 @@ API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)
 # used for absolute links written without a request (e-mails, `hamafza export ocds`).
 OCDS_OCID_PREFIX = env_str("OCDS_OCID_PREFIX", "ocds-hamafza")
 SITE_URL = env_str("SITE_URL", "")
+# Insights (docs/insights.md): how old (seconds) the dashboards' stored figures may be before a page
+# computes them again; the scheduler refreshes the ones in use every INSIGHTS_REFRESH_SECONDS.
+INSIGHTS_SNAPSHOT_MAX_AGE = env_int("INSIGHTS_SNAPSHOT_MAX_AGE", 1800)
+INSIGHTS_REFRESH_SECONDS = env_int("INSIGHTS_REFRESH_SECONDS", 600)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -3,10 +3,16 @@ both show the same numbers): the city's, the national one and the public summary
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from hamafza.insights import local_share, selectors, tables
+from hamafza.core.models import City, Domain, Unit
+from hamafza.insights import local_share, selectors, services, tables
+from hamafza.insights.periods import Period
 from hamafza.pilots import selectors as pilot_selectors
 
 LOCAL_SHARE_TITLES = {"domain": _("Local share per domain"), "city": _("Local share per city")}
@@ -90,3 +96,63 @@ def public_local_share(city) -> tables.Table:
     return tables.public_local_share_table(
         local_share.local_share(selectors.Filters(city=city), by="year", years=years)
     )
+
+
+# --- The stored figures (the summary table) ---------------------------------------------------------
+def snapshot_key(filters: selectors.Filters, *, language: str) -> str:
+    """The selection as a key: city (or "-" for the nation), year, quarter, domain, unit, language."""
+    period = filters.period
+    parts = [
+        f"city={filters.city.pk if filters.city else '-'}",
+        f"year={period.year if period else '-'}",
+        f"quarter={period.quarter if period and period.quarter else '-'}",
+        f"domain={filters.domain.pk if filters.domain else '-'}",
+        f"unit={filters.unit.pk if filters.unit else '-'}",
+        f"lang={language}",
+    ]
+    return "v1|" + "|".join(parts)
+
+
+def filters_from_key(key: str) -> tuple[selectors.Filters, str] | None:
+    """The selection of a key (None when it no longer exists: a city, domain or unit deleted)."""
+    try:
+        values = dict(part.split("=", 1) for part in key.split("|")[1:])
+        ident = {k: (None if v == "-" else int(v)) for k, v in values.items() if k != "lang"}
+        ident = {k: ident[k] for k in ("city", "year", "quarter", "domain", "unit")}
+    except (ValueError, KeyError):
+        return None
+    city = City.objects.filter(pk=ident["city"]).first() if ident["city"] else None
+    domain = Domain.objects.filter(pk=ident["domain"]).first() if ident["domain"] else None
+    unit = Unit.objects.filter(pk=ident["unit"]).first() if ident["unit"] else None
+    if (ident["city"] and city is None) or (ident["domain"] and not domain) or (ident["unit"] and not unit):
+        return None
+    period = Period(ident["year"], ident["quarter"]) if ident["year"] else None
+    return selectors.Filters(city=city, period=period, domain=domain, unit=unit), values.get("lang", "fa")
+
+
+def _compute(filters: selectors.Filters) -> list[tables.Table]:
+    if filters.city is None:
+        return figures(filters, breakdowns=NATIONAL_BREAKDOWNS, years=selectors.jalali_years())
+    return figures(filters, breakdowns=CITY_BREAKDOWNS, years=selectors.jalali_years(city=filters.city))
+
+
+def refresh(filters: selectors.Filters, *, language: str) -> tuple[list[tables.Table], datetime.datetime]:
+    """Compute the figures of a selection now and store them."""
+    with translation.override(language):
+        result = _compute(filters)
+        snapshot = services.figure_snapshot_save(
+            key=snapshot_key(filters, language=language), data=[t.to_data() for t in result]
+        )
+    return result, snapshot.computed_at
+
+
+def dashboard_figures(filters: selectors.Filters) -> tuple[list[tables.Table], datetime.datetime]:
+    """The figures of a dashboard and when they were computed: the stored ones while fresh
+    (younger than settings.INSIGHTS_SNAPSHOT_MAX_AGE seconds), else computed now and stored."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    key = snapshot_key(filters, language=language)
+    snapshot = selectors.figure_snapshot(key=key)
+    max_age = datetime.timedelta(seconds=settings.INSIGHTS_SNAPSHOT_MAX_AGE)
+    if snapshot is not None and snapshot.computed_at >= timezone.now() - max_age:
+        return [tables.Table.from_data(d) for d in snapshot.data], snapshot.computed_at
+    return refresh(filters, language=language)

@@ -21,3 +21,22 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class FigureSnapshot(models.Model):
+    """The summary table of the dashboards: the figures of one dashboard selection (city or
+    nation, period, domain, unit, language) as computed at `computed_at`. Pages, downloads and the
+    API read it while it is fresh (settings.INSIGHTS_SNAPSHOT_MAX_AGE); the `insights.refresh_snapshots`
+    task recomputes the ones in use before they go stale, so at national volume a dashboard reads
+    one row instead of aggregating hundreds of thousands. Derived data: deleting every row is safe."""
+
+    key = models.CharField(_("selection"), max_length=200, unique=True)
+    data = models.JSONField(_("figures"))
+    computed_at = models.DateTimeField(_("computed at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("figure snapshot")
+        verbose_name_plural = _("figure snapshots")
+
+    def __str__(self) -> str:
+        return self.key

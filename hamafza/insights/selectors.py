@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from hamafza.challenges.models import Call, CallResult, Need
 from hamafza.core.models import City, Domain, Unit
 from hamafza.insights.durations import duration_summary
-from hamafza.insights.models import CalendarFeed
+from hamafza.insights.models import CalendarFeed, FigureSnapshot
 from hamafza.insights.periods import Period, current_jalali_year, jalali_year_of
 from hamafza.pilots.models import Agreement, Pilot
 from hamafza.proposals.models import Proposal
@@ -326,4 +326,17 @@ def ocds_agreements(*, city: City) -> QuerySet[Agreement]:
         .select_related("pilot", "pilot__proposal")
         .prefetch_related("pilot__milestones", "pilot__payments", "parties")
         .order_by("signed_on", "pk")
+    )
+
+
+def figure_snapshot(*, key: str) -> FigureSnapshot | None:
+    return FigureSnapshot.objects.filter(key=key).first()
+
+
+def figure_snapshot_keys_to_refresh(*, used_since, limit: int) -> list[str]:
+    """Stored selections computed since `used_since` (still in use), oldest first."""
+    return list(
+        FigureSnapshot.objects.filter(computed_at__gte=used_since)
+        .order_by("computed_at")
+        .values_list("key", flat=True)[:limit]
     )

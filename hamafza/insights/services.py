@@ -1,10 +1,11 @@
-"""Writes of the insights app: only the personal calendar feed's address."""
+"""Writes of the insights app: the personal calendar feed's address and the stored figures."""
 
 import secrets
 
 from django.db import transaction
+from django.utils import timezone
 
-from hamafza.insights.models import CalendarFeed
+from hamafza.insights.models import CalendarFeed, FigureSnapshot
 
 
 def _new_token() -> str:
@@ -26,3 +27,11 @@ def calendar_feed_reset(*, user) -> CalendarFeed:
     feed._history_user = user
     feed.save(update_fields=["token"])
     return feed
+
+
+def figure_snapshot_save(*, key: str, data: list) -> FigureSnapshot:
+    """Store the figures of one dashboard selection (replacing the previous ones)."""
+    snapshot, _created = FigureSnapshot.objects.update_or_create(
+        key=key, defaults={"data": data, "computed_at": timezone.now()}
+    )
+    return snapshot

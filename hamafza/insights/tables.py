@@ -37,6 +37,22 @@ class Table:
     note: str = ""
     total: int | None = None  # rows in all, when `rows` holds only the first ones
 
+    def to_data(self) -> dict:
+        """JSON-ready (for the stored figures); `from_data` gives the table back."""
+        return {
+            "slug": self.slug,
+            "title": str(self.title),
+            "columns": [[c.key, str(c.label), c.kind] for c in self.columns],
+            "rows": self.rows,
+            "chart": self.chart,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict) -> Table:
+        columns = [Column(key, label, kind) for key, label, kind in data["columns"]]
+        return cls(data["slug"], data["title"], columns, data["rows"], data["chart"], data["note"])
+
     def header_labels(self) -> list[str]:
         return [str(c.label) for c in self.columns]
 

@@ -5,6 +5,7 @@ Each dashboard figure is a `tables.Table`: the page shows it as a chart plus a t
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -39,21 +40,33 @@ def _download(request, figures: list[tables.Table], *, prefix: str, private: boo
     )
 
 
-def _dashboard(request, *, city, template: str, breakdowns: tuple[str, ...], prefix: str):
+def _dashboard(request, *, city, template: str, prefix: str):
     years = selectors.jalali_years(city=city)
     form = InsightsFilterForm(request.GET or None, city=city, years=years)
     context = {"city": city, "form": form}
     if request.GET and not form.is_valid():
         return render(request, template, {**context, "figures": []}, status=400)
     filters = form.filters() if form.is_bound else selectors.Filters(city=city)
-    figures = dashboards.figures(filters, breakdowns=breakdowns, years=years)
+    figures, computed_at = dashboards.dashboard_figures(filters)
     response = _download(request, figures, prefix=prefix)
     if response is not None:
         return response
     query = request.GET.copy()
     query.pop("export", None)
     query.pop("format", None)
-    return render(request, template, {**context, "figures": figures, "filters": filters, "query": query.urlencode()})
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "figures": figures,
+            "filters": filters,
+            "query": query.urlencode(),
+            "computed_at": computed_at,
+            "refresh_minutes": max(1, settings.INSIGHTS_REFRESH_SECONDS // 60),
+            "max_age_minutes": max(1, settings.INSIGHTS_SNAPSHOT_MAX_AGE // 60),
+        },
+    )
 
 
 @login_required
@@ -65,7 +78,6 @@ def city_dashboard(request, city_slug):
         request,
         city=city,
         template="insights/city_dashboard.html",
-        breakdowns=dashboards.CITY_BREAKDOWNS,
         prefix=f"{city.slug}-insights",
     )
 
@@ -78,7 +90,6 @@ def national_dashboard(request):
         request,
         city=None,
         template="insights/national_dashboard.html",
-        breakdowns=dashboards.NATIONAL_BREAKDOWNS,
         prefix="national-insights",
     )
 

@@ -48,6 +48,9 @@ class TableOut(Schema):
     note: str = Field(description="How the figure is defined, where the page writes it.")
     columns: list[ColumnOut]
     rows: list[dict[str, Any]] = Field(description="One object per row, keyed by the columns' keys.")
+    computed_at: datetime.datetime | None = Field(
+        None, description="When the dashboard's figures were computed (they are stored and refreshed)."
+    )
 
 
 def _value(value):
@@ -56,8 +59,9 @@ def _value(value):
     return value
 
 
-def table_out(table: Table) -> dict:
+def table_out(table: Table, *, computed_at=None) -> dict:
     return {
+        "computed_at": computed_at,
         "slug": table.slug,
         "title": str(table.title),
         "note": table.note,

@@ -10,7 +10,7 @@ from hamafza.core.api.auth import ensure_perm
 from hamafza.core.api.params import city_from_path
 from hamafza.core.api.routers import ApiRouter
 from hamafza.core.exports import table_response
-from hamafza.insights import dashboards, selectors
+from hamafza.insights import dashboards
 from hamafza.insights.api.common import FilterQuery, Format, TableOut, table_out
 
 router = ApiRouter()
@@ -19,19 +19,16 @@ router = ApiRouter()
 def _city_figures(request, slug: str, query: FilterQuery):
     city = city_from_path(slug)
     ensure_perm(request, "insights.view_city_dashboard", city)
-    filters = query.filters(city)
-    years = selectors.jalali_years(city=city)
-    return city, dashboards.figures(filters, breakdowns=dashboards.CITY_BREAKDOWNS, years=years)
+    return city, dashboards.dashboard_figures(query.filters(city))
 
 
 def _national_figures(request, query: FilterQuery):
     ensure_perm(request, "insights.view_national_dashboard")
-    filters = query.filters(None)
-    return dashboards.figures(filters, breakdowns=dashboards.NATIONAL_BREAKDOWNS, years=selectors.jalali_years())
+    return dashboards.dashboard_figures(query.filters(None))
 
 
-def _export(tables, table: str, fmt: str, prefix: str):
-    found = next((t for t in tables if t.slug == table), None)
+def _export(figures, table: str, fmt: str, prefix: str):
+    found = next((t for t in figures[0] if t.slug == table), None)
     if found is None:
         raise Http404
     return table_response(
@@ -50,8 +47,8 @@ def _export(tables, table: str, fmt: str, prefix: str):
     ),
 )
 def city_figures(request, slug: str, query: Query[FilterQuery]):
-    _city, tables = _city_figures(request, slug, query)
-    return [table_out(t) for t in tables]
+    _city, (tables, computed_at) = _city_figures(request, slug, query)
+    return [table_out(t, computed_at=computed_at) for t in tables]
 
 
 @router.get(
@@ -61,8 +58,8 @@ def city_figures(request, slug: str, query: Query[FilterQuery]):
     openapi_extra={"responses": {200: {"description": "The table as a file."}}},
 )
 def city_figure_export(request, slug: str, table: str, query: Query[FilterQuery], format: Format = "csv"):
-    city, tables = _city_figures(request, slug, query)
-    return _export(tables, table, format, f"{city.slug}-insights")
+    city, figures = _city_figures(request, slug, query)
+    return _export(figures, table, format, f"{city.slug}-insights")
 
 
 @router.get(
@@ -72,7 +69,8 @@ def city_figure_export(request, slug: str, table: str, query: Query[FilterQuery]
     description="The same figures for every city (local share and breakdown per city). Platform admins.",
 )
 def national_figures(request, query: Query[FilterQuery]):
-    return [table_out(t) for t in _national_figures(request, query)]
+    tables, computed_at = _national_figures(request, query)
+    return [table_out(t, computed_at=computed_at) for t in tables]
 
 
 @router.get(
