@@ -6,3 +6,9 @@ class InsightsConfig(AppConfig):
     name = "hamafza.insights"
     label = "insights"
     verbose_name = _("Insights")
+
+    def ready(self):
+        from hamafza.core import hooks
+        from hamafza.insights import navigation
+
+        hooks.navigation.register(navigation.entries, order=75)

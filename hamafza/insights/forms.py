@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hamafza.core.formatting import digits
 from hamafza.core.models import Domain, Unit
-from hamafza.core.templatetags.hamafza import digits
 from hamafza.insights.periods import Period
 from hamafza.insights.selectors import Filters
 

@@ -11,6 +11,8 @@ import jdatetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hamafza.core.formatting import digits
+
 TEHRAN = ZoneInfo("Asia/Tehran")
 
 
@@ -45,8 +47,6 @@ class Period:
 
 def jalali_number(value) -> str:
     """A number in the UI's digits (Persian digits in Persian)."""
-    from hamafza.core.templatetags.hamafza import digits
-
     return digits(value)
 
 

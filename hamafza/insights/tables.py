@@ -8,10 +8,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from hamafza.core.templatetags.hamafza import digits, jdate, num
+from hamafza.core.formatting import digits, format_date, is_persian, num
 
 NUMERIC = {"int", "decimal", "percent", "days", "money"}
 
@@ -104,11 +103,11 @@ def _display(value, kind: str) -> str:
     if kind == "text":
         return str(value)
     if kind == "date":
-        return jdate(value)
+        return format_date(value)
     if kind in ("int", "money"):
         return num(value)
     if kind == "percent":
-        return digits(f"{value:.1f}") + ("٪" if (get_language() or "fa").startswith("fa") else "%")
+        return digits(f"{value:.1f}") + ("٪" if is_persian() else "%")
     return digits(f"{value:.1f}") if isinstance(value, float) else digits(value)
 
 

@@ -6,6 +6,9 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from hamafza.core.models import City
+from hamafza.insights import dashboards, selectors
+
 MAX_REFRESH = 500  # selections recomputed per run at most
 
 
@@ -14,9 +17,6 @@ def refresh_snapshots() -> int:
     """Recompute the national dashboard and every active city's dashboard (unfiltered, in the
     default language), and every other stored selection computed in the last day, oldest first.
     Safe to run twice. Returns how many selections were recomputed."""
-    from hamafza.core.models import City
-    from hamafza.insights import dashboards, selectors
-
     language = settings.LANGUAGE_CODE[:2]
     selections = [(selectors.Filters(), language)]
     selections += [(selectors.Filters(city=c), language) for c in City.objects.filter(is_active=True).order_by("pk")]

@@ -168,3 +168,14 @@ def test_public_summary_with_pilots_agreements_and_local_share(client, pilots_wo
     assert {r["key"]: r["local_pct"] for r in share.rows}[1403] == 60.0
     rows = list(csv.reader(io.StringIO(client.get(url + "?export=local-share&format=csv").content.decode("utf-8-sig"))))
     assert len(rows[0]) == 6  # percentages only, no Rial
+
+
+def test_navigation_entries(client, world, city, people):
+    client.force_login(people["manager"])
+    html = client.get("/fa/").content.decode()
+    assert reverse("insights:city_dashboard", args=[city.slug]) in html
+    assert reverse("insights:national_dashboard") not in html
+    client.force_login(people["admin"])
+    assert reverse("insights:national_dashboard") in client.get("/fa/").content.decode()
+    client.force_login(people["member"])
+    assert "/insights/" not in client.get("/fa/").content.decode()
