@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "hamafza.proposals",
     "hamafza.consortia",
     "hamafza.pilots",
+    "hamafza.insights",  # last: it reads every other app and none reads it
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "challenges.close_due_calls",
         "schedule": float(env_int("CLOSE_DUE_CALLS_EVERY_SECONDS", 300)),
     },
+    # The dashboards' stored figures in use are recomputed before they go stale (docs/insights.md).
+    "insights-refresh-snapshots": {
+        "task": "insights.refresh_snapshots",
+        "schedule": float(env_int("INSIGHTS_REFRESH_SECONDS", 600)),
+    },
     # Pilot reminders: milestones due within 7 days or overdue, KPI measurements due (idempotent).
     "pilots-send-reminders": {"task": "pilots.send_reminders", "schedule": 3600.0},
 }
@@ -187,6 +193,16 @@ API_RATE_LIMIT_ANON_PER_MINUTE = env_int("API_RATE_LIMIT_ANON_PER_MINUTE", 120)
 API_TOKEN_CREATE_PER_MINUTE = env_int("API_TOKEN_CREATE_PER_MINUTE", 5)
 # Behind a reverse proxy, how many proxies' X-Forwarded-For entries to trust for the client address.
 API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)
+
+# Open data (docs/insights.md): the OCDS ocid prefix registered with the Open Contracting Partnership
+# (ocid = prefix + "-" + call id), and the public address of the site (`https://hamafza.example.ir`),
+# used for absolute links written without a request (e-mails, `hamafza export ocds`).
+OCDS_OCID_PREFIX = env_str("OCDS_OCID_PREFIX", "ocds-hamafza")
+SITE_URL = env_str("SITE_URL", "")
+# Insights (docs/insights.md): how old (seconds) the dashboards' stored figures may be before a page
+# computes them again; the scheduler refreshes the ones in use every INSIGHTS_REFRESH_SECONDS.
+INSIGHTS_SNAPSHOT_MAX_AGE = env_int("INSIGHTS_SNAPSHOT_MAX_AGE", 1800)
+INSIGHTS_REFRESH_SECONDS = env_int("INSIGHTS_REFRESH_SECONDS", 600)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,15 +1,12 @@
 """Views parse the request, call one service or selector, and render. Anything a user may not see
 is a 404 (the existence of a proposal is confidential too)."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +16,7 @@ from django.views.decorators.http import require_POST
 from hamafza.challenges.eligibility import call_eligibility_for
 from hamafza.challenges.models import Call
 from hamafza.challenges.selectors import call_get
+from hamafza.core.exports import table_response
 from hamafza.directory.selectors import membership_get, organizations_of_user
 from hamafza.proposals import selectors, services
 from hamafza.proposals.attachments import CONTENT_TYPES
@@ -402,13 +400,6 @@ def _export_rows(request, call):
         ]
 
 
-def _safe_cell(value):
-    """Neutralise spreadsheet formulas in text typed by users (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
@@ -418,29 +409,9 @@ def call_export(request, call_id, fmt):
     call = _call_for_manager(request, call_id)
     if not can(request.user, "proposals.export_proposals", call):
         raise Http404
-    rows = [[_safe_cell(v) for v in row] for row in _export_rows(request, call)]
-    filename = f"call-{call.pk}-proposals"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # Excel opens UTF-8 Persian text correctly with a BOM
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_HEADERS)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("proposals")
-        sheet.append(EXPORT_HEADERS)
-        for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(out.getvalue(), content_type=CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return table_response(
+        fmt=fmt, filename=f"call-{call.pk}-proposals", headers=EXPORT_HEADERS, rows=_export_rows(request, call)
+    )
 
 
 # --------------------------------------------------------------------------------------------
