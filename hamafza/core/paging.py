@@ -10,10 +10,15 @@ page asked for, and whether another follows, are always known exactly.
 ``capped_count`` is the building block; ``CappedPaginator`` is Django's paginator with that count
 (pages use ``count_exact`` to say "more than N" and leave out "of N pages"); the API lists use
 it through ``hamafza.core.api.lists.paginate`` (``count_exact`` and ``has_next`` in every page).
+Deep pages of a long list are read by keyset (``encode_cursor`` / ``decode_cursor``: the sort key
+of the last row shown, so the next page is an index range scan instead of an OFFSET).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -41,9 +46,15 @@ def count_limit(*, page: int = 1, per_page: int = 1, cap: int | None = None) -> 
 
 
 def capped_count(rows, *, limit: int | None = None) -> CappedCount:
-    """Count `rows` (a queryset or a list) reading at most `limit + 1` of them."""
+    """Count `rows` (a queryset, a list, or an object with ``count_up_to(limit)``) reading at most
+    `limit + 1` of them."""
     limit = COUNT_CAP if limit is None else limit
-    n = rows.order_by().values("pk")[: limit + 1].count() if hasattr(rows, "query") else len(rows)
+    if hasattr(rows, "count_up_to"):  # a sequence that counts itself (e.g. a ranked search)
+        n = rows.count_up_to(limit)
+    elif hasattr(rows, "query"):
+        n = rows.order_by().values("pk")[: limit + 1].count()
+    else:
+        n = len(rows)
     return CappedCount(value=min(n, limit + 1), exact=n <= limit, limit=limit)
 
 
@@ -74,3 +85,22 @@ class CappedPaginator(Paginator):
     @property
     def count_shown(self) -> int:
         return self.capped.shown
+
+
+def encode_cursor(values) -> str:
+    """An opaque keyset cursor (URL-safe) for the sort key `values` of the last row of a page."""
+    raw = json.dumps(list(values), ensure_ascii=False, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, types: tuple[type, ...]) -> tuple | None:
+    """The sort key of `cursor` if it decodes to values of exactly these `types`, else None."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError, binascii.Error):
+        return None
+    if not isinstance(values, list) or len(values) != len(types):
+        return None
+    if not all(type(v) is t for v, t in zip(values, types, strict=True)):
+        return None
+    return tuple(values)

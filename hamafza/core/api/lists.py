@@ -47,14 +47,24 @@ def order(queryset: QuerySet, ordering: str | None, *, default: tuple[str, ...],
     return queryset.order_by(f"-{lookup}" if descending else lookup, "pk")
 
 
-_PAGE_SCHEMAS: dict[type, type] = {}
+_PAGE_SCHEMAS: dict[tuple[type, bool], type] = {}
 
 
-def page_of(item: type[Schema]) -> type[Schema]:
-    """The response schema of a paginated list of `item` (named `<Item>Page` in OpenAPI)."""
-    if item not in _PAGE_SCHEMAS:
+def page_of(item: type[Schema], *, keyset: bool = False) -> type[Schema]:
+    """The response schema of a paginated list of `item` (named `<Item>Page` in OpenAPI); with
+    `keyset`, it also carries `next_after`, the cursor of the next page."""
+    if (item, keyset) not in _PAGE_SCHEMAS:
         name = item.__name__.removesuffix("Out") + "Page"
-        _PAGE_SCHEMAS[item] = create_model(
+        extra = {}
+        if keyset:
+            extra["next_after"] = (
+                str | None,
+                Field(
+                    description="Pass it as `after` to read the next page by keyset (fast however deep); "
+                    "null on the last page or when the list is searched or ordered otherwise."
+                ),
+            )
+        _PAGE_SCHEMAS[(item, keyset)] = create_model(
             name,
             __base__=Schema,
             count=(
@@ -72,9 +82,10 @@ def page_of(item: type[Schema]) -> type[Schema]:
             page_size=(int, Field(description="Items per page.")),
             pages=(int, Field(description="Number of pages (at least 1; a lower bound when `count_exact` is false).")),
             has_next=(bool, Field(description="Whether a next page exists.")),
+            **extra,
             items=(list[item], ...),
         )
-    return _PAGE_SCHEMAS[item]
+    return _PAGE_SCHEMAS[(item, keyset)]
 
 
 class Rows(list):

@@ -10,16 +10,20 @@ from django.db import connection
 requires_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans are PostgreSQL's")
 
 
-def plan_of(queryset_or_sql, params=None) -> str:
-    """The text of EXPLAIN for a queryset (or SQL and params) with enable_seqscan off."""
+def plan_of(queryset_or_sql, params=None, **settings: str) -> str:
+    """The text of EXPLAIN for a queryset (or SQL and params) with enable_seqscan off and any other
+    planner `settings` (e.g. ``enable_indexscan="off"`` to see which index a bitmap scan uses)."""
+    settings = {"enable_seqscan": "off", **settings}
     if isinstance(queryset_or_sql, str):
         sql, params = queryset_or_sql, params or ()
     else:
         sql, params = queryset_or_sql.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
+        for name, value in settings.items():
+            cursor.execute(f"SET {name} = {value}")
         try:
             cursor.execute("EXPLAIN " + sql, params)
             return "\n".join(row[0] for row in cursor.fetchall())
         finally:
-            cursor.execute("RESET enable_seqscan")
+            for name in settings:
+                cursor.execute(f"RESET {name}")

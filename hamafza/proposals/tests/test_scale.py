@@ -97,6 +97,8 @@ def test_plans_use_the_list_indexes(world):
     mixed = selectors.proposals_visible_to(world.users["judge"])
     plan = plan_of(mixed)
     assert "SubPlan" not in plan and "Seq Scan" not in plan
+    search = Proposal.objects.filter(search_text__contains="zephyrsecret").values("pk")
+    assert "proposal_search_trgm" in plan_of(search, enable_indexscan="off")
 
 
 @pytest.mark.django_db
