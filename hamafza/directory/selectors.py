@@ -4,9 +4,12 @@ Arabic ي/ك, Persian digits or without half-spaces finds the same organizations
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from hamafza.core import hooks
 from hamafza.core.models import Capability
 from hamafza.core.text import words
 from hamafza.directory.models import Organization, OrganizationMembership, Person
@@ -118,7 +121,8 @@ def organization_list(
     )
     if q:
         text_match = _search_filter(q)
-        ranked = _engine_ranking(q)
+        # The matching app ranks by relevance (hooks.organization_search_ranking); None without an index.
+        ranked = hooks.organization_search_ranking.first(q)
         if ranked:
             # The matching engine's analysis (both languages, capabilities inferred from the words)
             # finds and orders; the folded-text matches it missed follow in the usual order.
@@ -143,13 +147,6 @@ def organizations_after(qs: QuerySet[Organization], key: tuple[bool, str, int], 
 
 def organization_sort_key(org: Organization) -> tuple[bool, str, int]:
     return (org.verified, org.name, org.pk)
-
-
-def _engine_ranking(q: str) -> list[int] | None:
-    """Organization ids by the matching engine's relevance for `q` (None without an index)."""
-    from hamafza.matching.selectors import organization_ranking_for_query
-
-    return organization_ranking_for_query(q)
 
 
 def organization_get(*, slug: str) -> Organization:
@@ -210,3 +207,23 @@ def organization_stats() -> dict:
 
 def person_list() -> QuerySet[Person]:
     return Person.objects.select_related("affiliation").order_by("name")
+
+
+# --------------------------------------------------------------------------------------------
+# What the directory contributes to the pages of lower apps (registered in apps.py)
+# --------------------------------------------------------------------------------------------
+def organizations_navigation(request, flags) -> list[dict]:
+    return [{"label": _("Organizations"), "url": reverse("directory:organization_list")}]
+
+
+def has_organization_flag():
+    """Navigation flag ``has_org``: the user belongs to an organization."""
+    return Exists(OrganizationMembership.objects.filter(user_id=OuterRef("pk")))
+
+
+def home_context() -> dict:
+    return {"stats": organization_stats()}
+
+
+def profile_context(user) -> dict:
+    return {"memberships": memberships_of_user(user=user)}

@@ -6,3 +6,11 @@ class MatchingConfig(AppConfig):
     name = "hamafza.matching"
     label = "matching"
     verbose_name = _("Matching")
+
+    def ready(self):
+        from hamafza.core import hooks
+        from hamafza.matching import selectors, services, tasks
+
+        hooks.organizations_changed.register(tasks.organizations_changed)
+        hooks.organization_search_ranking.register(selectors.organization_ranking_for_query)
+        hooks.query_capabilities.register(services.query_capabilities)

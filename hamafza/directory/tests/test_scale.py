@@ -7,7 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from hamafza.core import paging
+from hamafza.core import hooks, paging
 from hamafza.core.tests.factories import CapabilityFactory
 from hamafza.core.tests.plans import plan_of, requires_postgres
 from hamafza.directory import selectors
@@ -55,7 +55,7 @@ def test_search_finds_by_text_or_capability_for_every_word():
 def test_ranked_search_pages_without_a_case(monkeypatch):
     orgs = [OrganizationFactory(name=f"Recycling {i}", verified=False) for i in range(5)]
     ranked = [orgs[3].pk, orgs[1].pk, 10**9]  # an id the filters do not pass is skipped
-    monkeypatch.setattr(selectors, "_engine_ranking", lambda q: ranked)
+    monkeypatch.setattr(hooks.organization_search_ranking, "first", lambda q: ranked)
     results = selectors.organization_list(q="recycling")
     everything = [o.pk for o in results[0:None]]
     assert everything[:2] == [orgs[3].pk, orgs[1].pk]
