@@ -336,7 +336,7 @@ def application_readers(user):
     )
     return (
         Consortium.objects.filter(proposal__isnull=False, members__organization_id__in=admin_orgs)
-        .values("proposal_id")
+        .values_list("proposal_id", flat=True)
         .distinct()
     )
 

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from hamafza.challenges.eligibility import call_eligibility_for
 from hamafza.challenges.models import Call
 from hamafza.challenges.selectors import call_get
 from hamafza.core.exports import table_response
+from hamafza.core.paging import CappedPaginator
 from hamafza.directory.selectors import membership_get, organizations_of_user
 from hamafza.proposals import selectors, services
 from hamafza.proposals.attachments import CONTENT_TYPES
@@ -315,8 +315,8 @@ def proposal_list(request):
     if request.GET and not form.is_valid():
         return render(request, "proposals/proposal_list.html", {"form": form, "page": None}, status=400)
     filters = form.filters() if request.GET else {"q": "", "call_id": None, "status": ""}
-    paginator = Paginator(selectors.proposal_list_for(user=request.user, **filters), PAGE_SIZE)
     page_number = (form.cleaned_data.get("page") if request.GET else None) or 1
+    paginator = CappedPaginator(selectors.proposal_list_for(user=request.user, **filters), PAGE_SIZE, page=page_number)
     if page_number > max(paginator.num_pages, 1):
         raise Http404("No such page")
     page = paginator.get_page(page_number)
@@ -328,8 +328,11 @@ def proposal_list(request):
             "form": form,
             "page": page,
             "proposals": page.object_list,
-            "total": paginator.count,
-            "counts": selectors.proposal_counts_for(user=request.user),
+            "total": paginator.count_shown,
+            "total_exact": paginator.count_exact,
+            "counts": selectors.proposal_counts_for(
+                user=request.user, call_ids=[filters["call_id"], *(p.call_id for p in page.object_list)]
+            ),
         },
     )
 
