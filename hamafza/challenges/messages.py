@@ -45,6 +45,14 @@ KIND_LABELS = {
 }
 
 
+def register_kind(kind: str, *, text, label) -> None:
+    """How a higher app (pilots) adds its notification kinds, from its ``AppConfig.ready()``:
+    `text` is the message template (``%(name)s`` parameters), `label` its line on the
+    preferences page."""
+    KINDS[kind] = text
+    KIND_LABELS[kind] = label
+
+
 def render_text(kind: str, params: dict) -> str:
     template = KINDS.get(kind)
     if template is None:

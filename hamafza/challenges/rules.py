@@ -17,6 +17,7 @@ from hamafza.accounts.rules import (
     is_unit_staff,
     roles_of,
 )
+from hamafza.directory.selectors import organizations_of_user
 
 
 def _unit_id(obj):
@@ -81,8 +82,6 @@ def is_open_call(user, call):
 
 @rules.predicate
 def is_org_member_anywhere(user):
-    from hamafza.directory.selectors import organizations_of_user
-
     return bool(user.is_authenticated and organizations_of_user(user=user).exists())
 
 

@@ -43,6 +43,8 @@ from hamafza.core import errors, uploads
 from hamafza.core.dates import date_problem
 from hamafza.core.formatting import format_date
 from hamafza.core.text import normalize
+from hamafza.directory.models import OrganizationMembership
+from hamafza.directory.selectors import membership_get
 
 State = Call.State
 
@@ -582,8 +584,6 @@ def call_transition(*, call: Call, to: str, by, note: str = "", now: datetime.da
 
 
 def _notify_invited(call: Call, organizations) -> None:
-    from hamafza.directory.models import OrganizationMembership
-
     members = OrganizationMembership.objects.filter(organization__in=organizations).select_related(
         "user", "organization"
     )
@@ -752,8 +752,6 @@ def call_follow(*, call: Call, by, follow: bool = True) -> bool:
 @transaction.atomic
 def question_ask(*, call: Call, by, question: str, organization=None) -> CallQuestion:
     """A member of an organization asks a question on an open call (not public until answered)."""
-    from hamafza.directory.selectors import membership_get
-
     _require(by, "challenges.ask_question", call)
     question = (question or "").strip()
     if not question:

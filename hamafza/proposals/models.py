@@ -83,7 +83,15 @@ class Proposal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["call", "organization"], name="proposal_one_per_applicant_and_call"),
         ]
-        indexes = [models.Index(fields=["city", "status"]), models.Index(fields=["call", "status"])]
+        indexes = [
+            # The lists' order ("-submitted_at", "-created_at", "-pk") after each visibility branch
+            # (issue 19): a city's submitted proposals for its managers, an organization's own.
+            models.Index(
+                fields=["city", "status", "-submitted_at", "-created_at", "-id"], name="proposal_city_status_recent"
+            ),
+            models.Index(fields=["organization", "-submitted_at", "-created_at", "-id"], name="proposal_org_recent"),
+            models.Index(fields=["call", "status"]),
+        ]
 
     def __str__(self) -> str:
         # Neutral on purpose: the admin, history rows and log entries print objects, and a proposal's
