@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from hamafza.accounts.models import CityRole
-from hamafza.accounts.rules import roles_of
+from hamafza.accounts.rules import is_platform_admin, roles_of
 
 
 def city_navigation(request, flags) -> list[dict]:
@@ -24,7 +24,7 @@ def two_factor_required(user) -> bool:
     """Platform admins, innovation managers and judges, when the setting TWO_FACTOR_REQUIRED is on."""
     if not settings.TWO_FACTOR_REQUIRED or not user or not user.is_authenticated:
         return False
-    return user.is_superuser or any(r.role in TWO_FACTOR_ROLES for r in roles_of(user))
+    return is_platform_admin(user) or any(r.role in TWO_FACTOR_ROLES for r in roles_of(user))
 
 
 def two_factor_enabled(user) -> bool:

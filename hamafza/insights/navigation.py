@@ -18,6 +18,6 @@ def entries(request, flags) -> list[dict]:
     for city in cities.values():
         label = _("Insights: %(city)s") % {"city": city.name} if len(cities) > 1 else _("Insights")
         items.append({"label": label, "url": reverse("insights:city_dashboard", args=[city.slug])})
-    if user.is_superuser:
+    if user.has_perm("insights.view_national_dashboard"):
         items.append({"label": _("National insights"), "url": reverse("insights:national_dashboard")})
     return items
