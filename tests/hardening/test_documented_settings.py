@@ -22,8 +22,14 @@ def read_by(paths) -> set[str]:
     return names
 
 
+#: In the settings, a private helper called with an upper-case name reads that variable (`_role_map("LDAP_ROLE_MAP")`).
+_SETTINGS_HELPER = re.compile(r"""\b_\w+\(\s*["']([A-Z][A-Z0-9_]{2,})["']""")
+
+
 def settings_variables() -> set[str]:
-    return read_by(sorted((ROOT / "config").rglob("*.py")))
+    paths = sorted((ROOT / "config").rglob("*.py"))
+    helpers = {m.group(1) for path in paths for m in _SETTINGS_HELPER.finditer(path.read_text(encoding="utf-8"))}
+    return read_by(paths) | helpers
 
 
 def readme_table(text: str) -> set[str]:
