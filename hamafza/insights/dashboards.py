@@ -92,10 +92,10 @@ def public_registers(city, *, limit: int | None = None) -> list[tables.Table]:
 
 
 def public_local_share(city) -> tables.Table:
-    years = selectors.jalali_years(city=city)
-    return tables.public_local_share_table(
-        local_share.local_share(selectors.Filters(city=city), by="year", years=years)
-    )
+    """The local share per year in percent, from the city's stored dashboard figures."""
+    figures_, _computed_at = dashboard_figures(selectors.Filters(city=city))
+    per_year = next(t for t in figures_ if t.slug == "local-share-per-year")
+    return tables.public_local_share_table(per_year.rows)
 
 
 # --- The stored figures (the summary table) ---------------------------------------------------------
