@@ -32,6 +32,7 @@ run: setup
 test: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run -v 1
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
@@ -48,9 +49,11 @@ test-postgres:
 		echo "PostgreSQL is not reachable at 127.0.0.1:5432: skipping the PostgreSQL run (the SQLite run still counts)."; \
 	fi
 
+## lint: ruff, then the import contracts of pyproject.toml (layers, the pure matching engine)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 ## bench: the benchmarks in bench/, each prints its figures (bench_load.py: the load over two servers)
 bench: setup bench-tools

@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "hamafza.accounts"
     label = "accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self):
+        from hamafza.accounts import selectors
+        from hamafza.core import hooks
+
+        hooks.navigation.register(selectors.city_navigation, order=60)

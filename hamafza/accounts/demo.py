@@ -6,6 +6,7 @@ and missing roles are added. Organization memberships are added by the directory
 creates the organizations.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext
@@ -15,8 +16,11 @@ from hamafza.accounts import services
 from hamafza.accounts.models import CityRole, User
 from hamafza.core.models import City, Unit
 
-# Plain data (no models): the demo organizations that demo accounts belong to.
-from hamafza.directory.demo_data.anchors import QOM_STARTUP, TABRIZ_COMPANY, TEHRAN_PROBLEM_FIRM
+# Slugs of the demo organizations that demo accounts belong to (the directory step creates them,
+# hamafza.directory.demo_data.anchors, and adds the memberships).
+QOM_STARTUP = "baziar"
+TABRIZ_COMPANY = "azarpouya-smart-systems"
+TEHRAN_PROBLEM_FIRM = "masalenegar"
 
 DEMO_PASSWORD = "hamafza-demo"  # noqa: S105 - documented demo password, printed by `hamafza demo`
 DOMAIN = "demo.hamafza.ir"
@@ -105,12 +109,15 @@ ROLE_LABELS = {
 }
 
 
-def demo_accounts(*, only_existing: bool = False) -> list[tuple[str, str, str]]:
+def demo_accounts(
+    *, only_existing: bool = False, organization_names: Mapping[str, str] | None = None
+) -> list[tuple[str, str, str]]:
     """The demo accounts as (email, role, city) rows, role and city in the active language.
 
-    Unit staff read "unit staff (<unit>)", organization admins and members and the facilitator
-    name their organization. The password of every account is DEMO_PASSWORD. With
-    `only_existing`, accounts missing from the database are left out.
+    Unit staff read "unit staff (<unit>)"; organization admins and members and the facilitator
+    name their organization when `organization_names` ({slug: name}, given by the directory's demo
+    step) has it. The password of every account is DEMO_PASSWORD. With `only_existing`, accounts
+    missing from the database are left out.
     """
     specs = DEMO_USERS
     if only_existing:
@@ -123,12 +130,7 @@ def demo_accounts(*, only_existing: bool = False) -> list[tuple[str, str, str]]:
             city__slug__in=cities, slug__in={u.unit for u in DEMO_USERS}
         )
     }
-    orgs = {}
-    org_slugs = {u.organization for u in DEMO_USERS if u.organization}
-    if org_slugs:
-        from hamafza.directory.models import Organization
-
-        orgs = {o.slug: o for o in Organization.objects.filter(slug__in=org_slugs)}
+    orgs = organization_names or {}
     rows = []
     for u in specs:
         role = str(ROLE_LABELS[u.role])
@@ -137,7 +139,7 @@ def demo_accounts(*, only_existing: bool = False) -> list[tuple[str, str, str]]:
             role = f"{role} ({unit.name})"
         org = orgs.get(u.organization)
         if org is not None:
-            role = f"{role} · {org.display_name}"
+            role = f"{role} · {org}"
         city = cities.get(u.city)
         rows.append((u.email, role, city.name if city else (u.city or "—")))
     return rows
@@ -173,3 +175,18 @@ def load(*, stdout) -> None:
         gettext("accounts: %(count)s demo accounts (%(new)s new), password “%(password)s”")
         % {"count": len(DEMO_USERS), "new": created, "password": DEMO_PASSWORD}
     )
+
+
+def print_accounts(*, stdout, organization_names: Mapping[str, str] | None = None) -> None:
+    """The table of the demo accounts that exist, with their password (printed by `hamafza demo`)."""
+    rows = demo_accounts(only_existing=True, organization_names=organization_names)
+    if not rows:
+        return
+    header = (gettext("email"), gettext("role"), gettext("city"))
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(3)]
+    stdout.write("")
+    stdout.write(gettext("Demo accounts (password: %(password)s)") % {"password": DEMO_PASSWORD})
+    stdout.write("  ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=True)))
+    stdout.write("  ".join("-" * w for w in widths))
+    for row in rows:
+        stdout.write("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)))

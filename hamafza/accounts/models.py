@@ -5,9 +5,10 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from hamafza.core.formatting import in_active_language
 
 
 class UserManager(BaseUserManager):
@@ -65,9 +66,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
-        if (get_language() or "fa").startswith("en"):
-            return self.display_name_en or self.display_name_fa or self.email
-        return self.display_name_fa or self.display_name_en or self.email
+        return in_active_language(self.display_name_fa, self.display_name_en) or self.email
 
     def get_full_name(self) -> str:
         return self.display_name

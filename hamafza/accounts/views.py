@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from hamafza.accounts import services
 from hamafza.accounts.forms import ApiTokenForm, EmailAuthenticationForm, ProfileForm, RegistrationForm
 from hamafza.accounts.rules import roles_of
-from hamafza.directory.selectors import memberships_of_user
+from hamafza.core import hooks
 
 
 class LoginView(auth_views.LoginView):
@@ -69,7 +69,11 @@ def profile(request):
 
 
 def _profile_context(request, form) -> dict:
-    return {"form": form, "roles": roles_of(request.user), "memberships": memberships_of_user(user=request.user)}
+    """The form and roles, plus what higher apps add (``hooks.profile_context``: the memberships)."""
+    context = {"form": form, "roles": roles_of(request.user)}
+    for extra in hooks.profile_context.results(request.user):
+        context.update(extra)
+    return context
 
 
 password_reset = auth_views.PasswordResetView.as_view(

@@ -6,3 +6,11 @@ class ChallengesConfig(AppConfig):
     name = "hamafza.challenges"
     label = "challenges"
     verbose_name = _("Challenges")
+
+    def ready(self):
+        from hamafza.challenges import selectors
+        from hamafza.core import hooks
+
+        hooks.navigation.register(selectors.calls_navigation, order=40)
+        hooks.navigation.register(selectors.workflow_navigation, order=70)
+        hooks.track_records.register(selectors.awarded_results_per_organization)

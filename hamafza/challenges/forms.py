@@ -10,19 +10,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.challenges import parsing
+from hamafza.challenges.messages import KIND_LABELS
 from hamafza.challenges.models import Call, CallType, Need, Urgency
-from hamafza.challenges.notifications import KIND_LABELS
 from hamafza.challenges.selectors import MAX_QUERY_LENGTH
+from hamafza.core.formatting import is_persian
 from hamafza.core.models import Capability, City, Domain, Unit
 from hamafza.core.provinces import PROVINCES
 from hamafza.core.text import normalize
 from hamafza.directory.models import Organization, OrganizationKind
 
 CRITERIA_ROWS = 6
-
-
-def _is_fa() -> bool:
-    return (get_language() or "fa").startswith("fa")
 
 
 class DateTextInput(forms.TextInput):
@@ -36,7 +33,7 @@ class DateTextInput(forms.TextInput):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         widget_attrs = context["widget"]["attrs"]
-        if _is_fa():
+        if is_persian():
             widget_attrs["data-jdp"] = ""
             # The picker picks the day; a time (HH:MM) may be typed after it.
             widget_attrs["data-jdp-only-date"] = ""
@@ -423,8 +420,6 @@ class CallSettingsForm(forms.Form):
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The closing date must be after the opening date."))
-        if data.get("call_type") == CallType.INVITED and "invited" in data and not data["invited"]:
-            self.add_error("invited", _("An invited call needs at least one invited organization."))
         return data
 
     @staticmethod

@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hamafza.challenges.messages import render_text
 from hamafza.core.text import fold
 from hamafza.directory.models import EligibilityLabelsMixin
 
@@ -245,9 +246,15 @@ class Call(EligibilityLabelsMixin, models.Model):
         )
 
     def is_due(self, now=None) -> bool:
-        """Published and past its deadline: must be closed (by the periodic task or on read)."""
+        """Published and past its deadline: to be closed (by the periodic task, or by the next step
+        taken on the call); until then it is shown closed (``effective_state``)."""
         now = now or timezone.now()
         return self.state == self.State.PUBLISHED and self.closes_at is not None and self.closes_at <= now
+
+    def effective_state(self, now=None) -> str:
+        """The state as of `now`: a published call past its deadline is closed, whether or not the
+        closing has been written yet (ADR 0004, amendment of 2026-12-07)."""
+        return self.State.CLOSED if self.is_due(now) else self.state
 
     @cached_property
     def criteria(self) -> list[dict]:
@@ -514,8 +521,6 @@ class Notification(models.Model):
 
     @property
     def text(self) -> str:
-        from hamafza.challenges.notifications import render_text
-
         return render_text(self.kind, self.params)
 
 

@@ -1,4 +1,4 @@
-"""Notifications: in-app rows and emails (a Celery task), honouring per-user preferences.
+"""Notifications: in-app rows and emails (the Celery task below), honouring per-user preferences.
 
 A notification stores its kind and parameters; the text is rendered in the reader's language when
 shown or emailed, so switching language never leaves old notifications in the other one.
@@ -9,50 +9,16 @@ from __future__ import annotations
 import contextlib
 import contextvars
 
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 
+from hamafza.challenges.messages import KIND_LABELS, KINDS, email_subject_and_body, render_text
 from hamafza.challenges.models import Notification, NotificationPreference
 
-KINDS = {
-    "need_accepted": _("Your need “%(title)s” was accepted into problem definition."),
-    "need_rejected": _("Your need “%(title)s” was not accepted. Reason: %(reason)s"),
-    "need_merged": _("Your need “%(title)s” was merged with “%(target)s”."),
-    "report_approved": _("Your report “%(title)s” was approved and sent to the city for triage."),
-    "facilitator_assigned": _("You were assigned as facilitator of the canvas of “%(title)s”."),
-    "call_invited": _("Your organization %(organization)s is invited to the call “%(title)s”."),
-    "call_deadline_changed": _("The deadline of the call “%(title)s” changed to %(deadline)s."),
-    "call_eligibility_changed": _("The eligibility rules of the call “%(title)s” changed."),
-    "call_cancelled": _("The call “%(title)s” was cancelled. Reason: %(reason)s"),
-    "call_closed": _("The call “%(title)s” has closed."),
-    "call_results": _("The results of the call “%(title)s” are published."),
-    "question_answered": _("Your question on the call “%(title)s” was answered."),
-}
-KIND_LABELS = {
-    "need_accepted": _("A need I submitted is accepted"),
-    "need_rejected": _("A need I submitted is rejected"),
-    "need_merged": _("A need I submitted is merged"),
-    "report_approved": _("A problem I reported is approved"),
-    "facilitator_assigned": _("I am assigned as a facilitator"),
-    "call_invited": _("My organization is invited to a call"),
-    "call_deadline_changed": _("The deadline of a call I follow changes"),
-    "call_eligibility_changed": _("The eligibility of a call I follow changes"),
-    "call_cancelled": _("A call I follow is cancelled"),
-    "call_closed": _("A call I follow closes"),
-    "call_results": _("The results of a call I follow are published"),
-    "question_answered": _("My question is answered"),
-}
-
-
-def render_text(kind: str, params: dict) -> str:
-    template = KINDS.get(kind)
-    if template is None:
-        return kind
-    try:
-        return str(template) % params
-    except (KeyError, TypeError, ValueError):
-        return str(template)
+__all__ = ["KINDS", "KIND_LABELS", "emails_off", "emails_on", "notify", "preferences_for", "render_text"]
 
 
 def preferences_for(user) -> dict[str, tuple[bool, bool]]:
@@ -83,8 +49,6 @@ def emails_on() -> bool:
 def notify(*, users, kind: str, params: dict, url: str = "") -> list[Notification]:
     """Create in-app notifications for `users` (those who did not switch them off) and queue an email
     to those who want one, after the surrounding transaction commits."""
-    from hamafza.challenges.tasks import send_notification_email
-
     assert kind in KINDS, kind
     users = {u.pk: u for u in users if u is not None and u.is_active}
     if not users:
@@ -106,9 +70,14 @@ def notify(*, users, kind: str, params: dict, url: str = "") -> list[Notificatio
     return created
 
 
-def email_subject_and_body(*, user, kind: str, params: dict, url: str) -> tuple[str, str]:
-    with translation.override(user.preferred_language or "fa"):
-        text = render_text(kind, params)
-        subject = str(_("Hamafza: %(text)s") % {"text": text})[:150]
-        body = text + ("\n\n" + url if url else "")
-    return subject, body
+@shared_task(name="challenges.send_notification_email")
+def send_notification_email(user_id: int, kind: str, params: dict, url: str = "") -> bool:
+    """Email one notification in the recipient's language (queued by ``notify`` after commit)."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return False
+    if url.startswith("/"):
+        url = getattr(settings, "SITE_URL", "").rstrip("/") + url
+    subject, body = email_subject_and_body(user=user, kind=kind, params=params, url=url)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    return True

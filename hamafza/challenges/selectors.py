@@ -1,6 +1,6 @@
 """Reads for needs, calls and notifications, scoped by city and permission.
 
-`call_eligibility_for` is the single eligibility check (the proposals and matching apps reuse it).
+Eligibility (who may apply to a call) lives in `hamafza.challenges.eligibility`.
 Reading a call closes it first when its deadline has passed (the "check on read"; the periodic task
 `challenges.close_due_calls` does the same for calls nobody reads).
 """
@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,16 +25,17 @@ from hamafza.accounts.rules import roles_of
 from hamafza.challenges.models import (
     Call,
     CallQuestion,
-    CallType,
+    CallResult,
     Canvas,
     CanvasVersion,
     Need,
     Notification,
 )
 from hamafza.challenges.similarity import keywords, similarity
+from hamafza.core import hooks
+from hamafza.core.formatting import digits
 from hamafza.core.models import Capability
 from hamafza.core.text import words
-from hamafza.directory.models import Organization
 
 MAX_QUERY_LENGTH = 200
 SIMILAR_CANDIDATES = 400
@@ -184,10 +186,9 @@ def _call_qs() -> QuerySet[Call]:
 
 
 def call_get(*, pk: int, user, city=None, perm: str = "challenges.view_call") -> Call:
-    """A call the user may see (404 otherwise, so unpublished calls do not leak). A published call
-    past its deadline is closed first."""
-    from hamafza.challenges.services import call_close_if_due
-
+    """A call the user may see (404 otherwise, so unpublished calls do not leak), in its effective
+    state: a published call past its deadline is returned closed (in memory; reading never writes,
+    the closing is written by the periodic task or the next step taken on the call)."""
     qs = _call_qs().select_related("canvas", "canvas__pilot_unit")
     if city is not None:
         qs = qs.filter(city=city)
@@ -195,7 +196,7 @@ def call_get(*, pk: int, user, city=None, perm: str = "challenges.view_call") ->
         call = qs.get(pk=pk)
     except Call.DoesNotExist as exc:
         raise Http404("No such call") from exc
-    call_close_if_due(call=call)
+    call_as_of(call)
     if not user.has_perm(perm, call):
         if perm != "challenges.view_call" and user.has_perm("challenges.view_call", call):
             raise PermissionDenied(perm)
@@ -203,19 +204,25 @@ def call_get(*, pk: int, user, city=None, perm: str = "challenges.view_call") ->
     return call
 
 
+def call_as_of(call: Call, now: datetime.datetime | None = None) -> Call:
+    """The call in its effective state (``Call.effective_state``): a due call reads as closed at its
+    deadline. Only the instance in memory changes; services re-read the row under a lock."""
+    if call.is_due(now):
+        call.state, call.closed_at = Call.State.CLOSED, call.closes_at
+    return call
+
+
 def _call_search_filter(q: str) -> Q:
     """Calls whose folded text or capabilities contain every word of `q`, or that need a capability
-    the matching engine's analysis infers from `q` — so an English query finds a Persian call about
-    the same capability and the reverse."""
-    from hamafza.matching.services import query_capabilities
-
+    the matching engine's analysis infers from `q` (``hooks.query_capabilities``) — so an English
+    query finds a Persian call about the same capability and the reverse."""
     through = Call.capabilities.through
     words_match = Q()
     for token in words(q)[:12]:
         cap_ids = Capability.objects.filter(search_text__contains=token).values("pk")
         with_cap = through.objects.filter(capability__in=cap_ids).values("call_id")
         words_match &= Q(search_text__contains=token) | Q(pk__in=with_cap)
-    inferred = query_capabilities(q)
+    inferred = sorted({code for codes in hooks.query_capabilities.results(q) for code in codes})
     if not inferred:
         return words_match
     with_inferred = through.objects.filter(capability__code__in=inferred).values("call_id")
@@ -321,91 +328,6 @@ def call_transitions(*, call: Call):
 
 
 # --------------------------------------------------------------------------------------------
-# Eligibility
-# --------------------------------------------------------------------------------------------
-def _tehran_date(value: datetime.datetime) -> datetime.date:
-    return value.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
-
-
-def call_eligibility_for(*, call: Call, organization: Organization, now=None, check_open: bool = True):
-    """Whether `organization` may apply to `call`, and the reasons why not (translated, readable).
-
-    Checks: the call is open (unless `check_open=False`, for matching), an invited call lists the
-    organization, the organization's province is allowed, its kind is allowed, and a required
-    knowledge-based certificate is valid on the closing date (Asia/Tehran)."""
-    from hamafza.core.templatetags.hamafza import format_date
-
-    reasons = []
-    if check_open and not call.is_open(now):
-        if call.state == Call.State.PUBLISHED and call.opens_at and call.opens_at > (now or timezone.now()):
-            reasons.append(_("The call is not open yet; it opens on %(date)s.") % {"date": format_date(call.opens_at)})
-        else:
-            reasons.append(_("The call is not open for applications."))
-    if call.call_type == CallType.INVITED:
-        invited = getattr(call, "_invited_ids", None)
-        if invited is None:
-            invited = set(call.invited_organizations.values_list("pk", flat=True))
-            call._invited_ids = invited
-        if organization.pk not in invited:
-            reasons.append(_("This call is by invitation only and your organization is not invited."))
-    if call.allowed_provinces and organization.province not in call.allowed_provinces:
-        allowed = "، ".join(call.allowed_province_labels)
-        reasons.append(
-            _("The call is restricted to organizations in %(allowed)s; yours is in %(province)s.")
-            % {"allowed": allowed, "province": organization.get_province_display()}
-        )
-    if call.allowed_kinds and organization.kind not in call.allowed_kinds:
-        allowed = "، ".join(call.allowed_kind_labels)
-        reasons.append(
-            _("The call is open to %(allowed)s; your organization is a %(kind)s.")
-            % {"allowed": allowed, "kind": organization.get_kind_display()}
-        )
-    if call.knowledge_based_required:
-        on = _tehran_date(call.closes_at) if call.closes_at else timezone.localdate()
-        if not organization.knowledge_based:
-            reasons.append(_("A knowledge-based certificate is required; your organization has none."))
-        elif not organization.has_valid_certificate(on=on):
-            reasons.append(
-                _("A knowledge-based certificate valid on the closing date (%(date)s) is required.")
-                % {"date": format_date(on)}
-            )
-    return (not reasons, [str(r) for r in reasons])
-
-
-def call_ids_open_to(*, organizations, now=None) -> set[int]:
-    """Ids of open calls that at least one of `organizations` may apply to (a fixed number of
-    queries, whatever the number of calls)."""
-    organizations = list(organizations)
-    if not organizations:
-        return set()
-    now = now or timezone.now()
-    calls = list(
-        Call.objects.filter(state=Call.State.PUBLISHED, closes_at__gt=now)
-        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
-        .only(
-            "id",
-            "state",
-            "call_type",
-            "opens_at",
-            "closes_at",
-            "allowed_provinces",
-            "allowed_kinds",
-            "knowledge_based_required",
-        )
-    )
-    invited: dict[int, set[int]] = {}
-    through = Call.invited_organizations.through
-    for row in through.objects.filter(call_id__in=[c.pk for c in calls if c.call_type == CallType.INVITED]):
-        invited.setdefault(row.call_id, set()).add(row.organization_id)
-    result = set()
-    for call in calls:
-        call._invited_ids = invited.get(call.pk, set())
-        if any(call_eligibility_for(call=call, organization=org, now=now)[0] for org in organizations):
-            result.add(call.pk)
-    return result
-
-
-# --------------------------------------------------------------------------------------------
 # Canvas history
 # --------------------------------------------------------------------------------------------
 CANVAS_LABELS = {
@@ -477,3 +399,47 @@ def notification_unread_count(*, user) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+# --------------------------------------------------------------------------------------------
+# What the challenges app contributes to lower apps (registered in apps.py)
+# --------------------------------------------------------------------------------------------
+def awarded_results_per_organization(ids: list[int] | None = None) -> dict[int, int]:
+    """``hooks.track_records``: awarded call results per organization."""
+    qs = CallResult.objects.filter(outcome=CallResult.Outcome.AWARDED, organization__isnull=False)
+    if ids is not None:
+        qs = qs.filter(organization_id__in=ids)
+    return dict(qs.values("organization_id").annotate(n=Count("id")).values_list("organization_id", "n"))
+
+
+def calls_navigation(request, flags) -> list[dict]:
+    """The public list of calls (navigation order 40)."""
+    return [{"label": _("Challenges"), "url": reverse("challenges:call_list")}]
+
+
+def workflow_navigation(request, flags) -> list[dict]:
+    """Entries of the challenges workflow (navigation order 70): triage for managers, needs for unit
+    staff, calls for facilitators, reports and notifications for everyone signed in."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items, seen = [], set()
+    entries = {
+        "innovation_manager": (_("Triage inbox"), "challenges:triage_inbox"),
+        "unit_staff": (_("My needs"), "challenges:need_list"),
+        "facilitator": (_("Calls to define"), "challenges:city_calls"),
+    }
+    roles = roles_of(user)
+    several_cities = len({r.city_id for r in roles}) > 1
+    for role in roles:
+        slug = role.city.slug
+        entry = entries.get(role.role)
+        if entry and (slug, entry[1]) not in seen:
+            seen.add((slug, entry[1]))
+            label = f"{entry[0]} · {role.city.name}" if several_cities else entry[0]
+            items.append({"label": label, "url": reverse(entry[1], args=[slug])})
+    items.append({"label": _("Report a problem"), "url": reverse("challenges:report_problem")})
+    unread = notification_unread_count(user=user)
+    label = _("Notifications") if not unread else f"{_('Notifications')} ({digits(unread)})"
+    items.append({"label": label, "url": reverse("challenges:notifications")})
+    return items

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hamafza.accounts.models import CityRole
 from hamafza.challenges.completeness import canvas_completeness
@@ -41,9 +42,12 @@ from hamafza.challenges.models import (
 )
 from hamafza.challenges.notifications import KINDS, notify
 from hamafza.core import errors
+from hamafza.core.formatting import format_date
 from hamafza.core.text import normalize
 
 State = Call.State
+
+INVITEE_NEEDED = gettext_lazy("An invited call needs at least one invited organization.")
 
 
 class TransitionRefused(errors.Refused):
@@ -533,7 +537,7 @@ def call_publication_problems(call: Call, now: datetime.datetime | None = None) 
     if call.opens_at and call.closes_at and call.closes_at <= call.opens_at:
         problems.append(_("The closing date must be after the opening date."))
     if call.call_type == CallType.INVITED and not call.invited_organizations.exists():
-        problems.append(_("An invited call needs at least one invited organization."))
+        problems.append(str(INVITEE_NEEDED))
     return problems
 
 
@@ -546,6 +550,9 @@ def call_transition(*, call: Call, to: str, by, note: str = "", now: datetime.da
     `by=None` is the system (only for closing a call whose deadline has passed)."""
     now = now or timezone.now()
     call = Call.objects.select_for_update(of=("self",)).select_related("city", "canvas").get(pk=call.pk)
+    if call.is_due(now) and not (by is None and to == State.CLOSED):
+        # The deadline passed before this step: the call is closed first, and the step starts there.
+        call = call_transition(call=call, to=State.CLOSED, by=None, now=now)
     source = call.state
     perm = TRANSITIONS.get((source, to))
     if perm is None:
@@ -626,7 +633,9 @@ def _notify_invited(call: Call, organizations) -> None:
 
 
 def call_close_if_due(*, call: Call, now: datetime.datetime | None = None) -> bool:
-    """Close the call if it is published and its deadline has passed (the check on read)."""
+    """Close the call if it is published and its deadline has passed (writes the closing, notifies
+    the followers). Run by ``call_close_due`` (the periodic task) and by services before they act on
+    a call; reads never close a call, they show its effective state (``Call.effective_state``)."""
     now = now or timezone.now()
     if not call.is_due(now):
         return False
@@ -673,7 +682,8 @@ def call_update_settings(*, call: Call, by, invited_organizations=None, now=None
     if unknown:
         raise TypeError(f"unknown fields {unknown}")
     call = Call.objects.select_for_update().get(pk=call.pk)
-    if call.state not in (*Call.EDITABLE_STATES, State.PUBLISHED):
+    # A call past its deadline is closed (the closing itself is written by the periodic task).
+    if call.effective_state(now) not in (*Call.EDITABLE_STATES, State.PUBLISHED):
         raise TransitionRefused([_("The settings of a closed or cancelled call cannot change.")])
     published = call.state == State.PUBLISHED
     errors = {}
@@ -687,6 +697,11 @@ def call_update_settings(*, call: Call, by, invited_organizations=None, now=None
         errors["call_type"] = _("The type of a published call cannot change.")
     if published and closes_at is None:
         errors["closes_at"] = _("A published call needs a closing date.")
+    call_type = values.get("call_type", call.call_type)
+    if call_type == CallType.INVITED and not (
+        invited_organizations if invited_organizations is not None else call.invited_organizations.exists()
+    ):
+        errors["invited_organizations"] = str(INVITEE_NEEDED)
     if errors:
         raise ValidationError(errors)
 
@@ -704,8 +719,6 @@ def call_update_settings(*, call: Call, by, invited_organizations=None, now=None
     if published:
         followers = _followers(call)
         if call.closes_at != before_deadline:
-            from hamafza.core.templatetags.hamafza import format_date
-
             notify(
                 users=followers,
                 kind="call_deadline_changed",

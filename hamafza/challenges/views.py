@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from hamafza.challenges import selectors, services
 from hamafza.challenges.completeness import canvas_completeness
+from hamafza.challenges.eligibility import call_ids_open_to, eligibility_of_organizations
 from hamafza.challenges.forms import (
     AnswerForm,
     AttachmentForm,
@@ -60,9 +61,11 @@ def refusals(view):
     return wrapper
 
 
-def _add_errors(form, exc: ValidationError) -> None:
+def _add_errors(form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's errors on the form (``aliases``: the form's name of a service field)."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
+            field = (aliases or {}).get(field, field)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
@@ -87,7 +90,7 @@ def call_list(request):
     only_ids = None
     my_orgs = list(organizations_of_user(user=request.user))
     if data.get("mine"):
-        only_ids = selectors.call_ids_open_to(organizations=my_orgs)
+        only_ids = call_ids_open_to(organizations=my_orgs)
     qs = selectors.call_list_public(
         status=data.get("status") or "open",
         city=data.get("city"),
@@ -115,7 +118,7 @@ def call_list(request):
 def call_detail(request, pk):
     call = selectors.call_get(pk=pk, user=request.user)
     orgs = list(organizations_of_user(user=request.user))
-    eligibility = [(org, *selectors.call_eligibility_for(call=call, organization=org)) for org in orgs]
+    eligibility = eligibility_of_organizations(call=call, organizations=orgs)
     can_ask = request.user.has_perm("challenges.ask_question", call)
     return render(
         request,
@@ -691,7 +694,7 @@ def call_settings(request, city_slug, pk):
         try:
             services.call_update_settings(call=call, by=request.user, invited_organizations=invited, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            _add_errors(form, exc, aliases={"invited_organizations": "invited"})
         else:
             messages.success(request, _("The call's settings were saved."))
             return redirect("challenges:call_manage", city_slug=city.slug, pk=call.pk)

@@ -6,3 +6,10 @@ class ConsortiaConfig(AppConfig):
     name = "hamafza.consortia"
     label = "consortia"
     verbose_name = _("Consortia")
+
+    def ready(self):
+        from hamafza.consortia import selectors
+        from hamafza.core import hooks
+
+        hooks.navigation.register(selectors.missions_navigation, order=50)
+        hooks.navigation.register(selectors.my_consortia_navigation, order=90)

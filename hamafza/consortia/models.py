@@ -10,10 +10,10 @@ consortia point to exactly one of the two (check constraints). Writes go through
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hamafza.core.formatting import in_active_language
 from hamafza.directory.models import EligibilityLabelsMixin
 
 ONE_TARGET = (Q(mission__isnull=False) & Q(call__isnull=True)) | (Q(mission__isnull=True) & Q(call__isnull=False))
@@ -65,9 +65,7 @@ class Mission(EligibilityLabelsMixin, models.Model):
 
     @property
     def title(self) -> str:
-        if (get_language() or "fa").startswith("en"):
-            return self.title_en or self.title_fa
-        return self.title_fa or self.title_en
+        return in_active_language(self.title_fa, self.title_en)
 
     @property
     def is_national(self) -> bool:

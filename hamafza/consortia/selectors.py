@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hamafza.consortia.models import (
     Consortium,
@@ -329,3 +331,18 @@ def consortia_for_user(*, user):
         .select_related("lead", "mission", "call")
         .order_by("-created_at", "-pk")
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Navigation (registered in apps.py)
+# --------------------------------------------------------------------------------------------
+def missions_navigation(request, flags) -> list[dict]:
+    """The public list of missions (navigation order 50)."""
+    return [{"label": gettext_lazy("Missions"), "url": reverse("consortia:mission_list")}]
+
+
+def my_consortia_navigation(request, flags) -> list[dict]:
+    """ "My consortia" for members of an organization (navigation order 90, flag ``has_org``)."""
+    if flags.get("has_org"):
+        return [{"label": gettext_lazy("My consortia"), "url": reverse("consortia:my_consortia")}]
+    return []

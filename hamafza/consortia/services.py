@@ -12,7 +12,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +26,7 @@ from hamafza.consortia.models import (
 from hamafza.consortia.optimizer import Candidate, OrgInfo, Problem, ProblemError, Role, solve
 from hamafza.core import errors
 from hamafza.core.text import normalize
+from hamafza.matching import services as matching_services
 
 CANDIDATES_PER_ROLE = 50
 TIME_LIMIT_SECONDS = 10.0
@@ -239,17 +239,6 @@ def _matched_codes(explanation, required) -> list[str]:
     return codes
 
 
-def _track_records(ids) -> dict[int, int]:
-    from hamafza.challenges.models import CallResult
-
-    return dict(
-        CallResult.objects.filter(outcome=CallResult.Outcome.AWARDED, organization_id__in=list(ids))
-        .values("organization_id")
-        .annotate(n=Count("id"))
-        .values_list("organization_id", "n")
-    )
-
-
 def database_engine():
     """A small in-memory engine over every organization of the database (no embeddings, no index
     directory): for the demo loader and command-line use, where the process-wide engine of
@@ -291,8 +280,6 @@ def role_candidates(*, target, roles, per_role: int = CANDIDATES_PER_ROLE, engin
         ranked.append((role, codes, matches))
     ids = {int(m.organization) for _r, _c, ms in ranked for m in ms if str(m.organization).isdigit()}
     orgs = {o.pk: o for o in Organization.objects.filter(pk__in=ids).select_related("city")}
-    if not isinstance(target, Mission):
-        target._invited_ids = set()  # consulted by the call check; the lead applies, not each member
     ok_ids = {oid for oid, org in orgs.items() if target_eligibility_for(target=target, organization=org)[0]}
     candidates = []
     for role, codes, matches in ranked:
@@ -303,7 +290,7 @@ def role_candidates(*, target, roles, per_role: int = CANDIDATES_PER_ROLE, engin
             fitness = min(max(float(m.score), 0.0), 1.0)
             candidates.append(Candidate(str(oid), role.code, fitness, tuple(_matched_codes(m.explanation, codes))))
     city = target.city
-    tracks = _track_records(ok_ids)
+    tracks = matching_services.track_records(ok_ids)
     infos = []
     for oid in ok_ids:
         org = orgs[oid]

@@ -10,7 +10,12 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from .middleware import session_mark_signed_in
+        from hamafza.core import hooks, selectors
+        from hamafza.core.middleware import session_mark_signed_in
+
+        hooks.navigation.register(selectors.core_navigation, order=10)
+        hooks.navigation.register(selectors.cities_navigation, order=30)
+        hooks.navigation.register(selectors.admin_navigation, order=200)
 
         def start_session_clocks(sender, request, user, **kwargs):
             if request is not None and hasattr(request, "session"):

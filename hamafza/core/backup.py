@@ -16,8 +16,8 @@ archive without a row (harmless), never a row without its file.
 then replaces the database (SQLite's backup API into the live connection, or the SQL of
 `pg_restore --clean` run by psql in one transaction, with the tables the backup lacks dropped),
 writes the files back, checks that every table has the row count of the
-manifest, applies migrations the backup predates, and sends `database_restored` so the apps
-rebuild what derives from the database (the matching index).
+manifest, applies migrations the backup predates, and calls the `database_restored` hook so the
+apps rebuild what derives from the database (the matching index).
 """
 
 from __future__ import annotations
@@ -37,16 +37,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.dispatch import Signal
 from django.utils.translation import gettext as _
+
+from hamafza.core import hooks
 
 FORMAT = 1
 MANIFEST = "manifest.json"
 CHUNK = 1024 * 1024
-
-# Sent after a restore, with `manifest` (the backup's manifest). Receivers rebuild what derives
-# from the database and return a line saying so; hamafza.matching rebuilds this server's index.
-database_restored = Signal()
 
 
 class BackupError(Exception):
@@ -340,5 +337,6 @@ def restore(archive: Path) -> RestoreReport:
             )
         report.files, report.extra_files = _restore_files(directory, manifest)
     report.migrated = _migrate_if_needed()
-    report.after = [str(answer) for _, answer in database_restored.send(sender=restore, manifest=manifest) if answer]
+    # what derives from the database (the matching index) is rebuilt by the apps that own it
+    report.after = [str(answer) for answer in hooks.database_restored.results(manifest=manifest) if answer]
     return report

@@ -1,10 +1,10 @@
 """Tenants (cities and their units) and the bilingual capability taxonomy."""
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hamafza.core.formatting import in_active_language
 from hamafza.core.provinces import PROVINCES
 from hamafza.core.text import fold
 
@@ -14,9 +14,7 @@ class BilingualNameMixin:
 
     @property
     def name(self) -> str:
-        if (get_language() or "fa").startswith("en"):
-            return self.name_en or self.name_fa
-        return self.name_fa or self.name_en
+        return in_active_language(self.name_fa, self.name_en)
 
     def __str__(self) -> str:
         return self.name

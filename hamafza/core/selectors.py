@@ -1,10 +1,12 @@
 """Reads for cities, units and the taxonomy. Every read of city-owned data is scoped by city."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hamafza.core import hooks
 from hamafza.core.models import Capability, City, Domain, Unit
 
 
@@ -34,57 +36,39 @@ def capability_list() -> QuerySet[Capability]:
 
 
 def navigation_for(request) -> list[dict]:
-    """Navigation entries for the current user's roles (visitor, citizen, member, staff, admin)."""
-    from hamafza.accounts.rules import roles_of
-
-    user = request.user
-    items = [
-        {"label": _("Home"), "url": reverse("core:home")},
-        {"label": _("Organizations"), "url": reverse("directory:organization_list")},
-        {"label": _("Cities"), "url": reverse("core:city_list")},
-        {"label": _("Challenges"), "url": reverse("challenges:call_list")},
-        {"label": _("Missions"), "url": reverse("consortia:mission_list")},
-    ]
-    if user.is_authenticated:
-        cities = {}
-        for role in roles_of(user):
-            cities.setdefault(role.city.slug, role.city)
-        for city in cities.values():
-            items.append({"label": city.name, "url": reverse("core:city_detail", args=[city.slug])})
-        items.extend(_challenge_navigation(user))
-        from hamafza.proposals.selectors import navigation_entries
-
-        items.extend(navigation_entries(user))
-        # navigation_entries cached whether the user belongs to an organization (no extra query).
-        if getattr(user, "_hamafza_proposal_nav", {}).get("has_org"):
-            items.append({"label": _("My consortia"), "url": reverse("consortia:my_consortia")})
-        if user.is_staff:
-            items.append({"label": _("Administration"), "url": reverse("admin:index")})
+    """The main navigation: every app contributes its entries through ``hooks.navigation`` (from its
+    ``AppConfig.ready``). The signed-in user's ``hooks.navigation_flags`` are read in one query."""
+    flags = _navigation_flags(request.user)
+    items = []
+    for entries in hooks.navigation:
+        items.extend(entries(request, flags))
     return items
 
 
-def _challenge_navigation(user) -> list[dict]:
-    """Entries of the challenges workflow: triage for managers, needs for unit staff, calls for
-    facilitators, reports and notifications for everyone signed in."""
-    from hamafza.accounts.rules import roles_of
-    from hamafza.challenges.selectors import notification_unread_count
-    from hamafza.core.templatetags.hamafza import digits
+def _navigation_flags(user) -> dict[str, bool]:
+    if not user.is_authenticated or not hooks.navigation_flags.names():
+        return {}
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(**hooks.navigation_flags.expressions())
+        # the names come from the registry, not from the request
+        .values(*hooks.navigation_flags.names())
+        .first()
+    )
+    return row or dict.fromkeys(hooks.navigation_flags.names(), False)
 
-    items, seen = [], set()
-    for role in roles_of(user):
-        slug = role.city.slug
-        entries = {
-            "innovation_manager": (_("Triage inbox"), "challenges:triage_inbox"),
-            "unit_staff": (_("My needs"), "challenges:need_list"),
-            "facilitator": (_("Calls to define"), "challenges:city_calls"),
-        }
-        entry = entries.get(role.role)
-        if entry and (slug, entry[1]) not in seen:
-            seen.add((slug, entry[1]))
-            label = entry[0] if len({r.city_id for r in roles_of(user)}) == 1 else f"{entry[0]} · {role.city.name}"
-            items.append({"label": label, "url": reverse(entry[1], args=[slug])})
-    items.append({"label": _("Report a problem"), "url": reverse("challenges:report_problem")})
-    unread = notification_unread_count(user=user)
-    label = _("Notifications") if not unread else f"{_('Notifications')} ({digits(unread)})"
-    items.append({"label": label, "url": reverse("challenges:notifications")})
-    return items
+
+def core_navigation(request, flags) -> list[dict]:
+    """Home and cities for everyone (orders 10 and 30)."""
+    return [{"label": _("Home"), "url": reverse("core:home")}]
+
+
+def cities_navigation(request, flags) -> list[dict]:
+    return [{"label": _("Cities"), "url": reverse("core:city_list")}]
+
+
+def admin_navigation(request, flags) -> list[dict]:
+    if request.user.is_authenticated and request.user.is_staff:
+        return [{"label": _("Administration"), "url": reverse("admin:index")}]
+    return []

@@ -3,16 +3,14 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from hamafza.core import selectors
-from hamafza.directory.selectors import organization_stats
+from hamafza.core import hooks, selectors
 
 
 def home(request):
-    return render(
-        request,
-        "core/home.html",
-        {"cities": selectors.city_list(), "stats": organization_stats(), "domains": selectors.taxonomy_tree()},
-    )
+    context = {"cities": selectors.city_list(), "domains": selectors.taxonomy_tree()}
+    for extra in hooks.home_context.results():
+        context.update(extra)
+    return render(request, "core/home.html", context)
 
 
 def city_list(request):

@@ -6,3 +6,12 @@ class DirectoryConfig(AppConfig):
     name = "hamafza.directory"
     label = "directory"
     verbose_name = _("Directory")
+
+    def ready(self):
+        from hamafza.core import hooks
+        from hamafza.directory import selectors
+
+        hooks.navigation.register(selectors.organizations_navigation, order=20)
+        hooks.navigation_flags.register("has_org", selectors.has_organization_flag)
+        hooks.home_context.register(selectors.home_context)
+        hooks.profile_context.register(selectors.profile_context)

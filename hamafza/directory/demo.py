@@ -21,6 +21,9 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from hamafza.accounts import demo as accounts_demo
+from hamafza.accounts.demo import DEMO_USERS
+from hamafza.accounts.models import User
 from hamafza.core.models import Capability
 from hamafza.directory import services
 from hamafza.directory.demo_data.anchors import ACCELERATOR_STEMS, ANCHORS, PROBLEM_FIRM_STEMS
@@ -596,9 +599,6 @@ def _load_people(rows: list[dict], known: set[str]) -> int:
 
 
 def _load_memberships() -> int:
-    from hamafza.accounts.demo import DEMO_USERS
-    from hamafza.accounts.models import User
-
     specs = [u for u in DEMO_USERS if u.organization]
     users = {u.email: u for u in User.objects.filter(email__in=[s.email for s in specs])}
     orgs = {o.slug: o for o in Organization.objects.filter(slug__in=[s.organization for s in specs])}
@@ -616,3 +616,10 @@ def _load_memberships() -> int:
             services.membership_add(organization=org, user=user, role=role)
         n += 1
     return n
+
+
+def report(*, stdout) -> None:
+    """After `hamafza demo`: the demo accounts, naming the organizations they belong to."""
+    slugs = {u.organization for u in DEMO_USERS if u.organization}
+    names = {o.slug: o.display_name for o in Organization.objects.filter(slug__in=slugs)}
+    accounts_demo.print_accounts(stdout=stdout, organization_names=names)

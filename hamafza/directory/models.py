@@ -4,10 +4,10 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hamafza.core.formatting import in_active_language
 from hamafza.core.provinces import PROVINCES
 from hamafza.core.text import fold
 
@@ -95,16 +95,12 @@ class Organization(models.Model):
 
     @property
     def display_name(self) -> str:
-        if (get_language() or "fa").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return in_active_language(self.name, self.name_en)
 
     @property
     def description(self) -> str:
         """The description in the active language, else the other one."""
-        if (get_language() or "fa").startswith("en"):
-            return self.description_en or self.description_fa
-        return self.description_fa or self.description_en
+        return in_active_language(self.description_fa, self.description_en)
 
     def has_valid_certificate(self, on: datetime.date | None = None) -> bool:
         """Knowledge-based with a certificate valid on `on` (today by default). Unknown dates count

@@ -1,9 +1,12 @@
 """Reads for the directory. Search is on folded text (see hamafza.core.text), so a query typed with
 Arabic ي/ك, Persian digits or without half-spaces finds the same organizations."""
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from hamafza.core import hooks
 from hamafza.core.models import Capability
 from hamafza.core.text import words
 from hamafza.directory.models import Organization, OrganizationMembership, Person
@@ -46,7 +49,8 @@ def organization_list(
     ordering = ["-verified", "name", "pk"]
     if q:
         text_match = Q(pk__in=Organization.objects.filter(_search_filter(q)).values("pk"))
-        ranked = _engine_ranking(q)
+        # The matching app ranks by relevance (hooks.organization_search_ranking); None without an index.
+        ranked = hooks.organization_search_ranking.first(q)
         if ranked:
             # The matching engine's analysis (both languages, capabilities inferred from the words)
             # finds and orders; the folded-text matches it missed follow in the usual order.
@@ -62,13 +66,6 @@ def organization_list(
         )
         .order_by(*ordering)
     )
-
-
-def _engine_ranking(q: str) -> list[int] | None:
-    """Organization ids by the matching engine's relevance for `q` (None without an index)."""
-    from hamafza.matching.selectors import organization_ranking_for_query
-
-    return organization_ranking_for_query(q)
 
 
 def organization_get(*, slug: str) -> Organization:
@@ -119,3 +116,23 @@ def organization_stats() -> dict:
 
 def person_list() -> QuerySet[Person]:
     return Person.objects.select_related("affiliation").order_by("name")
+
+
+# --------------------------------------------------------------------------------------------
+# What the directory contributes to the pages of lower apps (registered in apps.py)
+# --------------------------------------------------------------------------------------------
+def organizations_navigation(request, flags) -> list[dict]:
+    return [{"label": _("Organizations"), "url": reverse("directory:organization_list")}]
+
+
+def has_organization_flag():
+    """Navigation flag ``has_org``: the user belongs to an organization."""
+    return Exists(OrganizationMembership.objects.filter(user_id=OuterRef("pk")))
+
+
+def home_context() -> dict:
+    return {"stats": organization_stats()}
+
+
+def profile_context(user) -> dict:
+    return {"memberships": memberships_of_user(user=user)}

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from hamafza.core import hooks
 from hamafza.core.models import City
 from hamafza.core.text import fold
 from hamafza.directory.models import Organization, OrganizationMembership
@@ -89,11 +90,7 @@ def certificate_is_valid(organization: Organization, on: datetime.date | None = 
 
 
 def _index_later(organization: Organization) -> None:
-    """Record the change in the matching index's change log inside the same transaction as the save,
-    so that it cannot be lost even when the background task is, then let a task apply it once the
-    transaction commits (every other server catches up from the log when it next matches)."""
-    from hamafza.matching.services import index_change_record
-    from hamafza.matching.tasks import index_sync
-
-    index_change_record(organization_ids=[organization.pk])
-    transaction.on_commit(lambda: index_sync.delay(open_engine=False))
+    """Tell the apps that keep derived data about organizations (``hooks.organizations_changed``),
+    inside the saving transaction: the matching app logs the change there, so it cannot be lost even
+    when the background task is, and applies it once the transaction commits."""
+    hooks.organizations_changed.send(organization_ids=[organization.pk])

@@ -2,7 +2,7 @@
 calls for an organization, and the engine's relevance order for the directory search.
 
 Every list is permission-checked here (``matching.*`` rules), re-checked for eligibility against
-the database with ``challenges.selectors.call_eligibility_for`` (the engine's index may lag the
+the database with ``challenges.eligibility.call_eligibility_for`` (the engine's index may lag the
 database by a moment) and loaded in a fixed number of queries whatever its length.
 """
 
@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Prefetch
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hamafza.challenges.eligibility import call_eligibility_for
+from hamafza.challenges.models import Call, CallType
+from hamafza.core.formatting import in_active_language
 from hamafza.core.models import Capability
+from hamafza.directory.models import Organization
 from hamafza.matching import services
 from hamafza.matching.engine import ChallengeSet
 
@@ -61,10 +64,9 @@ class Explanation:
 
 
 def explain(raw: dict) -> Explanation:
-    english = (get_language() or "fa").startswith("en")
     caps = []
     for c in raw.get("capabilities", []):
-        name = (c.get("name_en") if english else c.get("name_fa")) or c.get("name_fa") or c.get("name_en") or c["code"]
+        name = in_active_language(c.get("name_fa"), c.get("name_en")) or c["code"]
         caps.append(
             {
                 "code": c["code"],
@@ -110,7 +112,6 @@ class OrganizationMatch:
 
 
 def _organizations_by_id(ids):
-    from hamafza.directory.models import Organization
 
     qs = Organization.objects.filter(pk__in=ids).select_related("city")
     qs = qs.prefetch_related(_caps_prefetch())
@@ -166,7 +167,6 @@ _call_sets_lock = threading.Lock()
 
 def _calls_stamp() -> int:
     """Changes whenever any call changes (every change writes a history row, m2m ones too)."""
-    from hamafza.challenges.models import Call
 
     return Call.history.aggregate(m=Max("history_id"))["m"] or 0
 
@@ -175,7 +175,6 @@ def open_call_set(engine) -> ChallengeSet:
     """The published, not yet closed calls analysed once per process; rebuilt when a call changes
     (the version stamp of the calls' history) or the engine is replaced. Calls whose deadline
     passed since are skipped by the engine and by the eligibility check."""
-    from hamafza.challenges.models import Call
 
     stamp = _calls_stamp()
     with _call_sets_lock:
@@ -196,8 +195,6 @@ def open_call_set(engine) -> ChallengeSet:
 
 def calls_for_organization(*, organization, user, top: int = CALLS_TOP) -> list[CallMatch]:
     """Open calls the organization may apply to, ranked for it, best first, with explanations."""
-    from hamafza.challenges.models import Call, CallType
-    from hamafza.challenges.selectors import call_eligibility_for
 
     if not user.has_perm("matching.view_calls_for_organization", organization):
         raise PermissionDenied("matching.view_calls_for_organization")
@@ -205,7 +202,7 @@ def calls_for_organization(*, organization, user, top: int = CALLS_TOP) -> list[
     challenge_set = open_call_set(engine)
     if not challenge_set.ids:
         return []
-    tracks = services._track_records([organization.pk])
+    tracks = services.track_records([organization.pk])
     doc = services.organization_doc(organization, track_record=tracks.get(organization.pk, 0))
     matches = engine.match_organization(doc, challenge_set, top=top + 10)
     ids = [int(m.challenge) for m in matches]
@@ -224,9 +221,7 @@ def calls_for_organization(*, organization, user, top: int = CALLS_TOP) -> list[
         call = calls.get(int(m.challenge))
         if call is None:
             continue
-        if call.pk in invited:
-            call._invited_ids = invited[call.pk]
-        if not call_eligibility_for(call=call, organization=organization)[0]:
+        if not call_eligibility_for(call=call, organization=organization, invited_ids=invited.get(call.pk))[0]:
             continue
         rows.append(CallMatch(call, explain(m.explanation)))
         if len(rows) >= top:

@@ -21,14 +21,11 @@ docs/decisions/0005-matching-engine.md, section 7.
 from __future__ import annotations
 
 import contextlib
-import copy
-import datetime
 import json
 import logging
 import os
 import shutil
 import threading
-import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,10 +33,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hamafza.challenges.eligibility import call_eligibility_for
+from hamafza.core import hooks
+from hamafza.core.formatting import tehran_date
 from hamafza.matching.engine import ChallengeDoc, Eligibility, Engine, OrgDoc, Taxonomy, load_taxonomy
 from hamafza.matching.models import IndexChange, IndexState
 
@@ -58,8 +58,6 @@ DOC_BATCH = 2000
 # --------------------------------------------------------------------------------------------
 # Adapters: database rows -> engine documents
 # --------------------------------------------------------------------------------------------
-def _tehran_date(value: datetime.datetime) -> datetime.date:
-    return value.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
 
 
 def organization_locality(organization) -> str:
@@ -104,14 +102,10 @@ def _organization_queryset():
     )
 
 
-def _track_records(ids: list[int] | None = None) -> dict[int, int]:
-    """Awarded call results per organization (the track record signal)."""
-    from hamafza.challenges.models import CallResult
-
-    qs = CallResult.objects.filter(outcome=CallResult.Outcome.AWARDED, organization__isnull=False)
-    if ids is not None:
-        qs = qs.filter(organization_id__in=ids)
-    return dict(qs.values("organization_id").annotate(n=Count("id")).values_list("organization_id", "n"))
+def track_records(ids: Iterable[int] | None = None) -> dict[int, int]:
+    """The track record signal per organization: the successes every app reports through
+    ``hooks.track_records`` (awarded call results; later, completed pilots), added up."""
+    return hooks.track_record_counts(None if ids is None else list(ids))
 
 
 def organization_docs(ids: Iterable[int] | None = None) -> Iterator[OrgDoc]:
@@ -120,7 +114,7 @@ def organization_docs(ids: Iterable[int] | None = None) -> Iterator[OrgDoc]:
     if ids is not None:
         ids = list(ids)
         qs = qs.filter(pk__in=ids)
-    tracks = _track_records(ids)
+    tracks = track_records(ids)
     last = 0
     while True:
         batch = list(qs.filter(pk__gt=last)[:DOC_BATCH])
@@ -136,7 +130,7 @@ def call_eligibility(call) -> Eligibility:
         provinces=list(call.allowed_provinces or []),
         knowledge_based_only=bool(call.knowledge_based_required),
         kinds=list(call.allowed_kinds or []),
-        closing_date=_tehran_date(call.closes_at) if call.closes_at else None,
+        closing_date=tehran_date(call.closes_at) if call.closes_at else None,
     )
 
 
@@ -170,11 +164,7 @@ def _canvas_loaded(call) -> bool:
 def eligible_if_invited(*, call, organization) -> tuple[bool, list[str]]:
     """``call_eligibility_for`` (the one eligibility check) for matching: whether the organization
     could apply once invited, whether or not the call is open yet."""
-    from hamafza.challenges.selectors import call_eligibility_for
-
-    probe = copy.copy(call)
-    probe._invited_ids = {organization.pk}
-    return call_eligibility_for(call=probe, organization=organization, check_open=False)
+    return call_eligibility_for(call=call, organization=organization, invited_ids={organization.pk}, check_open=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -581,3 +571,11 @@ def call_invite_organizations(*, call, organizations, by) -> list:
         return []
     call_update_settings(call=call, by=by, invited_organizations=current + new)
     return new
+
+
+def index_rebuild_after_restore(*, manifest: dict) -> str:
+    """After `hamafza restore` (the `database_restored` hook): the restored database's change log no
+    longer matches this server's index, so rebuild it. Returns the line the command prints."""
+    holder = index_holder()
+    count = holder.rebuild()
+    return _("Matching index rebuilt: %(count)d organizations (%(path)s)") % {"count": count, "path": holder.root}

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamafza.accounts.models import CityRole
+from hamafza.challenges.eligibility import call_eligibility_for, invited_ids_of
 from hamafza.challenges.models import Call
 from hamafza.challenges.notifications import emails_off
 from hamafza.directory.models import Organization
@@ -112,8 +113,6 @@ def _expert():
 
 
 def _applicants(call) -> list[Organization]:
-    from hamafza.challenges.selectors import call_eligibility_for
-
     chosen = [r.organization for r in call.results.select_related("organization") if r.organization_id]
     anchor = Organization.objects.filter(slug=ANCHORS.get(call.city.slug, "")).first()
     candidates = (
@@ -121,12 +120,13 @@ def _applicants(call) -> list[Organization]:
         + list(Organization.objects.filter(province=call.city.province).order_by("-verified", "name")[:40])
         + list(Organization.objects.order_by("-verified", "name")[:40])
     )
+    invited = invited_ids_of(call)
     for org in candidates:
         if len(chosen) >= PROPOSALS_PER_CALL:
             break
         if org in chosen:
             continue
-        ok, _reasons = call_eligibility_for(call=call, organization=org, check_open=False)
+        ok, _reasons = call_eligibility_for(call=call, organization=org, invited_ids=invited, check_open=False)
         if ok:
             chosen.append(org)
     return chosen

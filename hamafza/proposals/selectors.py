@@ -17,8 +17,11 @@ with a conflict, visitors, platform staff in the web UI) gets nothing, which vie
 
 from __future__ import annotations
 
+import rules
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.rules import city_ids_with_role, roles_of
@@ -147,6 +150,30 @@ def blind_call_ids_for(*, user) -> set[int]:
         .exclude(panel__city_id__in=managed)
         .values_list("panel__call_id", flat=True)
     )
+
+
+def mark_identities(*, user, proposals) -> list[Proposal]:
+    """Blind review, the one rule for the pages and the API: sets ``hide_identity`` on each proposal
+    (the judges of a blind panel do not see who applied, unless they are members of the applicant).
+    At most two queries for the whole list, whatever its length."""
+    proposals = list(proposals)
+    blind = blind_call_ids_for(user=user)
+    mine = set()
+    if blind and any(p.call_id in blind for p in proposals):
+        mine = set(OrganizationMembership.objects.filter(user_id=user.pk).values_list("organization_id", flat=True))
+    for proposal in proposals:
+        proposal.hide_identity = proposal.call_id in blind and proposal.organization_id not in mine
+    return proposals
+
+
+def judges_shown_to(*, user, proposal: Proposal) -> bool:
+    """Whether `user` sees which judge gave which score of `proposal`: the applicant's members do not
+    once the results are published; the city's innovation managers and the judges always do."""
+    if rules.has_perm("proposals.manage_evaluation", user, proposal.call):
+        return True
+    if proposal.call.state != "results_published":
+        return True
+    return not OrganizationMembership.objects.filter(user_id=user.pk, organization_id=proposal.organization_id).exists()
 
 
 def proposal_counts_for(*, user) -> list[dict]:
@@ -336,32 +363,22 @@ def results_public(*, call) -> list:
     return list(call.results.select_related("organization").order_by("outcome", "rank", "pk"))
 
 
-def navigation_entries(user) -> list[dict]:
-    """Navigation for the proposals app: "Proposals" for organization members and innovation
-    managers, "Judging" for judges and panel members (one query, cached on the user)."""
-    from django.contrib.auth import get_user_model
-    from django.urls import reverse
-    from django.utils.translation import gettext_lazy as _
+def has_panel_flag():
+    """Navigation flag ``has_panel``: the user sits on a panel."""
+    return Exists(PanelMember.objects.filter(user_id=OuterRef("pk")))
 
+
+def navigation_entries(request, flags) -> list[dict]:
+    """Navigation for the proposals app (order 80): "Proposals" for organization members and
+    innovation managers, "Judging" for judges and panel members. The flags ``has_org`` (directory)
+    and ``has_panel`` come from the navigation's one query."""
+    user = request.user
     if not user.is_authenticated:
         return []
-    flags = getattr(user, "_hamafza_proposal_nav", None)
-    if flags is None:
-        flags = (
-            get_user_model()
-            .objects.filter(pk=user.pk)
-            .annotate(
-                has_org=Exists(OrganizationMembership.objects.filter(user_id=OuterRef("pk"))),
-                has_panel=Exists(PanelMember.objects.filter(user_id=OuterRef("pk"))),
-            )
-            .values("has_org", "has_panel")
-            .first()
-        ) or {"has_org": False, "has_panel": False}
-        user._hamafza_proposal_nav = flags
     roles = {r.role for r in roles_of(user)}
     items = []
-    if flags["has_org"] or CityRole.Role.INNOVATION_MANAGER in roles:
+    if flags.get("has_org") or CityRole.Role.INNOVATION_MANAGER in roles:
         items.append({"label": _("Proposals"), "url": reverse("proposals:proposal_list")})
-    if flags["has_panel"] or CityRole.Role.JUDGE in roles:
+    if flags.get("has_panel") or CityRole.Role.JUDGE in roles:
         items.append({"label": _("Judging"), "url": reverse("proposals:judging")})
     return items

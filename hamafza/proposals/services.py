@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamafza.accounts.models import CityRole
+from hamafza.challenges.eligibility import call_eligibility_for
 from hamafza.core import errors
-from hamafza.core.templatetags.hamafza import format_date
+from hamafza.core.formatting import format_date
 from hamafza.core.text import normalize
 from hamafza.directory.selectors import membership_get
 from hamafza.proposals import attachments as attachment_checks
@@ -70,24 +71,22 @@ def _require(user, perm: str, obj=None) -> None:
         raise PermissionDenied(perm)
 
 
-def _deadline_reason(call) -> str:
-    from hamafza.core.templatetags.hamafza import format_date as fmt
-
+def deadline_reason(call) -> str:
+    """Why a proposal to `call` cannot be changed now (the deadline passed, or the call is not open):
+    the one wording of the pages and the API."""
     if call.closes_at is not None and call.closes_at <= now():
         return _("The deadline (%(deadline)s, Tehran time) has passed; proposals can no longer be changed.") % {
-            "deadline": fmt(call.closes_at, with_time=True)
+            "deadline": format_date(call.closes_at, with_time=True)
         }
     return _("The call is not open for applications.")
 
 
 def _require_open(call) -> None:
     if not call.is_open(now()):
-        raise Refused([_deadline_reason(call)])
+        raise Refused([deadline_reason(call)])
 
 
 def _eligibility(call, organization) -> tuple[bool, list[str]]:
-    from hamafza.challenges.selectors import call_eligibility_for
-
     return call_eligibility_for(call=call, organization=organization, now=now())
 
 
@@ -299,6 +298,18 @@ def panel_create(*, call, by) -> Panel:
     return panel
 
 
+RUBRIC_TOTAL_WEIGHT = 100
+
+
+def rubric_weight_problem(weights) -> str | None:
+    """The rubric rule: the criteria's weights add up to 100. The message when they do not (None when
+    they do). Checked when the API replaces a rubric and when scoring starts (the rubric freezes)."""
+    total = sum(int(w) for w in weights)
+    if total == RUBRIC_TOTAL_WEIGHT:
+        return None
+    return _("The weights add up to %(total)d; they must add up to 100.") % {"total": total}
+
+
 def _require_rubric_editable(panel: Panel) -> None:
     if not panel.rubric_editable:
         raise Refused([_("Scoring has started: the rubric is frozen.")])
@@ -493,8 +504,11 @@ def panel_start_scoring(*, panel: Panel, by) -> Panel:
     reasons = []
     if call.state not in ("closed", "in_evaluation"):
         reasons.append(_("Scoring starts after the call closes."))
-    if not panel.criteria.exists():
+    weights = list(panel.criteria.values_list("weight", flat=True))
+    if not weights:
         reasons.append(_("The rubric has no criteria."))
+    elif problem := rubric_weight_problem(weights):
+        reasons.append(problem)
     if not panel.members.exists():
         reasons.append(_("The panel has no judges yet."))
     if reasons:

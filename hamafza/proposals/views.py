@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hamafza.challenges.eligibility import call_eligibility_for
 from hamafza.directory.selectors import organizations_of_user
 from hamafza.proposals import selectors, services
 from hamafza.proposals.attachments import CONTENT_TYPES
@@ -78,8 +79,6 @@ def _apply_form_errors(form, exc: ValidationError) -> None:
 @login_required
 def apply(request, call_id):
     """Start (or continue) the organization's proposal to a call."""
-    from hamafza.challenges.selectors import call_eligibility_for
-
     call = _public_call(request, call_id)
     organizations = list(organizations_of_user(user=request.user))
     if not organizations:
@@ -130,7 +129,7 @@ def proposal_edit(request, pk):
     proposal = selectors.proposal_get_for(user=request.user, pk=pk)
     if not can(request.user, "proposals.change_proposal", proposal):
         if _is_member(request.user, proposal):
-            messages.error(request, services._deadline_reason(proposal.call))
+            messages.error(request, services.deadline_reason(proposal.call))
             return redirect("proposals:proposal_detail", pk=proposal.pk)
         raise Http404
     form = ProposalForm(request.POST or None, instance=proposal, initial={"version": proposal.version})
@@ -182,7 +181,7 @@ def _detail_context(request, proposal, **extra):
     panel = selectors.panel_for_call(call=proposal.call)
     is_applicant = can(user, "proposals.change_proposal", proposal) or _is_member(user, proposal)
     is_manager = can(user, "proposals.manage_evaluation", proposal.call)
-    blind = bool(panel and panel.blind_review and not is_applicant and not is_manager)
+    blind = selectors.mark_identities(user=user, proposals=[proposal])[0].hide_identity
     context = {
         "proposal": proposal,
         "call": proposal.call,
@@ -327,9 +326,7 @@ def proposal_list(request):
     if page_number > max(paginator.num_pages, 1):
         raise Http404("No such page")
     page = paginator.get_page(page_number)
-    blind = selectors.blind_call_ids_for(user=request.user)
-    for proposal in page.object_list:
-        proposal.hide_identity = proposal.call_id in blind and not _is_member(request.user, proposal)
+    selectors.mark_identities(user=request.user, proposals=page.object_list)
     return render(
         request,
         "proposals/proposal_list.html",
@@ -351,16 +348,13 @@ def proposal_scores(request, pk):
         .select_related("criterion", "sheet", "sheet__member", "sheet__member__user")
         .order_by("sheet__member_id", "criterion__position", "criterion_id")
     )
-    is_manager = can(request.user, "proposals.manage_evaluation", proposal.call)
     return render(
         request,
         "proposals/proposal_scores.html",
         {
             "proposal": proposal,
             "scores": scores,
-            "show_judges": is_manager
-            or proposal.call.state != "results_published"
-            or not _is_member(request.user, proposal),
+            "show_judges": selectors.judges_shown_to(user=request.user, proposal=proposal),
         },
     )
 

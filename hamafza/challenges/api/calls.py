@@ -20,7 +20,8 @@ from ninja import Field, Query, Schema, Status
 
 from hamafza.challenges import selectors, services
 from hamafza.challenges.api.common import REFUSED_DOC, CallState, CallTypeCode, TaggedOut, call_for, call_reread
-from hamafza.challenges.models import Call, CallType
+from hamafza.challenges.eligibility import call_eligibility_for, call_ids_open_to
+from hamafza.challenges.models import Call
 from hamafza.core.api.auth import PUBLIC, ensure_perm
 from hamafza.core.api.lists import ListQuery, order, ordering_param, page_of, paginate
 from hamafza.core.api.params import (
@@ -226,7 +227,7 @@ def call_list(request, filters: Query[CallFilters]):
         organization = organizations_of_user(user=request.user).filter(slug=filters.open_to).first()
         if organization is None:
             raise invalid("query.open_to", _("This is not one of your organizations."))
-        only_ids = selectors.call_ids_open_to(organizations=[organization])
+        only_ids = call_ids_open_to(organizations=[organization])
     city = city_from_slug(filters.city, "query.city") if filters.city else None
     capability = capabilities_from_codes([filters.capability], "query.capability")[0] if filters.capability else None
     qs = selectors.call_list_public(
@@ -321,10 +322,6 @@ def call_settings_update(request, payload: CallSettingsPatch, call_id: int = id_
     for name in ("allowed_provinces", "allowed_kinds"):
         if name in changes:
             changes[name] = list(dict.fromkeys(changes[name]))
-    # the settings page's rule: an invited call names at least one organization
-    call_type = changes.get("call_type", call.call_type)
-    if call_type == CallType.INVITED and not (invited if invited is not None else call.invited_organizations.exists()):
-        raise invalid("body.invited_organizations", _("An invited call needs at least one invited organization."))
     return services.call_update_settings(call=call, by=request.user, invited_organizations=invited, **changes)
 
 
@@ -370,7 +367,7 @@ def call_transition(request, payload: TransitionIn, call_id: int = id_param("The
 def call_eligibility(request, filters: Query[EligibilityFilters], call_id: int = id_param("The call's id.")):
     call = call_for(request, call_id)
     organization = organizations_from_slugs([filters.organization], "query.organization")[0]
-    eligible, reasons = selectors.call_eligibility_for(call=call, organization=organization)
+    eligible, reasons = call_eligibility_for(call=call, organization=organization)
     return {"organization": organization.slug, "eligible": eligible, "reasons": reasons}
 
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from hamafza.challenges import services
 from hamafza.challenges.models import Call, CallFollow, Need, Notification
 from hamafza.challenges.tests.factories import (
     CallFactory,
@@ -517,10 +518,16 @@ def test_citizen_cannot_ask_but_can_follow(client, city, unit, citizen):
     assert CallFollow.objects.filter(call=call, user=citizen).exists()
 
 
-def test_reading_a_due_call_closes_it(client, city, unit):
+def test_reading_a_due_call_shows_it_closed_without_writing(client, city, unit):
+    """Reads never write (ADR 0004, amendment): the page shows the effective state, the periodic task
+    writes the closing."""
     call = PublishedCallFactory(city=city, unit=unit, closes_at=timezone.now() - datetime.timedelta(seconds=5))
     r = client.get(reverse("challenges:call_detail", args=[call.pk]))
     assert r.status_code == 200
+    assert r.context["call"].state == Call.State.CLOSED
+    call.refresh_from_db()
+    assert call.state == Call.State.PUBLISHED
+    services.call_close_due()
     call.refresh_from_db()
     assert call.state == Call.State.CLOSED
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.tests.factories import UserFactory, user_with_role
 from hamafza.challenges import services
+from hamafza.challenges.eligibility import call_eligibility_for, call_ids_open_to
 from hamafza.challenges.models import Call, CallFollow, CallTransition, Need, Notification
-from hamafza.challenges.selectors import call_eligibility_for, call_ids_open_to
 from hamafza.challenges.services import CanvasConflict, TransitionRefused
 from hamafza.challenges.tests.factories import (
     CallFactory,
@@ -315,21 +315,62 @@ def test_deadline_around_midnight_tehran(city, unit, citizen):
     assert services.call_close_due(now=at_midnight) == []  # idempotent
 
 
-def test_periodic_task_closes_due_calls(city, unit):
-    from hamafza.challenges.tasks import close_due_calls
-
-    due = _call_in(
+def _due_call(city, unit):
+    """A published call whose deadline passed a minute ago (not closed yet)."""
+    return _call_in(
         S.PUBLISHED,
         city,
         unit,
         opens_at=timezone.now() - datetime.timedelta(days=9),
         closes_at=timezone.now() - datetime.timedelta(minutes=1),
     )
+
+
+def test_periodic_task_closes_due_calls(city, unit):
+    from hamafza.challenges.tasks import close_due_calls
+
+    due = _due_call(city, unit)
     running = _call_in(S.PUBLISHED, city, unit)
     assert close_due_calls.delay().get() == 1
     due.refresh_from_db()
     running.refresh_from_db()
     assert (due.state, running.state) == (S.CLOSED, S.PUBLISHED)
+
+
+def test_reading_a_due_call_writes_nothing_but_shows_it_closed(city, unit, manager, citizen, client):
+    """Reads never write (ADR 0004, amendment): the page, the API and call_get show a due call
+    closed, the row stays as it is until the periodic task or the next step closes it."""
+    from hamafza.challenges.selectors import call_get
+
+    due = _due_call(city, unit)
+    CallFollow.objects.create(call=due, user=citizen)
+    assert due.effective_state() == S.CLOSED
+    assert call_get(pk=due.pk, user=citizen).state == S.CLOSED
+    page = client.get(f"/en/challenges/{due.pk}/")
+    api = client.get(f"/api/v1/calls/{due.pk}")
+    assert page.status_code == 200 and api.status_code == 200
+    assert api.json()["state"] == "closed"
+    due.refresh_from_db()
+    assert due.state == S.PUBLISHED and due.closed_at is None
+    assert not CallTransition.objects.filter(call=due).exists()
+    assert not Notification.objects.filter(kind="call_closed").exists()
+    # The next step on the call writes the closing first, then takes the step from "closed".
+    services.call_transition(call=due, to=S.IN_EVALUATION, by=manager)
+    due.refresh_from_db()
+    assert due.state == S.IN_EVALUATION
+    assert list(CallTransition.objects.filter(call=due).values_list("to_state", "by")) == [
+        (S.CLOSED, None),
+        (S.IN_EVALUATION, manager.pk),
+    ]
+    assert Notification.objects.filter(user=citizen, kind="call_closed").exists()
+
+
+def test_settings_of_a_due_call_are_refused(city, unit, manager):
+    due = _due_call(city, unit)
+    with pytest.raises(TransitionRefused):
+        services.call_update_settings(call=due, by=manager, closes_at=timezone.now() + datetime.timedelta(days=3))
+    due.refresh_from_db()
+    assert due.closes_at < timezone.now()
 
 
 def test_system_cannot_close_a_running_call(city, unit):

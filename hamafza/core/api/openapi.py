@@ -8,6 +8,7 @@ package declares it, so reorganising an app's resources never changes the publis
 
 from __future__ import annotations
 
+from django.urls import get_resolver
 from django.utils import translation
 from ninja import NinjaAPI, Schema
 from ninja.openapi.schema import OpenAPISchema
@@ -76,10 +77,21 @@ def schema_name_clashes() -> list[str]:
 
 
 class HamafzaAPI(NinjaAPI):
+    #: Every API built, by URL namespace (config/api.py builds "api-v1" when the URLconf loads), so
+    #: core's ``api_schema`` command finds it without importing the project's configuration.
+    instances: dict[str, HamafzaAPI] = {}
+
     def __init__(self, **kwargs):
         kwargs.setdefault("default_router", ApiRouter())
         super().__init__(**kwargs)
         install_problem_handlers(self)
+        HamafzaAPI.instances.setdefault(self.urls_namespace, self)
+
+    @classmethod
+    def mounted(cls, namespace: str = "api-v1") -> HamafzaAPI:
+        """The API of that namespace, as the root URLconf mounts it (loading the URLconf if needed)."""
+        get_resolver().url_patterns  # noqa: B018 - loads settings.ROOT_URLCONF, which builds the API
+        return cls.instances[namespace]
 
     def get_openapi_operation_id(self, operation) -> str:
         """`<app's API package>_<function>`: independent of the module of the package that holds it."""

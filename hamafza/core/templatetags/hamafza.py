@@ -1,86 +1,13 @@
 """Display filters: Persian digits and Jalali dates in the Persian UI, Gregorian in English."""
 
-import datetime
-import re
-
-import jdatetime
 from django import template
-from django.utils import timezone
-from django.utils.translation import get_language
 
-from hamafza.core.text import persian_digits
+from hamafza.core import formatting
+from hamafza.core.formatting import format_date
 
 register = template.Library()
-
-JALALI_MONTHS = [
-    "فروردین",
-    "اردیبهشت",
-    "خرداد",
-    "تیر",
-    "مرداد",
-    "شهریور",
-    "مهر",
-    "آبان",
-    "آذر",
-    "دی",
-    "بهمن",
-    "اسفند",
-]
-
-
-def _is_fa() -> bool:
-    return (get_language() or "fa").startswith("fa")
-
-
-_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
-
-
-@register.filter
-def digits(value):
-    """Write numbers with Persian digits (and the Persian decimal separator) in the Persian UI."""
-    if value is None:
-        return ""
-    if not _is_fa():
-        return str(value)
-    return persian_digits(_DECIMAL_POINT.sub("٫", str(value)))
-
-
-@register.filter
-def num(value):
-    """A number with thousands separators, in the UI's digits."""
-    if value is None or value == "":
-        return ""
-    try:
-        text = f"{int(value):,}"
-    except (TypeError, ValueError):
-        text = str(value)
-    if _is_fa():
-        return persian_digits(text.replace(",", "٬"))
-    return text
-
-
-def format_date(value, with_time: bool = False) -> str:
-    if value in (None, ""):
-        return ""
-    if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-    elif not isinstance(value, datetime.date):
-        return str(value)
-    if _is_fa():
-        j = (
-            jdatetime.datetime.fromgregorian(datetime=value)
-            if isinstance(value, datetime.datetime)
-            else jdatetime.date.fromgregorian(date=value)
-        )
-        text = f"{j.day} {JALALI_MONTHS[j.month - 1]} {j.year}"
-        if with_time and isinstance(value, datetime.datetime):
-            text += f"، {value.hour:02d}:{value.minute:02d}"
-        return persian_digits(text)
-    text = value.strftime("%d %B %Y").lstrip("0")
-    if with_time and isinstance(value, datetime.datetime):
-        text += value.strftime(", %H:%M")
-    return text
+register.filter("digits", formatting.digits)
+register.filter("num", formatting.num)
 
 
 @register.filter

@@ -1,10 +1,8 @@
 """Organizations written out in full: the ones the demo accounts belong to, and name parts of the
 support organizations. Rows use the import format of hamafza.directory.importers."""
 
-# Slugs the accounts demo refers to.
-QOM_STARTUP = "baziar"
-TABRIZ_COMPANY = "azarpouya-smart-systems"
-TEHRAN_PROBLEM_FIRM = "masalenegar"
+# Slugs the accounts demo refers to (its demo users belong to these organizations).
+from hamafza.accounts.demo import QOM_STARTUP, TABRIZ_COMPANY, TEHRAN_PROBLEM_FIRM
 
 ANCHORS = [
     {

@@ -1,4 +1,7 @@
-"""The matching engine: documents, eligibility, retrieval, scoring and explanations.
+"""The matching engine: the ``Engine`` class (persistence, analysis, indexing and the public queries)
+and ``ChallengeSet``. Its parts live beside it, behind the same interface: ``documents`` (the
+documents, records and matches), ``eligibility`` (the hard filter), ``scoring`` (candidates, the
+weights and the score) and ``explanations``.
 
 Scoring (all parts in [0, 1]; see docs/decisions/0005-matching-engine.md)::
 
@@ -21,16 +24,14 @@ on every candidate, so an ineligible organization is never ranked.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import math
+import multiprocessing
 import os
 import shutil
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,221 +40,39 @@ import numpy as np
 from hamafza.core.text import fold
 
 from . import semantic
-from .analysis import Analysed, analyse, is_stopword, lexical_terms, stem
-from .backend import Filter, IndexBackend, IndexDoc, TantivyBackend
+from .analysis import Analysed, analyse, lexical_terms
+from .backend import IndexBackend, IndexDoc, TantivyBackend
+from .documents import ChallengeDoc, ChallengeMatch, Eligibility, Match, OrgDoc, _OrgRec, _Query, org_key
+from .eligibility import EligibilityRules
+from .explanations import Explanations
+from .scoring import (
+    BONUS,
+    CHALLENGE_CAP_FLOOR,
+    DECLARED_WEIGHT,
+    GENERIC_DF,
+    INFERRED_CAP,
+    MAX_BONUS,
+    MIN_RELEVANCE,
+    WEIGHTS_LEXICAL_ONLY,
+    WEIGHTS_WITH_EMBEDDINGS,
+    Scoring,
+)
 from .taxonomy import Taxonomy, load_taxonomy
 
+__all__ = [
+    "BONUS",
+    "ChallengeDoc",
+    "ChallengeMatch",
+    "ChallengeSet",
+    "Eligibility",
+    "Engine",
+    "Match",
+    "OrgDoc",
+    "org_key",
+    "reset_index_dir",
+]
+
 log = logging.getLogger(__name__)
-
-# -- weights ------------------------------------------------------------------------------------
-WEIGHTS_WITH_EMBEDDINGS = {"capability": 0.75, "text": 0.15, "semantic": 0.10}
-WEIGHTS_LEXICAL_ONLY = {"capability": 0.75, "text": 0.25, "semantic": 0.0}
-DOMAIN_CREDIT = 0.2
-DECLARED_WEIGHT = 1.0
-INFERRED_CAP = 0.85
-CHALLENGE_CAP_FLOOR = 0.15  # inferred challenge capabilities weaker than this × the strongest are dropped
-BONUS = {"city": 0.06, "province": 0.03, "knowledge_based": 0.03, "track_record": 0.03, "verified": 0.02}
-MAX_BONUS = BONUS["city"] + BONUS["knowledge_based"] + BONUS["track_record"] + BONUS["verified"]
-MIN_RELEVANCE = 0.02
-
-CAND_CAPS = 150
-CAND_TEXT = 60
-CAND_SEM = 60
-MAX_QUERY_TERMS = 64
-GENERIC_DF = 0.25  # terms in more than this share of the organizations are too generic to query
-
-
-# -- documents ----------------------------------------------------------------------------------
-def _as_date(value: Any) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value[:10])
-    raise TypeError(f"not a date: {value!r}")
-
-
-@dataclass
-class Eligibility:
-    provinces: list[str] = field(default_factory=list)
-    knowledge_based_only: bool = False
-    kinds: list[str] = field(default_factory=list)
-    closing_date: dt.date | None = None
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any] | None) -> Eligibility:
-        data = data or {}
-        provinces = data.get("provinces") or []
-        kinds = data.get("kinds") or []
-        if not isinstance(provinces, (list, tuple)) or not all(isinstance(p, str) for p in provinces):
-            raise TypeError("eligibility.provinces must be a list of strings")
-        if not isinstance(kinds, (list, tuple)) or not all(isinstance(k, str) for k in kinds):
-            raise TypeError("eligibility.kinds must be a list of strings")
-        kb = data.get("knowledge_based_only", False)
-        if not isinstance(kb, bool):
-            raise TypeError("eligibility.knowledge_based_only must be a boolean")
-        return cls(list(provinces), kb, list(kinds), _as_date(data.get("closing_date")))
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["closing_date"] = self.closing_date.isoformat() if self.closing_date else None
-        return d
-
-
-@dataclass
-class OrgDoc:
-    id: str
-    name: str = ""
-    kind: str = ""
-    city: str = ""
-    province: str = ""
-    description: str = ""
-    description_fa: str = ""
-    description_en: str = ""
-    knowledge_based: bool = False
-    certificate_valid_until: dt.date | None = None
-    employees: int | None = None
-    founded: int | None = None
-    capabilities: list[str] = field(default_factory=list)
-    verified: bool = False
-    track_record: int = 0
-
-    @property
-    def text(self) -> str:
-        parts = [self.name, self.description, self.description_fa, self.description_en]
-        return "\n".join(p for p in parts if p)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> OrgDoc:
-        """Build from a JSON object (the matching-dev format); raises TypeError/ValueError/KeyError."""
-        if not isinstance(data, Mapping):
-            raise TypeError("organization must be a JSON object")
-        oid = data["id"]
-        if not isinstance(oid, (str, int)) or isinstance(oid, bool) or str(oid) == "":
-            raise TypeError("id must be a non-empty string")
-        for key in ("name", "kind", "city", "province", "description", "description_fa", "description_en"):
-            if data.get(key) is not None and not isinstance(data.get(key), str):
-                raise TypeError(f"{key} must be a string")
-        if not any(data.get(k) for k in ("name", "description", "description_fa", "description_en")):
-            raise ValueError("organization has neither a name nor a description")
-        kb = data.get("knowledge_based", False)
-        if not isinstance(kb, bool):
-            raise TypeError("knowledge_based must be a boolean")
-        for key in ("employees", "founded", "track_record"):
-            v = data.get(key)
-            if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
-                raise TypeError(f"{key} must be an integer")
-        caps = data.get("capabilities") or []
-        if not isinstance(caps, list) or not all(isinstance(c, str) for c in caps):
-            raise TypeError("capabilities must be a list of codes")
-        verified = data.get("verified", False)
-        if not isinstance(verified, bool):
-            raise TypeError("verified must be a boolean")
-        return cls(
-            id=str(oid),
-            name=data.get("name") or "",
-            kind=data.get("kind") or "",
-            city=data.get("city") or "",
-            province=data.get("province") or "",
-            description=data.get("description") or "",
-            description_fa=data.get("description_fa") or "",
-            description_en=data.get("description_en") or "",
-            knowledge_based=kb,
-            certificate_valid_until=_as_date(data.get("certificate_valid_until")),
-            employees=data.get("employees"),
-            founded=data.get("founded"),
-            capabilities=list(caps),
-            verified=verified,
-            track_record=data.get("track_record") or 0,
-        )
-
-
-@dataclass
-class ChallengeDoc:
-    id: str
-    city: str = ""
-    province: str = ""
-    title: str = ""
-    description: str = ""
-    capabilities: list[str] = field(default_factory=list)
-    eligibility: Eligibility = field(default_factory=Eligibility)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(p for p in (self.title, self.description) if p)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ChallengeDoc:
-        if not isinstance(data, Mapping):
-            raise TypeError("challenge must be a JSON object")
-        cid = data["id"]
-        if not isinstance(cid, (str, int)) or isinstance(cid, bool) or str(cid) == "":
-            raise TypeError("id must be a non-empty string")
-        for key in ("title", "description", "city", "province"):
-            if data.get(key) is not None and not isinstance(data.get(key), str):
-                raise TypeError(f"{key} must be a string")
-        if not (data.get("title") or data.get("description")):
-            raise ValueError("challenge has neither a title nor a description")
-        caps = data.get("capabilities") or []
-        if not isinstance(caps, list) or not all(isinstance(c, str) for c in caps):
-            raise TypeError("capabilities must be a list of codes")
-        elig = data.get("eligibility")
-        if elig is not None and not isinstance(elig, Mapping):
-            raise TypeError("eligibility must be an object")
-        return cls(
-            id=str(cid),
-            city=data.get("city") or "",
-            province=data.get("province") or "",
-            title=data.get("title") or "",
-            description=data.get("description") or "",
-            capabilities=list(caps),
-            eligibility=Eligibility.from_dict(elig),
-        )
-
-
-@dataclass
-class Match:
-    organization: str
-    score: float
-    explanation: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"organization": self.organization, "score": round(self.score, 6), "explanation": self.explanation}
-
-
-@dataclass
-class ChallengeMatch:
-    challenge: str
-    score: float
-    explanation: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"challenge": self.challenge, "score": round(self.score, 6), "explanation": self.explanation}
-
-
-# -- in-memory features -------------------------------------------------------------------------
-class _OrgRec:
-    __slots__ = ("id", "key", "city", "province", "kind", "kb", "cert", "caps", "track", "verified")
-
-    def __init__(self, payload: Mapping[str, Any]):
-        caps = payload.get("caps", [])
-        payload = payload["source"]
-        self.id = payload["id"]
-        self.key = org_key(self.id)
-        self.city = fold(payload.get("city"))
-        self.province = fold(payload.get("province"))
-        self.kind = payload.get("kind") or ""
-        self.kb = bool(payload.get("knowledge_based"))
-        cert = payload.get("certificate_valid_until")
-        self.cert = dt.date.fromisoformat(cert).toordinal() if cert else None
-        # code -> (weight, declared, evidence)
-        self.caps: dict[str, tuple[float, bool, list[str]]] = {c: (float(w), bool(d), list(ev)) for c, w, d, ev in caps}
-        self.track = int(payload.get("track_record") or 0)
-        self.verified = bool(payload.get("verified"))
-
 
 _WORKER_ENGINE: Engine | None = None
 
@@ -266,8 +85,6 @@ def _worker_analyse(docs: list[OrgDoc]):
 def _parallel_analyse(engine: Engine, docs: list[OrgDoc], workers: int):
     """Analysis and capability inference of a large batch in forked worker processes."""
     global _WORKER_ENGINE
-    import multiprocessing
-
     chunk = max(500, len(docs) // (workers * 4))
     parts = [docs[i : i + chunk] for i in range(0, len(docs), chunk)]
     _WORKER_ENGINE = engine
@@ -285,31 +102,7 @@ def _parallel_analyse(engine: Engine, docs: list[OrgDoc], workers: int):
         _WORKER_ENGINE = None
 
 
-@lru_cache(maxsize=4096)
-def _cached_analyse(text: str) -> Analysed:
-    return analyse(text)
-
-
-def org_key(org_id: str) -> int:
-    return int.from_bytes(hashlib.blake2b(str(org_id).encode("utf-8"), digest_size=8).digest(), "big") >> 1
-
-
-@dataclass
-class _Query:
-    """A challenge (or capability request) after analysis."""
-
-    text: str
-    analysed: Analysed
-    caps: dict[str, float]  # code -> weight (strongest = 1)
-    declared: set[str]
-    evidence: dict[str, list[str]]
-    terms: Counter
-    city: str
-    province: str
-    eligibility: Eligibility
-
-
-class Engine:
+class Engine(EligibilityRules, Scoring, Explanations):
     """Ranks organizations for challenges and challenges for organizations.
 
     ``index_dir``: a directory for the on-disk tantivy index (reused when it exists), or ``None``
@@ -563,284 +356,6 @@ class Engine:
     def __contains__(self, org_id: object) -> bool:
         return org_id in self._orgs
 
-    # -- eligibility ----------------------------------------------------------------------------
-    def _cert_date(self, elig: Eligibility) -> dt.date:
-        return elig.closing_date or self.today
-
-    def is_eligible(self, org_id: str, elig: Eligibility | None) -> bool:
-        rec = self._orgs.get(org_id)
-        return rec is not None and self._eligible(rec, elig)
-
-    def _prepare(self, elig: Eligibility | None):
-        if elig is None:
-            return None
-        return (
-            frozenset(fold(p) for p in elig.provinces),
-            frozenset(elig.kinds),
-            elig.knowledge_based_only,
-            self._cert_date(elig).toordinal(),
-        )
-
-    def _eligible(self, rec: _OrgRec, elig: Eligibility | None, prepared=None) -> bool:
-        if elig is None:
-            return True
-        provinces, kinds, kb_only, on = prepared if prepared is not None else self._prepare(elig)
-        if provinces and rec.province not in provinces:
-            return False
-        if kinds and rec.kind not in kinds:
-            return False
-        if kb_only:
-            if not rec.kb:
-                return False
-            if rec.cert is not None and rec.cert < on:
-                return False
-        return True
-
-    def _filter(self, elig: Eligibility | None) -> Filter | None:
-        if elig is None:
-            return None
-        return Filter(
-            provinces=[fold(p) for p in elig.provinces],
-            kinds=list(elig.kinds),
-            knowledge_based_only=elig.knowledge_based_only,
-            cert_valid_on=self._cert_date(elig).toordinal() if elig.knowledge_based_only else None,
-        )
-
-    @staticmethod
-    def _merge_filters(elig: Eligibility, filters: Mapping[str, Any] | Eligibility | None) -> Eligibility:
-        if filters is None:
-            return elig
-        extra = filters if isinstance(filters, Eligibility) else Eligibility.from_dict(filters)
-        provinces = elig.provinces
-        if extra.provinces:
-            provinces = (
-                [p for p in elig.provinces if fold(p) in {fold(x) for x in extra.provinces}]
-                if elig.provinces
-                else extra.provinces
-            )
-            if not provinces:
-                provinces = ["\x00none"]  # disjoint restrictions: nobody is eligible
-        kinds = elig.kinds
-        if extra.kinds:
-            kinds = [k for k in elig.kinds if k in extra.kinds] if elig.kinds else extra.kinds
-            if not kinds:
-                kinds = ["\x00none"]
-        return Eligibility(
-            provinces=list(provinces),
-            knowledge_based_only=elig.knowledge_based_only or extra.knowledge_based_only,
-            kinds=list(kinds),
-            closing_date=elig.closing_date or extra.closing_date,
-        )
-
-    # -- scoring --------------------------------------------------------------------------------
-    def _cap_score(self, q: Mapping[str, float], rec_caps) -> tuple[float, list[tuple[str, float, str]]]:
-        denom = sum(w * w for w in q.values())
-        if not denom:
-            return 0.0, []
-        total = 0.0
-        parts = []
-        for code, qw in q.items():
-            o = rec_caps.get(code)
-            if o is not None:
-                v = qw * qw * o[0]
-                total += v
-                parts.append((code, v / denom, "exact"))
-                continue
-            dom = self.taxonomy.domain_of(code)
-            best, best_code = 0.0, None
-            dom_of = self.taxonomy.domain_of
-            for oc, (ow, _, _) in rec_caps.items():
-                if ow > best and dom_of(oc) == dom:
-                    best, best_code = ow, oc
-            if best_code is not None:
-                v = DOMAIN_CREDIT * qw * qw * best
-                total += v
-                parts.append((best_code, v / denom, "domain:" + code))
-        return total / denom, parts
-
-    def _bonus(
-        self, rec: _OrgRec, city: str, province: str, elig: Eligibility | None, on_ord: int | None = None
-    ) -> dict[str, float]:
-        b = {}
-        if city and rec.city == city:
-            b["locality"] = BONUS["city"]
-        elif province and rec.province == province:
-            b["locality"] = BONUS["province"]
-        if on_ord is None:
-            on_ord = (self._cert_date(elig) if elig else self.today).toordinal()
-        if rec.kb and (rec.cert is None or rec.cert >= on_ord):
-            b["knowledge_based"] = BONUS["knowledge_based"]
-        if rec.track > 0:
-            b["track_record"] = BONUS["track_record"] * min(1.0, math.log1p(rec.track) / math.log(6))
-        if rec.verified:
-            b["verified"] = BONUS["verified"]
-        return b
-
-    def _query_terms(self, terms: Counter) -> dict[str, float]:
-        n = max(1, self.backend.num_docs())
-        scored = []
-        for t, tf in terms.items():
-            df = self.backend.doc_freq("text", t)
-            if df == 0 or (n >= 50 and df / n > GENERIC_DF):
-                continue
-            scored.append((df, t, 1.0 + math.log(tf)))
-        scored.sort()
-        return {t: w for _, t, w in scored[:MAX_QUERY_TERMS]}
-
-    def _matrix_view(self) -> tuple[np.ndarray | None, list[str]]:
-        if self._matrix is None and self._vecs:
-            self._matrix_ids = list(self._vecs)
-            self._matrix = np.stack([self._vecs[i] for i in self._matrix_ids]).astype(np.float32)
-        return self._matrix, self._matrix_ids
-
-    def _rank(self, q: _Query, top: int, weights: Mapping[str, float], explain: bool = True) -> list[Match]:
-        elig = q.eligibility
-        flt = self._filter(elig)
-        prep = self._prepare(elig)
-        on_ord = (self._cert_date(elig) if elig else self.today).toordinal()
-        cand: dict[str, float] = {}  # id -> bm25
-        cap_terms: dict[str, float] = {}
-        for code, w in q.caps.items():
-            cap_terms[code] = cap_terms.get(code, 0.0) + 2.0 * w
-            dom = self.taxonomy.domain_of(code)
-            if dom:
-                cap_terms["domain:" + dom] = max(cap_terms.get("domain:" + dom, 0.0), 0.3 * w)
-        for key, _ in self.backend.search("caps", cap_terms, flt, CAND_CAPS):
-            oid = self._by_key.get(key)
-            if oid is not None:
-                cand.setdefault(oid, 0.0)
-        if weights.get("text", 0) > 0:
-            qterms = self._query_terms(q.terms)
-            for key, score in self.backend.search("text", qterms, flt, CAND_TEXT):
-                oid = self._by_key.get(key)
-                if oid is not None:
-                    cand[oid] = score
-        sims: dict[str, float] = {}
-        if self.use_embeddings and weights.get("semantic", 0) > 0 and self._vecs:
-            qv = semantic.embed_query(q.text)
-            mat, ids = self._matrix_view()
-            allsims = mat @ qv
-            order = np.argsort(-allsims)
-            added = 0
-            for i in order:
-                oid = ids[i]
-                rec = self._orgs.get(oid)
-                if rec is None or not self._eligible(rec, elig, prep):
-                    continue
-                cand.setdefault(oid, 0.0)
-                added += 1
-                if added >= CAND_SEM:
-                    break
-            for oid in cand:
-                v = self._vecs.get(oid)
-                if v is not None:
-                    sims[oid] = float(v @ qv)
-        # Python-side eligibility: the authoritative check.
-        recs = [self._orgs[o] for o in cand if o in self._orgs and self._eligible(self._orgs[o], elig, prep)]
-        if not recs:
-            return []
-        max_bm25 = max((cand[r.id] for r in recs), default=0.0) or 1.0
-        sem_norm: dict[str, float] = {}
-        if sims:
-            vals = np.array([sims.get(r.id, 0.0) for r in recs])
-            mu, mx = float(vals.mean()), float(vals.max())
-            span = max(mx - mu, 1e-6)
-            sem_norm = {r.id: max(0.0, min(1.0, (sims.get(r.id, mu) - mu) / span)) for r in recs}
-        scored = []
-        for r in recs:
-            cap, cap_parts = self._cap_score(q.caps, r.caps)
-            lex = cand[r.id] / max_bm25
-            sem = sem_norm.get(r.id, 0.0)
-            rel = weights["capability"] * cap + weights["text"] * lex + weights.get("semantic", 0.0) * sem
-            if rel < MIN_RELEVANCE:
-                continue
-            bonus = self._bonus(r, q.city, q.province, elig, on_ord)
-            score = rel * (1.0 + sum(bonus.values())) / (1.0 + MAX_BONUS)
-            scored.append((score, r.id, r, cap, cap_parts, lex, sem, bonus, rel))
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        out = []
-        for score, oid, r, cap, cap_parts, lex, sem, bonus, _rel in scored[:top]:
-            expl = self._explain(q, r, score, cap, cap_parts, lex, sem, bonus, weights) if explain else {}
-            out.append(Match(oid, float(score), expl))
-        return out
-
-    # -- explanations ---------------------------------------------------------------------------
-    def _explain(self, q, r, score, cap, cap_parts, lex, sem, bonus, weights, payload=None) -> dict[str, Any]:
-        factor = 1.0 / (1.0 + MAX_BONUS)
-        rel = weights["capability"] * cap + weights["text"] * lex + weights.get("semantic", 0.0) * sem
-        signals: dict[str, dict[str, Any]] = {}
-        for name, value in (("capability", cap), ("text", lex), ("semantic", sem)):
-            if weights.get(name, 0) <= 0:
-                continue
-            pts = weights[name] * value * factor
-            signals[name] = {"value": round(value, 4), "weight": weights[name], "points": round(pts, 4)}
-        loc = "city" if bonus.get("locality") == BONUS["city"] else ("province" if "locality" in bonus else None)
-        for name in ("locality", "knowledge_based", "track_record", "verified"):
-            pts = rel * bonus.get(name, 0.0) / (1.0 + MAX_BONUS)
-            entry: dict[str, Any] = {"bonus": round(bonus.get(name, 0.0), 4), "points": round(pts, 4)}
-            if name == "locality":
-                entry["value"] = loc
-            signals[name] = entry
-        for entry in signals.values():
-            entry["share"] = round(entry["points"] / score, 4) if score > 0 else 0.0
-
-        caps = []
-        for code, contribution, how in sorted(cap_parts, key=lambda p: -p[1]):
-            w, declared, ev = r.caps[code]
-            names = self.taxonomy.names(code)
-            item = {
-                "code": code,
-                "name_fa": names["name_fa"],
-                "name_en": names["name_en"],
-                "source": "declared" if declared else "inferred",
-                "organization_weight": round(w, 4),
-                "organization_evidence": ev,
-                "contribution": round(contribution, 4),
-            }
-            if how == "exact":
-                item["challenge_weight"] = round(q.caps[code], 4)
-                item["challenge_source"] = "declared" if code in q.declared else "inferred"
-                item["challenge_evidence"] = q.evidence.get(code, [])
-            else:
-                asked = how.split(":", 1)[1]
-                item["related_to"] = asked
-                item["challenge_weight"] = round(q.caps[asked], 4)
-                item["challenge_evidence"] = q.evidence.get(asked, [])
-            caps.append(item)
-
-        words = []
-        if payload is None:
-            payload = self.backend.get_payload(r.id, r.key)
-        if payload is not None:
-            if "tokens" in payload:
-                toks = payload["tokens"].split()
-                oan = Analysed(tuple(toks), tuple(stem(t) for t in toks))
-            else:
-                src = payload["source"]
-                oan = _cached_analyse(
-                    "\n".join(src.get(k) or "" for k in ("name", "description", "description_fa", "description_en"))
-                )
-            org_surface: dict[str, str] = {}
-            for tok, st in zip(oan.tokens, oan.stems, strict=True):
-                org_surface.setdefault(st, tok)
-            seen = set()
-            for tok, st in zip(q.analysed.tokens, q.analysed.stems, strict=True):
-                if st in seen or is_stopword(tok) or st not in org_surface:
-                    continue
-                seen.add(st)
-                words.append({"challenge": tok, "organization": org_surface[st]})
-                if len(words) >= 15:
-                    break
-        return {
-            "score": round(score, 6),
-            "capabilities": caps,
-            "matched_words": words,
-            "signals": signals,
-            "formula": "(capability*{capability} + text*{text} + semantic*{semantic}) * (1 + bonuses) / {den}".format(
-                den=round(1 + MAX_BONUS, 2), **{k: weights.get(k, 0.0) for k in ("capability", "text", "semantic")}
-            ),
-        }
-
     # -- public queries -------------------------------------------------------------------------
     def match_challenge(
         self, challenge: ChallengeDoc, top: int = 10, filters: Mapping[str, Any] | Eligibility | None = None
@@ -938,10 +453,6 @@ class Engine:
             expl = self._explain_pair(q, rec, org, score, cap, parts, lx, sm, bonus)
             out.append(ChallengeMatch(cid, float(score), expl))
         return out
-
-    def _explain_pair(self, q, rec, org, score, cap, parts, lx, sm, bonus):
-        payload = self._payload(org, [])
-        return self._explain(q, rec, score, cap, parts, lx, sm, bonus, self.weights, payload=payload)
 
 
 class ChallengeSet:

@@ -28,14 +28,8 @@ def is_member(user, proposal: Proposal) -> bool:
 
 
 def hide_identities(request, proposals: list[Proposal]) -> None:
-    """Blind review: the judges of a blind panel do not see who applied (unless they are members of
-    the applicant). Two queries for the whole page."""
-    blind = selectors.blind_call_ids_for(user=request.user)
-    if not blind:
-        return
-    mine = set(OrganizationMembership.objects.filter(user_id=request.user.pk).values_list("organization_id", flat=True))
-    for proposal in proposals:
-        proposal.hide_identity = proposal.call_id in blind and proposal.organization_id not in mine
+    """Blind review (``selectors.mark_identities``, the rule the pages use too)."""
+    selectors.mark_identities(user=request.user, proposals=proposals)
 
 
 def proposal_for(request, proposal_id: int) -> Proposal:
@@ -51,7 +45,7 @@ def ensure_can_change(request, proposal: Proposal) -> None:
     if can(request.user, "proposals.change_proposal", proposal):
         return
     if is_member(request.user, proposal):
-        raise services.Refused([services._deadline_reason(proposal.call)])
+        raise services.Refused([services.deadline_reason(proposal.call)])
     raise PermissionDenied
 
 

@@ -18,7 +18,7 @@ from hamafza.core.api.params import MAX_ID, NO_NUL, InputSchema, id_param
 from hamafza.core.api.problems import invalid_parameters
 from hamafza.core.api.routers import ApiRouter
 from hamafza.proposals import selectors, services
-from hamafza.proposals.api.common import REFUSED_DOC, PanelStatus, is_member, proposal_for, stale_version
+from hamafza.proposals.api.common import REFUSED_DOC, PanelStatus, proposal_for, stale_version
 from hamafza.proposals.models import Panel, Proposal, Score
 from hamafza.proposals.rules import can
 
@@ -134,11 +134,7 @@ def score_list(request, filters: Query[ScoreFilters], proposal_id: int = id_para
     )
     page = paginate(qs, filters)
     # As the scores page: the applicant does not learn who gave which score.
-    show_judges = (
-        can(request.user, "proposals.manage_evaluation", proposal.call)
-        or proposal.call.state != "results_published"
-        or not is_member(request.user, proposal)
-    )
+    show_judges = selectors.judges_shown_to(user=request.user, proposal=proposal)
     for score in page["items"]:
         score.show_judge = show_judges
     return page

@@ -93,14 +93,9 @@ def rubric_replace(request, payload: RubricIn, call_id: int = id_param("The call
         elif item.id is not None and item.id in seen:
             errors.append({"name": f"body.criteria.{i}.id", "message": _("This criterion is given twice.")})
         seen.add(item.id)
-    total = sum(item.weight for item in payload.criteria)
-    if total != 100:
-        errors.append(
-            {
-                "name": "body.criteria",
-                "message": _("The weights add up to %(total)d; they must add up to 100.") % {"total": total},
-            }
-        )
+    weight_problem = services.rubric_weight_problem(item.weight for item in payload.criteria)
+    if weight_problem:
+        errors.append({"name": "body.criteria", "message": weight_problem})
     if errors:
         raise invalid_parameters(errors)
     index = 0

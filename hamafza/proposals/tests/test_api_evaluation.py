@@ -157,7 +157,7 @@ def test_others_cannot_add_judges_start_or_close(client, world, who):
 def _setup_panel(city, *, with_judge=True):
     call = CallFactory(city=city, state=Call.State.CLOSED, closes_at=timezone.now() - datetime.timedelta(days=1))
     panel = PanelFactory(call=call, status=Panel.Status.SETUP)
-    RubricCriterionFactory(panel=panel, name="Impact")
+    RubricCriterionFactory(panel=panel, name="Impact", weight=100)
     if with_judge:
         PanelMemberFactory(panel=panel, user=user_with_role(CityRole.Role.JUDGE, city))
     return panel

@@ -75,6 +75,19 @@ def test_call_goes_from_closed_to_published_results(closed_call, city, other_cit
     assert response.status_code == 400  # weight must be 1..100
     client.post(reverse("proposals:criterion_add", args=[panel.pk]), {"name": "Locality", "weight": 20, "scale_max": 5})
     assert panel.criteria.count() == 3
+    # The weights add up to 120: scoring cannot start (the rule of the service, as in the API).
+    refused = client.post(reverse("proposals:panel_step", args=[panel.pk, "start"]))
+    assert refused.status_code == 400
+    with translation.override("fa"):
+        expected = translation.gettext("The weights add up to %(total)d; they must add up to 100.") % {"total": 120}
+    assert expected in refused.content.decode()
+    locality = panel.criteria.get(name="Locality")
+    impact = panel.criteria.exclude(pk=locality.pk).order_by("-weight").first()
+    client.post(
+        reverse("proposals:criterion_edit", args=[panel.pk, impact.pk]),
+        {"name": impact.name, "weight": impact.weight - 20, "scale_max": impact.scale_max},
+    )
+    assert sum(panel.criteria.values_list("weight", flat=True)) == 100
     assert client.post(reverse("proposals:panel_step", args=[panel.pk, "start"])).status_code == 302
     panel.refresh_from_db()
     call.refresh_from_db()

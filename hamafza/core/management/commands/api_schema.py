@@ -8,12 +8,12 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from hamafza.core.api.openapi import HamafzaAPI
+
 
 def api_schema_text() -> str:
-    """The live OpenAPI document, serialised the way it is committed."""
-    from config.api import api
-
-    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    """The live OpenAPI document (of the API the root URLconf mounts), serialised the way it is committed."""
+    schema = HamafzaAPI.mounted().get_openapi_schema(path_prefix="/api/v1/")
     return json.dumps(schema, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 

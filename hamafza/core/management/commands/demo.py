@@ -17,6 +17,9 @@ own transaction, so a step may rely on everything the earlier steps created. A `
 * be deterministic (seeded randomness only), with every text written for the demo;
 * report what it did in one or two lines on ``stdout`` (e.g. ``challenges: 12 challenges``).
 
+A demo module may also have ``def report(*, stdout) -> None``, called after every step (loaded or
+not) to print what the operator needs (the directory's prints the demo accounts and password).
+
 Options: ``--if-empty`` loads only when there is no city yet (``make run`` uses it), otherwise it
 says the demo data is already there. The demo accounts and their password are printed at the end.
 """
@@ -35,6 +38,16 @@ FIRST = "hamafza.core"
 
 def demo_loaders() -> list[tuple[str, object]]:
     """(app name, load function) for every installed hamafza app with a demo module, in order."""
+    return _demo_functions("load")
+
+
+def demo_reports() -> list[tuple[str, object]]:
+    """(app name, report function) of the demo modules that print something after loading (the
+    directory's: the demo accounts with their organizations and password)."""
+    return _demo_functions("report")
+
+
+def _demo_functions(attribute: str) -> list[tuple[str, object]]:
     names = [config.name for config in apps.get_app_configs() if config.name.startswith("hamafza.")]
     names.sort(key=lambda name: name != FIRST)  # stable: keeps INSTALLED_APPS order otherwise
     loaders = []
@@ -46,9 +59,9 @@ def demo_loaders() -> list[tuple[str, object]]:
             if exc.name == module_name:
                 continue
             raise
-        load = getattr(module, "load", None)
-        if callable(load):
-            loaders.append((name, load))
+        function = getattr(module, attribute, None)
+        if callable(function):
+            loaders.append((name, function))
     return loaders
 
 
@@ -71,21 +84,5 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     load(stdout=self.stdout)
             self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
-        self._print_accounts()
-
-    def _print_accounts(self) -> None:
-        try:
-            from hamafza.accounts.demo import DEMO_PASSWORD, demo_accounts
-        except ImportError:  # pragma: no cover - the accounts app is always installed
-            return
-        rows = demo_accounts(only_existing=True)
-        if not rows:
-            return
-        header = (_("email"), _("role"), _("city"))
-        widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(3)]
-        self.stdout.write("")
-        self.stdout.write(_("Demo accounts (password: %(password)s)") % {"password": DEMO_PASSWORD})
-        self.stdout.write("  ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=True)))
-        self.stdout.write("  ".join("-" * w for w in widths))
-        for row in rows:
-            self.stdout.write("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)))
+        for _name, report in demo_reports():
+            report(stdout=self.stdout)

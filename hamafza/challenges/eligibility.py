@@ -1,0 +1,115 @@
+"""Who may apply to a call: the one eligibility rule, used by the call page, the API, proposals
+(applying and submitting), matching (invite suggestions, "calls for you") and consortia.
+
+Every input is an argument: an invited call's list of invited organizations is passed as
+``invited_ids`` by callers that check many organizations or many calls (so the list is read once),
+and read from the database (one query) when it is not given.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Collection, Iterable
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hamafza.challenges.models import Call, CallType
+from hamafza.core.formatting import format_date, tehran_date
+
+
+def invited_ids_of(call: Call) -> set[int]:
+    """The ids of the organizations invited to `call` (one query)."""
+    return set(call.invited_organizations.values_list("pk", flat=True))
+
+
+def call_eligibility_for(
+    *,
+    call: Call,
+    organization,
+    invited_ids: Collection[int] | None = None,
+    now: datetime.datetime | None = None,
+    check_open: bool = True,
+) -> tuple[bool, list[str]]:
+    """Whether `organization` may apply to `call`, and the reasons why not (translated, readable).
+
+    Checks: the call is open (unless `check_open=False`, for matching), an invited call lists the
+    organization (`invited_ids`; read from the database when None), the organization's province is
+    allowed, its kind is allowed, and a required knowledge-based certificate is valid on the closing
+    date (Asia/Tehran)."""
+    reasons = []
+    if check_open and not call.is_open(now):
+        if call.state == Call.State.PUBLISHED and call.opens_at and call.opens_at > (now or timezone.now()):
+            reasons.append(_("The call is not open yet; it opens on %(date)s.") % {"date": format_date(call.opens_at)})
+        else:
+            reasons.append(_("The call is not open for applications."))
+    if call.call_type == CallType.INVITED:
+        if invited_ids is None:
+            invited_ids = invited_ids_of(call)
+        if organization.pk not in invited_ids:
+            reasons.append(_("This call is by invitation only and your organization is not invited."))
+    if call.allowed_provinces and organization.province not in call.allowed_provinces:
+        allowed = "، ".join(call.allowed_province_labels)
+        reasons.append(
+            _("The call is restricted to organizations in %(allowed)s; yours is in %(province)s.")
+            % {"allowed": allowed, "province": organization.get_province_display()}
+        )
+    if call.allowed_kinds and organization.kind not in call.allowed_kinds:
+        allowed = "، ".join(call.allowed_kind_labels)
+        reasons.append(
+            _("The call is open to %(allowed)s; your organization is a %(kind)s.")
+            % {"allowed": allowed, "kind": organization.get_kind_display()}
+        )
+    if call.knowledge_based_required:
+        on = tehran_date(call.closes_at) if call.closes_at else timezone.localdate()
+        if not organization.knowledge_based:
+            reasons.append(_("A knowledge-based certificate is required; your organization has none."))
+        elif not organization.has_valid_certificate(on=on):
+            reasons.append(
+                _("A knowledge-based certificate valid on the closing date (%(date)s) is required.")
+                % {"date": format_date(on)}
+            )
+    return (not reasons, [str(r) for r in reasons])
+
+
+def eligibility_of_organizations(*, call: Call, organizations: Iterable, now=None) -> list[tuple]:
+    """(organization, eligible, reasons) for each organization (the invited list read once)."""
+    organizations = list(organizations)
+    invited = invited_ids_of(call) if call.call_type == CallType.INVITED and organizations else None
+    return [
+        (org, *call_eligibility_for(call=call, organization=org, invited_ids=invited, now=now)) for org in organizations
+    ]
+
+
+def call_ids_open_to(*, organizations, now=None) -> set[int]:
+    """Ids of open calls that at least one of `organizations` may apply to (a fixed number of
+    queries, whatever the number of calls)."""
+    organizations = list(organizations)
+    if not organizations:
+        return set()
+    now = now or timezone.now()
+    calls = list(
+        Call.objects.filter(state=Call.State.PUBLISHED, closes_at__gt=now)
+        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
+        .only(
+            "id",
+            "state",
+            "call_type",
+            "opens_at",
+            "closes_at",
+            "allowed_provinces",
+            "allowed_kinds",
+            "knowledge_based_required",
+        )
+    )
+    invited: dict[int, set[int]] = {}
+    through = Call.invited_organizations.through
+    for row in through.objects.filter(call_id__in=[c.pk for c in calls if c.call_type == CallType.INVITED]):
+        invited.setdefault(row.call_id, set()).add(row.organization_id)
+    result = set()
+    for call in calls:
+        ids = invited.get(call.pk, set())
+        if any(call_eligibility_for(call=call, organization=org, invited_ids=ids, now=now)[0] for org in organizations):
+            result.add(call.pk)
+    return result

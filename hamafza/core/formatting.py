@@ -1,0 +1,96 @@
+"""Formatting for display: Persian digits and Jalali dates in the Persian UI, Gregorian dates and
+ASCII digits in English. Services, selectors and the template filters (`digits`, `num`, `jdate`,
+`jdatetime` in hamafza.core.templatetags.hamafza) all use these functions."""
+
+import datetime
+import re
+import zoneinfo
+
+import jdatetime
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from hamafza.core.text import persian_digits
+
+JALALI_MONTHS = [
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
+]
+
+
+def is_persian() -> bool:
+    """Whether the active language is Persian (the default when none is active)."""
+    return (get_language() or "fa").startswith("fa")
+
+
+def in_active_language(fa, en):
+    """The Persian or the English text, whichever the active language asks for, falling back to the
+    other one when it is empty (the rule of every bilingual name, title and description)."""
+    if (get_language() or "fa").startswith("en"):
+        return en or fa
+    return fa or en
+
+
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
+def digits(value):
+    """Write numbers with Persian digits (and the Persian decimal separator) in the Persian UI."""
+    if value is None:
+        return ""
+    if not is_persian():
+        return str(value)
+    return persian_digits(_DECIMAL_POINT.sub("٫", str(value)))
+
+
+def num(value):
+    """A number with thousands separators, in the UI's digits."""
+    if value is None or value == "":
+        return ""
+    try:
+        text = f"{int(value):,}"
+    except (TypeError, ValueError):
+        text = str(value)
+    if is_persian():
+        return persian_digits(text.replace(",", "٬"))
+    return text
+
+
+def format_date(value, with_time: bool = False) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+    elif not isinstance(value, datetime.date):
+        return str(value)
+    if is_persian():
+        j = (
+            jdatetime.datetime.fromgregorian(datetime=value)
+            if isinstance(value, datetime.datetime)
+            else jdatetime.date.fromgregorian(date=value)
+        )
+        text = f"{j.day} {JALALI_MONTHS[j.month - 1]} {j.year}"
+        if with_time and isinstance(value, datetime.datetime):
+            text += f"، {value.hour:02d}:{value.minute:02d}"
+        return persian_digits(text)
+    text = value.strftime("%d %B %Y").lstrip("0")
+    if with_time and isinstance(value, datetime.datetime):
+        text += value.strftime(", %H:%M")
+    return text
+
+
+def tehran_date(value: datetime.datetime) -> datetime.date:
+    """The calendar date of an instant in the platform's time zone (Asia/Tehran)."""
+    return value.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()

@@ -1,0 +1,160 @@
+"""Hooks: how a lower app lets a higher one contribute or react without importing it (ADR 0009).
+
+The apps stack in layers (core → accounts → directory → challenges → matching → proposals →
+consortia → pilots/programs → insights, enforced by `lint-imports`). When a lower app needs
+something only a higher one knows (the navigation of every app, the matching engine's ranking
+for the directory search, "an organization changed" for the matching index), the lower app
+calls a hook defined here and the higher app fills it from its ``AppConfig.ready()``:
+
+    # hamafza/pilots/apps.py
+    def ready(self):
+        from hamafza.core import hooks
+        from hamafza.pilots import navigation, selectors
+
+        hooks.navigation.register(navigation.entries, order=85)
+        hooks.track_records.register(selectors.completed_pilots_per_organization)
+
+A hook is a named, ordered list of functions. It holds no business rule itself: the functions
+it calls are the owning app's selectors and services. Every hook, with the signature of the
+functions it takes, is listed below and in docs/architecture.md ("Hooks").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+
+class Hook:
+    """A named list of functions, called in ``order`` (then registration order).
+
+    Registering the same function twice keeps one entry, so ``ready()`` may run more than once
+    (as it does in some test set-ups)."""
+
+    def __init__(self, name: str, doc: str) -> None:
+        self.name = name
+        self.__doc__ = doc
+        self._entries: list[tuple[int, int, Callable]] = []
+
+    def register(self, fn: Callable | None = None, *, order: int = 100):
+        """Add ``fn`` (also usable as a decorator, with or without ``order``)."""
+
+        def add(f: Callable) -> Callable:
+            if all(existing is not f for _o, _n, existing in self._entries):
+                self._entries.append((order, len(self._entries), f))
+                self._entries.sort(key=lambda entry: entry[:2])
+            return f
+
+        return add(fn) if fn is not None else add
+
+    def unregister(self, fn: Callable) -> None:
+        self._entries = [entry for entry in self._entries if entry[2] is not fn]
+
+    def __iter__(self) -> Iterator[Callable]:
+        return iter([fn for _order, _n, fn in self._entries])
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __repr__(self) -> str:
+        return f"<Hook {self.name}: {len(self)} registered>"
+
+    def results(self, *args, **kwargs) -> list[Any]:
+        """Every registered function's result, in order."""
+        return [fn(*args, **kwargs) for fn in self]
+
+    def first(self, *args, **kwargs) -> Any:
+        """The first result that is not None (None when no function answers)."""
+        for fn in self:
+            value = fn(*args, **kwargs)
+            if value is not None:
+                return value
+        return None
+
+    def send(self, *args, **kwargs) -> None:
+        """Call every registered function for its effect."""
+        for fn in self:
+            fn(*args, **kwargs)
+
+
+class FlagRegistry:
+    """Named boolean facts about the signed-in user that the navigation needs, each an
+    ``Exists(...)`` expression over the user (``OuterRef("pk")``), computed together in one query
+    per request by ``hamafza.core.selectors.navigation_for``."""
+
+    def __init__(self) -> None:
+        self._factories: dict[str, Callable[[], Any]] = {}
+
+    def register(self, name: str, expression: Callable[[], Any]) -> None:
+        self._factories[name] = expression
+
+    def expressions(self) -> dict[str, Any]:
+        return {name: factory() for name, factory in sorted(self._factories.items())}
+
+    def names(self) -> list[str]:
+        return sorted(self._factories)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages and navigation
+# ---------------------------------------------------------------------------------------------
+navigation = Hook(
+    "navigation",
+    """Entries of the main navigation. ``fn(request, flags) -> list[{"label", "url"}]``; ``flags`` is
+    a dict of the ``navigation_flags`` for the signed-in user (empty for visitors). Orders in use:
+    10 home, 20 directory, 30 cities, 40 challenges, 50 missions (public); 60 the user's cities,
+    70 the challenges workflow, 80 proposals and judging, 90 consortia, 200 administration.""",
+)
+navigation_flags = FlagRegistry()
+home_context = Hook(
+    "home_context",
+    """Extra context of the home page. ``fn() -> dict`` (e.g. the directory's ``stats``).""",
+)
+profile_context = Hook(
+    "profile_context",
+    """Extra context of the profile page. ``fn(user) -> dict`` (e.g. the directory's ``memberships``).""",
+)
+
+# ---------------------------------------------------------------------------------------------
+# Search and matching
+# ---------------------------------------------------------------------------------------------
+organization_search_ranking = Hook(
+    "organization_search_ranking",
+    """Organization ids ranked by relevance for a directory query. ``fn(q) -> list[int] | None``;
+    the first answer that is not None wins (None: no ranking available, plain text order).""",
+)
+query_capabilities = Hook(
+    "query_capabilities",
+    """Capability codes a free-text query is about (used by the call search so an English query finds a
+    Persian call). ``fn(q) -> list[str]``; the codes of every function are joined.""",
+)
+
+# ---------------------------------------------------------------------------------------------
+# Events
+# ---------------------------------------------------------------------------------------------
+organizations_changed = Hook(
+    "organizations_changed",
+    """Organizations were created or edited. ``fn(*, organization_ids)``, called inside the saving
+    transaction (the matching app logs the change there and syncs its index on commit).""",
+)
+database_restored = Hook(
+    "database_restored",
+    """A backup was restored (`hamafza restore`, hamafza/core/backup.py). ``fn(*, manifest) -> str | None``
+    rebuilds what derives from the database and returns a line saying so (printed by the command).""",
+)
+track_records = Hook(
+    "track_records",
+    """An organization's track record: its count of successes (an awarded call, a completed pilot).
+    ``fn(ids: list[int] | None) -> dict[int, int]`` (all organizations when ids is None); the
+    counts of every function are added. A function whose counts change calls
+    ``organizations_changed`` so the matching index picks the new figure up.""",
+)
+
+
+def track_record_counts(ids: list[int] | None = None) -> dict[int, int]:
+    """The sum of every ``track_records`` function's counts per organization id."""
+    total: dict[int, int] = {}
+    for counts in track_records.results(ids):
+        for org_id, n in counts.items():
+            total[org_id] = total.get(org_id, 0) + n
+    return total
