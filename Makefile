@@ -15,8 +15,18 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
+# LDAP sign-in is optional: python-ldap builds only where the OpenLDAP/SASL headers are installed
+# (Debian: libldap2-dev libsasl2-dev). Without them setup goes on and says so; it retries next time.
+LDAP_STAMP := $(VENV)/.ldap-installed
+$(LDAP_STAMP): requirements-ldap.txt $(STAMP)
+	@if [ -f /usr/include/ldap.h ] && [ -f /usr/include/sasl/sasl.h ]; then \
+		$(PY) -m pip install --quiet -r requirements-ldap.txt && touch $(LDAP_STAMP); \
+	else \
+		echo "LDAP sign-in not installed: apt-get install libldap2-dev libsasl2-dev, then make setup (docs/authentication.md)"; \
+	fi
+
 ## setup: idempotent: venv, pinned dependencies, translations, database schema, taxonomy
-setup: $(STAMP)
+setup: $(STAMP) $(LDAP_STAMP)
 	@mkdir -p var
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
 	$(PY) manage.py migrate --noinput -v 0

@@ -53,3 +53,18 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Cached figures (e.g. the home page's organization counts, issue 19) must not leak from one
+    test into the next (the test cache is a process-wide LocMemCache)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        from django.core.cache import cache
+
+        cache.clear()
+    except ImproperlyConfigured:  # pure-Python test runs without Django settings
+        pass
+    yield

@@ -24,6 +24,10 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "hamafza.core",
     "hamafza.accounts",
     "hamafza.directory",
@@ -31,6 +35,8 @@ INSTALLED_APPS = [
     "hamafza.matching",
     "hamafza.proposals",
     "hamafza.consortia",
+    "hamafza.pilots",
+    "hamafza.insights",  # last: it reads every other app and none reads it
 ]
 
 MIDDLEWARE = [
@@ -44,9 +50,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hamafza.core.middleware.SessionTimeoutMiddleware",
+    "hamafza.core.middleware.BadInputMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "hamafza.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # last: turns a refused login (too many failures) into the 429 page or problem
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -89,10 +100,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -158,11 +165,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    # Calls close at their deadline without anyone acting (reading a call also closes it).
+    # Calls close at their deadline without anyone acting (a read shows a due call as closed at once).
     "challenges-close-due-calls": {
         "task": "challenges.close_due_calls",
         "schedule": float(env_int("CLOSE_DUE_CALLS_EVERY_SECONDS", 300)),
     },
+    # The dashboards' stored figures in use are recomputed before they go stale (docs/insights.md).
+    "insights-refresh-snapshots": {
+        "task": "insights.refresh_snapshots",
+        "schedule": float(env_int("INSIGHTS_REFRESH_SECONDS", 600)),
+    },
+    # Pilot reminders: milestones due within 7 days or overdue, KPI measurements due (idempotent).
+    "pilots-send-reminders": {"task": "pilots.send_reminders", "schedule": 3600.0},
 }
 
 # Matching engine (docs/matching.md): each server's own index directory; the e5 re-ranker is off by
@@ -179,6 +193,16 @@ API_RATE_LIMIT_ANON_PER_MINUTE = env_int("API_RATE_LIMIT_ANON_PER_MINUTE", 120)
 API_TOKEN_CREATE_PER_MINUTE = env_int("API_TOKEN_CREATE_PER_MINUTE", 5)
 # Behind a reverse proxy, how many proxies' X-Forwarded-For entries to trust for the client address.
 API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)
+
+# Open data (docs/insights.md): the OCDS ocid prefix registered with the Open Contracting Partnership
+# (ocid = prefix + "-" + call id), and the public address of the site (`https://hamafza.example.ir`),
+# used for absolute links written without a request (e-mails, `hamafza export ocds`).
+OCDS_OCID_PREFIX = env_str("OCDS_OCID_PREFIX", "ocds-hamafza")
+SITE_URL = env_str("SITE_URL", "")
+# Insights (docs/insights.md): how old (seconds) the dashboards' stored figures may be before a page
+# computes them again; the scheduler refreshes the ones in use every INSIGHTS_REFRESH_SECONDS.
+INSIGHTS_SNAPSHOT_MAX_AGE = env_int("INSIGHTS_SNAPSHOT_MAX_AGE", 1800)
+INSIGHTS_REFRESH_SECONDS = env_int("INSIGHTS_REFRESH_SECONDS", 600)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -217,3 +241,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Login protection, two-factor authentication, LDAP and OpenID Connect: AUTHENTICATION_BACKENDS and
+# the AXES_*, OTP_*, AUTH_LDAP_* and OIDC_* settings (docs/authentication.md).
+from .authentication import *  # noqa: E402, F403

@@ -46,3 +46,4 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 _proxy_header = env_str("SECURE_PROXY_SSL_HEADER")
 if _proxy_header:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.strip().upper().replace("-", "_"), "https")
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)  # platform admins, innovation managers, judges

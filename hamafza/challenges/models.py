@@ -214,7 +214,13 @@ class Call(EligibilityLabelsMixin, models.Model):
         verbose_name = _("call")
         verbose_name_plural = _("calls")
         ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["state", "closes_at"]), models.Index(fields=["city", "state"])]
+        indexes = [
+            # Each list's filter and order (issue 19): open calls by deadline, closed / all public
+            # calls by deadline descending, a city's calls per state, most recently updated first.
+            models.Index(fields=["state", "closes_at", "id"], name="call_state_closes"),
+            models.Index(fields=["closes_at", "id"], name="call_closes"),
+            models.Index(fields=["city", "state", "-updated_at", "-id"], name="call_city_state_recent"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(opens_at__isnull=True)

@@ -42,6 +42,11 @@ SIMILAR_CANDIDATES = 400
 SIMILAR_MIN_SCORE = 0.12
 
 
+def result_links(*, call) -> list[dict]:
+    """Links the apps above add under a call's public results (``hooks.call_result_links``)."""
+    return [link for links in hooks.call_result_links.results(call) for link in links]
+
+
 def _caps_prefetch():
     return Prefetch("capabilities", queryset=Capability.objects.only("id", "code", "name_fa", "name_en"))
 
@@ -271,24 +276,24 @@ def call_list_public(
     if only_ids is not None:
         qs = qs.filter(pk__in=only_ids)
     order = ["closes_at", "pk"] if status == "open" else ["-closes_at", "-pk"]
-    return (
-        qs.select_related("city", "unit", "domain")
-        .prefetch_related(_caps_prefetch())
-        .annotate(n_followers=Count("follows", distinct=True))
-        .order_by(*order)
-    )
+    return qs.select_related("city", "unit", "domain").prefetch_related(_caps_prefetch()).order_by(*order)
 
 
 def city_call_list(*, city, user) -> QuerySet[Call]:
     """The calls of a city that this user works on: all of them for the city's manager (and
     platform admins), those of their units for unit staff, those assigned to a facilitator."""
     qs = _call_qs().filter(city=city)
-    if user.has_perm("challenges.view_triage", city) or user.is_superuser:
+    if user.has_perm("challenges.view_triage", city):
         pass
     else:
         unit_ids = [r.unit_id for r in roles_of(user) if r.role == CityRole.Role.UNIT_STAFF and r.city_id == city.pk]
         qs = qs.filter(Q(unit_id__in=unit_ids) | Q(facilitators=user)).distinct()
     return qs.order_by("-updated_at", "-pk")
+
+
+def city_call_counts(calls: QuerySet[Call]) -> dict[str, int]:
+    """{state: number of calls} of a city's calls (an index-only scan of (city, state))."""
+    return dict(calls.order_by().values_list("state").annotate(n=Count("pk", distinct=True)))
 
 
 def facilitator_calls(*, user) -> QuerySet[Call]:

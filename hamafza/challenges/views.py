@@ -9,7 +9,6 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,11 +40,13 @@ from hamafza.challenges.forms import (
 from hamafza.challenges.models import Call, Need
 from hamafza.challenges.notifications import preferences_for
 from hamafza.core.models import Unit
+from hamafza.core.paging import CappedPaginator
 from hamafza.core.selectors import city_get
 from hamafza.core.text import normalize
 from hamafza.directory.selectors import organizations_of_user
 
 PAGE_SIZE = 20
+CITY_CALLS_PER_STATE = 10  # the city's calls page shows this many per state, then "all …"
 
 
 def refusals(view):
@@ -72,8 +73,8 @@ def _add_errors(form, exc: ValidationError, aliases: dict[str, str] | None = Non
 
 
 def _page(request, qs, number):
-    paginator = Paginator(qs, PAGE_SIZE)
     number = number or 1
+    paginator = CappedPaginator(qs, PAGE_SIZE, page=number)
     if number > paginator.num_pages and number != 1:
         raise Http404("No such page")
     return paginator.get_page(number)
@@ -108,7 +109,8 @@ def call_list(request):
             "form": form,
             "page": page,
             "calls": page.object_list,
-            "total": page.paginator.count,
+            "total": page.paginator.count_shown,
+            "total_exact": page.paginator.count_exact,
             "has_orgs": bool(my_orgs),
             "now": timezone.now(),
         },
@@ -150,6 +152,7 @@ def call_results(request, pk):
             "call": call,
             "awarded": [r for r in results if r.outcome == "awarded"],
             "not_awarded": [r for r in results if r.outcome == "not_awarded"],
+            "links": selectors.result_links(call=call),
         },
     )
 
@@ -410,6 +413,8 @@ def attachment_download(request, city_slug, pk, attachment_pk):
         handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -516,19 +521,37 @@ def city_calls(request, city_slug):
         or selectors.facilitator_calls(user=request.user).filter(city=city).exists()
     ):
         raise PermissionDenied
-    calls = list(selectors.city_call_list(city=city, user=request.user))
+    calls = selectors.city_call_list(city=city, user=request.user)
+    counts = selectors.city_call_counts(calls)
+    labels = dict(Call.State.choices)
+    state = request.GET.get("state", "")
+    if state and state not in labels:
+        return render(request, "400.html", status=400)
+    page = None
     groups = []
-    for state, label in Call.State.choices:
-        items = [c for c in calls if c.state == state]
-        if items:
-            groups.append((state, label, items))
+    if state:
+        # one state's calls, paginated (issue 19: a city like Tehran has thousands)
+        number = request.GET.get("page", "1")
+        if not number.isdigit() or not 1 <= int(number) <= 100_000:
+            return render(request, "400.html", status=400)
+        page = _page(request, calls.filter(state=state), int(number))
+        groups.append((state, labels[state], list(page.object_list), counts.get(state, 0)))
+    else:
+        # every state with calls: its most recent ones (a bounded number of queries: one per state)
+        for value, label in Call.State.choices:
+            if counts.get(value):
+                items = list(calls.filter(state=value)[:CITY_CALLS_PER_STATE])
+                groups.append((value, label, items, counts[value]))
     return render(
         request,
         "challenges/city_calls.html",
         {
             "city": city,
             "groups": groups,
-            "total": len(calls),
+            "state": state,
+            "page": page,
+            "total": sum(counts.values()),
+            "per_state": CITY_CALLS_PER_STATE,
             "can_triage": request.user.has_perm("challenges.view_triage", city),
         },
     )

@@ -84,7 +84,13 @@ class Organization(models.Model):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["name"]
-        indexes = [models.Index(fields=["kind"]), models.Index(fields=["province"])]
+        indexes = [
+            models.Index(fields=["kind"]),
+            models.Index(fields=["province"]),
+            # The directory's order (verified first, then by name): page 1 and keyset pages read
+            # it in order instead of sorting the whole directory (issue 19).
+            models.Index(fields=["-verified", "name", "id"], name="organization_directory_order"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

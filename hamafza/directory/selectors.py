@@ -1,7 +1,10 @@
 """Reads for the directory. Search is on folded text (see hamafza.core.text), so a query typed with
 Arabic ي/ك, Persian digits or without half-spaces finds the same organizations."""
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from functools import cached_property
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,11 +18,77 @@ MAX_QUERY_LENGTH = 200
 
 
 def _search_filter(q: str) -> Q:
+    """Every word must be in the organization's folded text or name one of its capabilities.
+
+    Each word is a semi-join on the union of two index lookups (the trigram index on
+    ``search_text`` on PostgreSQL, the capability links by capability id), never an OR across a
+    join, which made PostgreSQL read every organization (issue 19). The capabilities matching the
+    word come from the (small) taxonomy table, joined to the links by their index."""
+    links = Organization.capabilities.through.objects
     condition = Q()
     for token in words(q)[:12]:
-        cap_ids = Capability.objects.filter(search_text__contains=token).values("pk")
-        condition &= Q(search_text__contains=token) | Q(capabilities__in=cap_ids)
+        by_text = Organization.objects.filter(search_text__contains=token).order_by().values("pk")
+        by_capability = links.filter(capability__search_text__contains=token).order_by().values("organization_id")
+        condition &= Q(pk__in=by_text.union(by_capability))
     return condition
+
+
+class RankedOrganizations:
+    """A directory search ordered by the matching engine: the engine's ids that pass the filters
+    first, in its order, then the other text matches in the directory's order.
+
+    It pages without asking the database to sort by the engine's rank (no CASE with one branch
+    per ranked id): the ranked ids that pass the filters are resolved once (one query, at most
+    the engine's limit of ids), a page takes its share of them by id and the rest from an
+    ordinary ordered query with OFFSET. Paginators and ``hamafza.core.paging`` count it with
+    ``count_up_to``; ``order_by`` gives a plain queryset in another order (API ``ordering``)."""
+
+    ordered = True
+
+    def __init__(self, base: QuerySet[Organization], *, ranked: list[int], text_match: Q, ordering: list[str]):
+        self._base = base  # filtered, with select_related / prefetch_related, not yet searched
+        self._ranked = ranked
+        self._text_match = text_match
+        self._ordering = ordering
+
+    @cached_property
+    def _ranked_visible(self) -> list[int]:
+        present = set(self._base.filter(pk__in=self._ranked).values_list("pk", flat=True))
+        return [pk for pk in self._ranked if pk in present]
+
+    @cached_property
+    def _rest(self) -> QuerySet[Organization]:
+        return self._base.filter(self._text_match).exclude(pk__in=self._ranked).order_by(*self._ordering)
+
+    def order_by(self, *fields) -> QuerySet[Organization]:
+        return self._base.filter(self._text_match | Q(pk__in=self._ranked)).order_by(*fields)
+
+    def count_up_to(self, limit: int) -> int:
+        ranked = len(self._ranked_visible)
+        return ranked + self._rest.order_by().values("pk")[: max(limit + 1 - ranked, 0)].count()
+
+    def count(self) -> int:
+        return len(self._ranked_visible) + self._rest.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            return self[item : item + 1][0]
+        start, stop = item.start or 0, item.stop
+        ranked = self._ranked_visible
+        page_ids = ranked[start:stop]
+        position = {pk: i for i, pk in enumerate(page_ids)}
+        rows = sorted(self._base.filter(pk__in=page_ids), key=lambda o: position[o.pk]) if page_ids else []
+        rest_start = max(start - len(ranked), 0)
+        rest_stop = None if stop is None else max(stop - len(ranked), 0)
+        if rest_stop is None or rest_stop > rest_start:
+            rows += list(self._rest[rest_start:rest_stop])
+        return rows
+
+    def __iter__(self):
+        return iter(self[0:None])
 
 
 def organization_list(
@@ -31,7 +100,7 @@ def organization_list(
     capability: str = "",
     knowledge_based: bool | None = None,
     verified: bool | None = None,
-) -> QuerySet[Organization]:
+) -> QuerySet[Organization] | RankedOrganizations:
     """Public list of organizations with filters; capabilities prefetched (no query per row)."""
     qs = Organization.objects.all()
     if kind:
@@ -46,26 +115,44 @@ def organization_list(
         qs = qs.filter(knowledge_based=knowledge_based)
     if verified is not None:
         qs = qs.filter(verified=verified)
-    ordering = ["-verified", "name", "pk"]
+    ordering = ["-verified", "name", "pk"]  # the index organization_directory_order
+    qs = qs.select_related("city").prefetch_related(
+        Prefetch("capabilities", queryset=Capability.objects.only("id", "code", "name_fa", "name_en"))
+    )
     if q:
-        text_match = Q(pk__in=Organization.objects.filter(_search_filter(q)).values("pk"))
+        text_match = _search_filter(q)
         # The matching app ranks by relevance (hooks.organization_search_ranking); None without an index.
         ranked = hooks.organization_search_ranking.first(q)
         if ranked:
             # The matching engine's analysis (both languages, capabilities inferred from the words)
             # finds and orders; the folded-text matches it missed follow in the usual order.
-            qs = qs.filter(text_match | Q(pk__in=ranked))
-            rank = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked)], default=Value(len(ranked)))
-            ordering = [rank.asc(), *ordering]
-        else:
-            qs = qs.filter(text_match)
-    return (
-        qs.select_related("city")
-        .prefetch_related(
-            Prefetch("capabilities", queryset=Capability.objects.only("id", "code", "name_fa", "name_en"))
-        )
-        .order_by(*ordering)
+            return RankedOrganizations(qs, ranked=ranked, text_match=text_match, ordering=ordering)
+        qs = qs.filter(text_match)
+    return qs.order_by(*ordering)
+
+
+def organizations_after(qs: QuerySet[Organization], key: tuple[bool, str, int], limit: int) -> list[Organization]:
+    """Keyset pagination in the directory's order (verified first, then name, id): up to `limit`
+    organizations of `qs` after the one whose sort key is `key` (verified, name, id). Each part is
+    a range scan of the index ``organization_directory_order`` (at most two queries), however deep
+    the page."""
+    verified, name, pk = key
+    rows = list(
+        qs.filter(verified=verified, name__gte=name).exclude(name=name, pk__lte=pk).order_by("name", "pk")[:limit]
     )
+    if verified and len(rows) < limit:
+        rows += list(qs.filter(verified=False).order_by("name", "pk")[: limit - len(rows)])
+    return rows
+
+
+def organization_sort_key(org: Organization) -> tuple[bool, str, int]:
+    return (org.verified, org.name, org.pk)
+
+
+def profile_sections(*, organization) -> list[dict]:
+    """The sections the apps above add to an organization's public profile
+    (``hooks.organization_profile_sections``): ``{"template", "context"}`` each."""
+    return [section for section in hooks.organization_profile_sections.results(organization) if section is not None]
 
 
 def organization_get(*, slug: str) -> Organization:
@@ -104,14 +191,24 @@ def membership_get(*, user, organization) -> OrganizationMembership | None:
     return cache.get(organization.pk)
 
 
+STATS_CACHE_KEY = "directory:organization_stats"
+STATS_CACHE_SECONDS = 60
+
+
 def organization_stats() -> dict:
-    agg = Organization.objects.aggregate(
-        total=Count("id"),
-        knowledge_based=Count("id", filter=Q(knowledge_based=True)),
-        verified=Count("id", filter=Q(verified=True)),
-    )
-    agg["provinces"] = Organization.objects.values("province").distinct().count()
-    return agg
+    """The home page's figures (organizations, knowledge-based, verified, provinces). Counting
+    them reads the whole directory, so they are cached for a minute (issue 19: the home page
+    counted 100,000 organizations on every request); a new organization shows up within it."""
+    stats = cache.get(STATS_CACHE_KEY)
+    if stats is None:
+        stats = Organization.objects.aggregate(
+            total=Count("id"),
+            knowledge_based=Count("id", filter=Q(knowledge_based=True)),
+            verified=Count("id", filter=Q(verified=True)),
+        )
+        stats["provinces"] = Organization.objects.values("province").distinct().count()
+        cache.set(STATS_CACHE_KEY, stats, STATS_CACHE_SECONDS)
+    return stats
 
 
 def person_list() -> QuerySet[Person]:

@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hamafza.core.paging import CappedPaginator
 from hamafza.directory import selectors, services
 from hamafza.directory.forms import OrganizationFilterForm, OrganizationForm
 
@@ -17,15 +17,21 @@ def organization_list(request):
     if request.GET and not form.is_valid():
         return render(request, "directory/organization_list.html", {"form": form, "page": None}, status=400)
     filters = form.filters() if request.GET else {}
-    paginator = Paginator(selectors.organization_list(**filters), PAGE_SIZE)
     page_number = (form.cleaned_data.get("page") if request.GET else None) or 1
+    paginator = CappedPaginator(selectors.organization_list(**filters), PAGE_SIZE, page=page_number)
     if page_number > paginator.num_pages and page_number != 1:
         return render(request, "404.html", status=404)
     page = paginator.get_page(page_number)
     return render(
         request,
         "directory/organization_list.html",
-        {"form": form, "page": page, "organizations": page.object_list, "total": paginator.count},
+        {
+            "form": form,
+            "page": page,
+            "organizations": page.object_list,
+            "total": paginator.count_shown,
+            "total_exact": paginator.count_exact,
+        },
     )
 
 
@@ -38,6 +44,7 @@ def organization_detail(request, slug):
             "org": org,
             "can_edit": request.user.has_perm("directory.change_organization", org),
             "can_verify": request.user.has_perm("directory.verify_organization", org),
+            "sections": selectors.profile_sections(organization=org),
         },
     )
 

@@ -83,10 +83,20 @@ class Proposal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["call", "organization"], name="proposal_one_per_applicant_and_call"),
         ]
-        indexes = [models.Index(fields=["city", "status"]), models.Index(fields=["call", "status"])]
+        indexes = [
+            # The lists' order ("-submitted_at", "-created_at", "-pk") after each visibility branch
+            # (issue 19): a city's submitted proposals for its managers, an organization's own.
+            models.Index(
+                fields=["city", "status", "-submitted_at", "-created_at", "-id"], name="proposal_city_status_recent"
+            ),
+            models.Index(fields=["organization", "-submitted_at", "-created_at", "-id"], name="proposal_org_recent"),
+            models.Index(fields=["call", "status"]),
+        ]
 
     def __str__(self) -> str:
-        return self.title
+        # Neutral on purpose: the admin, history rows and log entries print objects, and a proposal's
+        # title is as confidential as its content (ADR 0006, 0012). Pages show `title` explicitly.
+        return str(_("Proposal %(number)s") % {"number": self.pk or "–"})
 
     def save(self, *args, **kwargs):
         self.search_text = fold(" ".join([self.title, self.summary, self.approach, self.team, self.kpis]))
@@ -160,7 +170,7 @@ class ProposalAttachment(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return self.original_name
+        return str(_("Attachment %(number)s") % {"number": self.pk or "–"})
 
 
 class Panel(models.Model):

@@ -8,6 +8,8 @@ built on it (``attachments_visible_to``, ``scores_visible_to``). The rules predi
 
 A proposal is visible to:
 * members of the applicant organization (drafts, submitted and withdrawn proposals);
+* readers granted by a higher app through ``hooks.proposal_readers`` (the admins of every member
+  organization of a consortium, for the consortium's application);
 * the innovation managers of the call's city (submitted proposals only: a draft or a withdrawn
   proposal is the applicant's business);
 * judges of the call's panel who declared *no* conflict for that proposal (submitted only).
@@ -17,14 +19,18 @@ with a conflict, visitors, platform staff in the web UI) gets nothing, which vie
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
 import rules
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.rules import city_ids_with_role, roles_of
+from hamafza.core import hooks
 from hamafza.core.text import words
 from hamafza.directory.models import OrganizationMembership
 from hamafza.proposals import aggregation
@@ -46,22 +52,42 @@ MAX_QUERY_LENGTH = 200
 # --- Confidentiality: the one definition -------------------------------------------------------
 
 
+def _visible_ids(user) -> tuple[set[int], set[int]]:
+    """(the user's organization ids, the proposal ids they judge without a conflict): one query.
+
+    Resolving these ids first lets the visibility condition be a plain ``IN`` on indexed columns
+    (a BitmapOr of index scans on PostgreSQL) instead of a correlated EXISTS, which made the
+    planner scan the whole proposals table (issue 19)."""
+    orgs = OrganizationMembership.objects.filter(user_id=user.pk).values_list(Value("o"), "organization_id")
+    cleared = ConflictDeclaration.objects.filter(
+        has_conflict=False, member__user_id=user.pk, member__panel__call_id=F("proposal__call_id")
+    ).values_list(Value("j"), "proposal_id")
+    org_ids, judged_ids = set(), set()
+    for kind, pk in orgs.union(cleared, all=True):
+        (org_ids if kind == "o" else judged_ids).add(pk)
+    return org_ids, judged_ids
+
+
 def _visibility_condition(user) -> Q | None:
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    member_orgs = OrganizationMembership.objects.filter(user_id=user.pk).values("organization_id")
-    condition = Q(organization_id__in=member_orgs)
+    org_ids, judged_ids = _visible_ids(user)
     manager_cities = city_ids_with_role(user, CityRole.Role.INNOVATION_MANAGER)
+    parts = []
+    if org_ids:
+        parts.append(Q(organization_id__in=sorted(org_ids)))
     if manager_cities:
-        condition |= Q(city_id__in=manager_cities, status=Proposal.Status.SUBMITTED)
-    cleared = ConflictDeclaration.objects.filter(
-        proposal_id=OuterRef("pk"),
-        has_conflict=False,
-        member__user_id=user.pk,
-        member__panel__call_id=OuterRef("call_id"),
-    )
-    condition |= Q(Exists(cleared), status=Proposal.Status.SUBMITTED)
-    return condition
+        parts.append(Q(city_id__in=sorted(manager_cities), status=Proposal.Status.SUBMITTED))
+    if judged_ids:
+        parts.append(Q(pk__in=sorted(judged_ids), status=Proposal.Status.SUBMITTED))
+    for readers in hooks.proposal_readers.results(user):
+        # more readers (e.g. the member organizations of a consortium): a short list of ids
+        reader_ids = sorted(set(readers))
+        if reader_ids:
+            parts.append(Q(pk__in=reader_ids))
+    if not parts:
+        return None
+    return reduce(operator.or_, parts)
 
 
 def proposals_visible_to(user) -> QuerySet[Proposal]:
@@ -176,10 +202,19 @@ def judges_shown_to(*, user, proposal: Proposal) -> bool:
     return not OrganizationMembership.objects.filter(user_id=user.pk, organization_id=proposal.organization_id).exists()
 
 
-def proposal_counts_for(*, user) -> list[dict]:
-    """Dashboard counts per call of the proposals `user` may see: [{call_id, call__title, n}]."""
+def proposal_counts_for(*, user, call_ids) -> list[dict]:
+    """Counts per call of the proposals `user` may see, for the calls `call_ids` only (the calls of
+    the page shown, or the one filtered on): [{call_id, call__title, n}]. Bounded on purpose: over
+    every visible proposal it grouped a whole city's calls on each request (issue 19)."""
+    call_ids = sorted({pk for pk in call_ids if pk})
+    if not call_ids:
+        return []
     return list(
-        proposals_visible_to(user).values("call_id", "call__title").annotate(n=Count("id")).order_by("call__title")
+        proposals_visible_to(user)
+        .filter(call_id__in=call_ids)
+        .values("call_id", "call__title")
+        .annotate(n=Count("id"))
+        .order_by("call__title", "call_id")
     )
 
 

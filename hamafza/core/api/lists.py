@@ -1,9 +1,13 @@
 """Lists: every list is paginated (`page`, `page_size`), ordered only by declared fields and
-filtered only by declared parameters, and answers `{"count", "page", "page_size", "pages", "items"}`."""
+filtered only by declared parameters, and answers
+`{"count", "count_exact", "page", "page_size", "pages", "has_next", "items"}`.
+
+The count reads at most enough rows for the requested page plus ``hamafza.core.paging.COUNT_CAP``
+(never the whole table): beyond, ``count_exact`` is false and ``count`` and ``pages`` are lower
+bounds; ``has_next`` is always exact."""
 
 from __future__ import annotations
 
-import math
 from typing import Literal
 
 from django.db.models import QuerySet
@@ -12,6 +16,7 @@ from ninja import Schema
 from pydantic import Field, create_model
 
 from hamafza.core.api.problems import ApiError
+from hamafza.core.paging import capped_count, count_limit
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -42,23 +47,45 @@ def order(queryset: QuerySet, ordering: str | None, *, default: tuple[str, ...],
     return queryset.order_by(f"-{lookup}" if descending else lookup, "pk")
 
 
-_PAGE_SCHEMAS: dict[type, type] = {}
+_PAGE_SCHEMAS: dict[tuple[type, bool], type] = {}
 
 
-def page_of(item: type[Schema]) -> type[Schema]:
-    """The response schema of a paginated list of `item` (named `<Item>Page` in OpenAPI)."""
-    if item not in _PAGE_SCHEMAS:
+def page_of(item: type[Schema], *, keyset: bool = False) -> type[Schema]:
+    """The response schema of a paginated list of `item` (named `<Item>Page` in OpenAPI); with
+    `keyset`, it also carries `next_after`, the cursor of the next page."""
+    if (item, keyset) not in _PAGE_SCHEMAS:
         name = item.__name__.removesuffix("Out") + "Page"
-        _PAGE_SCHEMAS[item] = create_model(
+        extra = {}
+        if keyset:
+            extra["next_after"] = (
+                str | None,
+                Field(
+                    description="Pass it as `after` to read the next page by keyset (fast however deep); "
+                    "null on the last page or when the list is searched or ordered otherwise."
+                ),
+            )
+        _PAGE_SCHEMAS[(item, keyset)] = create_model(
             name,
             __base__=Schema,
-            count=(int, Field(description="Items in the whole list.")),
+            count=(
+                int,
+                Field(description="Items in the whole list; a lower bound when `count_exact` is false."),
+            ),
+            count_exact=(
+                bool,
+                Field(
+                    description="Whether `count` is exact. Long lists are counted only up to a limit past the "
+                    "requested page (at least 1,000 items); beyond it `count` and `pages` are lower bounds."
+                ),
+            ),
             page=(int, Field(description="This page's number.")),
             page_size=(int, Field(description="Items per page.")),
-            pages=(int, Field(description="Number of pages (at least 1).")),
+            pages=(int, Field(description="Number of pages (at least 1; a lower bound when `count_exact` is false).")),
+            has_next=(bool, Field(description="Whether a next page exists.")),
+            **extra,
             items=(list[item], ...),
         )
-    return _PAGE_SCHEMAS[item]
+    return _PAGE_SCHEMAS[(item, keyset)]
 
 
 class Rows(list):
@@ -69,9 +96,10 @@ class Rows(list):
 
 
 def paginate(queryset, query: ListQuery) -> dict:
-    """One page of `queryset` (two queries: the count and the page). A page past the last is 404."""
-    count = queryset.count()
-    pages = max(1, math.ceil(count / query.page_size))
+    """One page of `queryset` (two queries: a capped count and the page). A page past the last is 404."""
+    counted = capped_count(queryset, limit=count_limit(page=query.page, per_page=query.page_size))
+    count = counted.value
+    pages = max(1, -(-count // query.page_size))
     if query.page > pages:
         raise ApiError(
             404,
@@ -82,8 +110,10 @@ def paginate(queryset, query: ListQuery) -> dict:
     start = (query.page - 1) * query.page_size
     return {
         "count": count,
+        "count_exact": counted.exact,
         "page": query.page,
         "page_size": query.page_size,
         "pages": pages,
+        "has_next": query.page < pages,
         "items": list(queryset[start : start + query.page_size]),
     }

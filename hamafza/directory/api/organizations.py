@@ -17,9 +17,10 @@ from ninja import Field, Query, Schema
 
 from hamafza.core.api.auth import PUBLIC, ensure_perm
 from hamafza.core.api.lists import ListQuery, order, ordering_param, page_of, paginate
-from hamafza.core.api.params import InputSchema, Province, capabilities_from_codes, objects_from_ids
+from hamafza.core.api.params import ApiDate, InputSchema, Province, capabilities_from_codes, objects_from_ids
 from hamafza.core.api.problems import invalid_parameters
 from hamafza.core.api.routers import ApiRouter
+from hamafza.core.paging import capped_count, count_limit, decode_cursor, encode_cursor
 from hamafza.core.text import normalize
 from hamafza.directory import selectors, services
 from hamafza.directory.forms import OrganizationForm
@@ -79,6 +80,14 @@ class OrganizationFilters(ListQuery):
     knowledge_based: bool | None = None
     verified: bool | None = None
     ordering: ordering_param("name", "name_en", "founded", "employees", "created_at", "updated_at") | None = None
+    after: str | None = Field(
+        None,
+        max_length=800,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="Keyset pagination for deep pages: the `next_after` of the previous page (the directory's "
+        "own order only: not with `q`, `ordering` or `page`). The answer's `page` is then 1 and `count`, "
+        "`pages` those of the whole list.",
+    )
 
 
 class OrganizationPatch(InputSchema):
@@ -97,8 +106,8 @@ class OrganizationPatch(InputSchema):
     website: str | None = Field(None, max_length=200)
     knowledge_based: bool | None = None
     certificate_number: str | None = Field(None, max_length=60)
-    certificate_valid_from: datetime.date | None = None
-    certificate_valid_until: datetime.date | None = None
+    certificate_valid_from: ApiDate | None = None
+    certificate_valid_until: ApiDate | None = None
     capabilities: list[str] | None = Field(None, max_length=200, description="Capability codes; replaces the list.")
 
 
@@ -106,10 +115,13 @@ class VerifyIn(InputSchema):
     verified: bool = True
 
 
-@router.get("/organizations", response=page_of(OrganizationOut), auth=PUBLIC, summary="Search organizations")
+@router.get(
+    "/organizations", response=page_of(OrganizationOut, keyset=True), auth=PUBLIC, summary="Search organizations"
+)
 def organization_list(request, filters: Query[OrganizationFilters]):
+    q = normalize(filters.q or "")
     qs = selectors.organization_list(
-        q=normalize(filters.q or ""),
+        q=q,
         kind=filters.kind or "",
         province=filters.province or "",
         city=(filters.city or "").strip(),
@@ -119,7 +131,37 @@ def organization_list(request, filters: Query[OrganizationFilters]):
     )
     if filters.ordering:
         qs = order(qs, filters.ordering, default=())
-    return paginate(qs, filters)
+    keyset = not q and not filters.ordering
+    page = paginate(qs, filters) if filters.after is None else _page_after(qs, filters, keyset=keyset)
+    last = page["items"][-1] if page["items"] else None
+    page["next_after"] = (
+        encode_cursor(selectors.organization_sort_key(last)) if keyset and page["has_next"] and last else None
+    )
+    return page
+
+
+def _page_after(qs, filters: OrganizationFilters, *, keyset: bool) -> dict:
+    errors = []
+    if not keyset:
+        errors.append({"name": "query.after", "message": _("Not with a search (q) or another ordering.")})
+    if "page" in filters.model_fields_set:
+        errors.append({"name": "query.page", "message": _("Not with after.")})
+    key = decode_cursor(filters.after, (bool, str, int))
+    if key is None:
+        errors.append({"name": "query.after", "message": _("Not a cursor given by this list.")})
+    if errors:
+        raise invalid_parameters(errors)
+    rows = selectors.organizations_after(qs, key, filters.page_size + 1)
+    counted = capped_count(qs, limit=count_limit(per_page=filters.page_size))
+    return {
+        "count": counted.value,
+        "count_exact": counted.exact,
+        "page": 1,
+        "page_size": filters.page_size,
+        "pages": max(1, -(-counted.value // filters.page_size)),
+        "has_next": len(rows) > filters.page_size,
+        "items": rows[: filters.page_size],
+    }
 
 
 @router.get("/organizations/{slug}", response=OrganizationOut, auth=PUBLIC, summary="One organization")

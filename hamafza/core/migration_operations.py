@@ -1,0 +1,41 @@
+"""Migration operations that exist only on PostgreSQL (issue 19). SQLite, the development and test
+database, keeps its plain scans: these operations do nothing there, so one migration history
+serves both."""
+
+from __future__ import annotations
+
+from django.db.migrations.operations.base import Operation
+
+
+class TrigramIndex(Operation):
+    """A GIN index with ``gin_trgm_ops`` on a text column, which lets PostgreSQL answer
+    ``LIKE '%word%'`` (Django's ``__contains``) from the index instead of reading every row.
+    Needs the ``pg_trgm`` extension (``django.contrib.postgres.operations.TrigramExtension``
+    before it in the migration). Not part of the model state: no model declares it."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, *, table: str, column: str, name: str):
+        self.table, self.column, self.name = table, column, name
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {"table": self.table, "column": self.column, "name": self.name})
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            qn = schema_editor.quote_name
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {qn(self.name)} ON {qn(self.table)} "
+                f"USING gin ({qn(self.column)} gin_trgm_ops)"
+            )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(self.name)}")
+
+    def describe(self):
+        return f"Create the trigram index {self.name} on {self.table}.{self.column} (PostgreSQL only)"

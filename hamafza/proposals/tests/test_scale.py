@@ -1,0 +1,114 @@
+"""Issue 19 (national scale): the proposals lists read the visible set through indexes, count only
+up to a cap, build the per-call sidebar over the page's calls, and issue a constant number of queries."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from hamafza.accounts.models import CityRole
+from hamafza.accounts.tests.factories import PASSWORD, user_with_role
+from hamafza.core import paging
+from hamafza.core.tests.plans import plan_of, requires_postgres
+from hamafza.directory.tests.factories import OrganizationMembershipFactory
+from hamafza.proposals import selectors, views
+from hamafza.proposals.models import Proposal
+from hamafza.proposals.tests.factories import CallFactory, ProposalFactory
+
+
+def _client(user) -> Client:
+    client = Client()
+    assert client.login(email=user.email, password=PASSWORD)
+    return client
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_list_queries_are_constant_with_more_rows(world, city):
+    manager = world.users["manager"]
+    applicant = world.users["applicant_a"]
+    url = reverse("proposals:proposal_list")
+    before = {who: _queries(_client(u), url) for who, u in (("manager", manager), ("applicant", applicant))}
+    for _ in range(6):
+        call = CallFactory(city=city)
+        for _ in range(4):
+            ProposalFactory(call=call)
+        ProposalFactory(call=call, organization=world.org_a)
+    after = {who: _queries(_client(u), url) for who, u in (("manager", manager), ("applicant", applicant))}
+    assert after == before
+    assert _queries(_client(manager), url + f"?call={world.call.pk}") <= before["manager"] + 1
+
+
+@pytest.mark.django_db
+def test_sidebar_counts_only_the_calls_of_the_page(world, city):
+    other = CallFactory(city=city, title="Faraway call")
+    ProposalFactory(call=other)
+    response = _client(world.users["manager"]).get(reverse("proposals:proposal_list") + f"?call={world.call.pk}")
+    content = response.content.decode()
+    assert f'data-call="{world.call.pk}" data-count="2"' in content
+    assert f'data-call="{other.pk}"' not in content
+
+
+@pytest.mark.django_db
+def test_more_than_the_cap_is_said_so(world, monkeypatch):
+    monkeypatch.setattr(paging, "COUNT_CAP", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for _ in range(6):
+        ProposalFactory(call=world.call)
+    client = _client(world.users["manager"])
+    with translation.override("en"):
+        url = reverse("proposals:proposal_list")
+    content = client.get(url).content.decode()
+    assert "More than 3 proposals" in content and "Page 1 of" not in content
+    assert "page=3" in client.get(url + "?page=2").content.decode().split("pagination", 1)[1]
+    api = client.get("/api/v1/proposals?page_size=2").json()
+    assert (api["count_exact"], api["has_next"]) == (False, True)
+    last = client.get("/api/v1/proposals?page_size=2&page=4").json()
+    assert (last["count"], last["count_exact"], last["has_next"]) == (8, True, False)
+
+
+@pytest.mark.django_db
+def test_visibility_is_unchanged_for_a_member_who_also_judges(world):
+    """Ids first: a user who is an applicant's member AND a cleared judge sees the union."""
+    judge = world.users["judge"]
+    OrganizationMembershipFactory(user=judge, organization=world.org_a)
+    draft = ProposalFactory(call=CallFactory(city=world.call.city), organization=world.org_a, status="draft")
+    visible = set(selectors.proposals_visible_to(judge).values_list("pk", flat=True))
+    assert visible == {world.proposal_a.pk, world.proposal_b.pk, draft.pk}
+    conflicted = set(selectors.proposals_visible_to(world.users["judge_conflict"]).values_list("pk", flat=True))
+    assert conflicted == {world.proposal_b.pk}
+
+
+@requires_postgres
+@pytest.mark.django_db
+def test_plans_use_the_list_indexes(world):
+    manager_list = selectors.proposal_list_for(user=world.users["manager"])[:20]
+    assert "proposal_city_status_recent" in plan_of(manager_list)
+    applicant_list = selectors.proposal_list_for(user=world.users["applicant_a"])[:20]
+    assert "proposal_org_recent" in plan_of(applicant_list)
+    mixed = selectors.proposals_visible_to(world.users["judge"])
+    plan = plan_of(mixed)
+    assert "SubPlan" not in plan and "Seq Scan" not in plan
+    search = Proposal.objects.filter(search_text__contains="zephyrsecret").values("pk")
+    assert "proposal_search_trgm" in plan_of(search, enable_indexscan="off")
+
+
+@pytest.mark.django_db
+def test_visible_set_is_resolved_without_a_correlated_subquery(world):
+    user = user_with_role(CityRole.Role.INNOVATION_MANAGER, world.call.city)
+    OrganizationMembershipFactory(user=user, organization=world.org_b)
+    sql = str(selectors.proposals_visible_to(user).query).upper()
+    assert "EXISTS" not in sql and "SELECT" not in sql.split("WHERE", 1)[1]
+    assert set(selectors.proposals_visible_to(user).values_list("pk", flat=True)) == {
+        world.proposal_a.pk,
+        world.proposal_b.pk,
+    }
+    assert Proposal.objects.count() == 2
