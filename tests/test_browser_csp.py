@@ -52,6 +52,7 @@ def demo(transactional_db):
 
 def _page(browser, recorder):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(90_000)  # a loaded shared machine: slow is not a failure here
     page = context.new_page()
     page.on("console", lambda msg: recorder.console(lambda: page.url, msg))
     page.on("pageerror", lambda err: recorder.pageerror(lambda: page.url, err))
@@ -84,7 +85,7 @@ def _exercise(page):
         page.wait_for_timeout(900)
         page.wait_for_function("() => !document.querySelector('.htmx-request')")
     if "/api/v1/docs" in page.url:
-        page.wait_for_selector(".swagger-ui .opblock", timeout=10_000)
+        page.wait_for_selector(".swagger-ui .opblock")
 
 
 def _kind(path):

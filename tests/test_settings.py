@@ -20,7 +20,7 @@ def documented_env(tmp_path) -> dict:
     for line in ENV_EXAMPLE.read_text().splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
             name, _, value = line.partition("=")
-            env[name.strip()] = value.strip()
+            env[name.strip()] = value.strip().strip('"')  # systemd's EnvironmentFile drops the quotes too
     env["SECRET_KEY"] = secrets.token_urlsafe(50)
     env["HAMAFZA_VAR_DIR"] = str(tmp_path / "var")
     env["MATCHING_INDEX_DIR"] = str(tmp_path / "index")

@@ -13,10 +13,11 @@ The database is copied first and the files second: a file uploaded in between is
 archive without a row (harmless), never a row without its file.
 
 `hamafza restore FILE` verifies every member against the manifest before it changes anything,
-then replaces the database (SQLite's backup API into the live connection, or `pg_restore --clean`
-in one transaction), writes the files back, checks that every table has the row count of the
-manifest, applies migrations the backup predates, and sends `database_restored` so the apps
-rebuild what derives from the database (the matching index).
+then replaces the database (SQLite's backup API into the live connection, or the SQL of
+`pg_restore --clean` run by psql in one transaction, with the tables the backup lacks dropped),
+writes the files back, checks that every table has the row count of the
+manifest, applies migrations the backup predates, and calls the `database_restored` hook so the
+apps rebuild what derives from the database (the matching index).
 """
 
 from __future__ import annotations
@@ -36,16 +37,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.dispatch import Signal
 from django.utils.translation import gettext as _
+
+from hamafza.core import hooks
 
 FORMAT = 1
 MANIFEST = "manifest.json"
 CHUNK = 1024 * 1024
-
-# Sent after a restore, with `manifest` (the backup's manifest). Receivers rebuild what derives
-# from the database and return a line saying so; hamafza.matching rebuilds this server's index.
-database_restored = Signal()
 
 
 class BackupError(Exception):
@@ -272,10 +270,20 @@ def _restore_database(directory: Path, manifest: dict) -> None:
             src.backup(connection.connection)
         src.close()
         return
+    # Tables the backup does not have (a newer migration's) are dropped too, so the schema is the
+    # backup's and the migrations it predates apply afterwards. pg_restore writes the SQL that
+    # psql runs with those DROPs in one transaction: all or nothing.
+    extra = sorted(set(table_counts()) - set(manifest["tables"]))
+    drops = directory / "drop-extra-tables.sql"
+    drops.write_text("".join(f"DROP TABLE IF EXISTS {connection.ops.quote_name(t)} CASCADE;\n" for t in extra))
+    script = directory / "restore.sql"
     env, args = _pg_env_and_args()
-    connection.close()  # pg_restore drops the tables: no open transaction of ours may hold a lock
-    _run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-          "--exit-on-error", *args, "--dbname", str(connection.settings_dict["NAME"]), str(source)], env)  # fmt: skip
+    _run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges", "--file", str(script),
+          str(source)], env)  # fmt: skip
+    connection.close()  # the restore drops the tables: no open transaction of ours may hold a lock
+    database = str(connection.settings_dict["NAME"])
+    _run([_tool("psql"), "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--single-transaction", *args,
+          "--dbname", database, "--file", str(drops), "--file", str(script)], env)  # fmt: skip
 
 
 def _restore_files(directory: Path, manifest: dict) -> tuple[int, list[str]]:
@@ -329,5 +337,6 @@ def restore(archive: Path) -> RestoreReport:
             )
         report.files, report.extra_files = _restore_files(directory, manifest)
     report.migrated = _migrate_if_needed()
-    report.after = [str(answer) for _, answer in database_restored.send(sender=restore, manifest=manifest) if answer]
+    # what derives from the database (the matching index) is rebuilt by the apps that own it
+    report.after = [str(answer) for answer in hooks.database_restored.results(manifest=manifest) if answer]
     return report

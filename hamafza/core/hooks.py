@@ -159,6 +159,11 @@ organizations_changed = Hook(
     """Organizations were created or edited. ``fn(*, organization_ids)``, called inside the saving
     transaction (the matching app logs the change there and syncs its index on commit).""",
 )
+database_restored = Hook(
+    "database_restored",
+    """A backup was restored (`hamafza restore`, hamafza/core/backup.py). ``fn(*, manifest) -> str | None``
+    rebuilds what derives from the database and returns a line saying so (printed by the command).""",
+)
 membership_changed_by_platform_admin = Hook(
     "membership_changed_by_platform_admin",
     """A platform admin added, changed or removed an organization membership in the Django admin

@@ -565,3 +565,11 @@ def call_invite_organizations(*, call, organizations, by) -> list:
         return []
     call_update_settings(call=call, by=by, invited_organizations=current + new)
     return new
+
+
+def index_rebuild_after_restore(*, manifest: dict) -> str:
+    """After `hamafza restore` (the `database_restored` hook): the restored database's change log no
+    longer matches this server's index, so rebuild it. Returns the line the command prints."""
+    holder = index_holder()
+    count = holder.rebuild()
+    return _("Matching index rebuilt: %(count)d organizations (%(path)s)") % {"count": count, "path": holder.root}

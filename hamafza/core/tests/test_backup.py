@@ -76,6 +76,8 @@ def test_backup_wipe_restore_gives_back_every_row_and_file(installation, setting
     assert "4 files" in out.getvalue()
 
     _wipe(settings)
+    with connection.cursor() as cursor:  # a table the backup does not know (as a newer migration would add)
+        cursor.execute("CREATE TABLE ops_drill_extra (id integer)")
     assert Organization.objects.count() == 0 and file_hashes() == {}
 
     out = StringIO()
