@@ -27,6 +27,8 @@ PROPOSAL_METADATA = (
 class ProposalAdmin(ConfidentialModelAdmin):
     list_display = ("pk", "call", "organization", "status", "submitted_at", "decision")
     list_filter = ("status", "decision", "city")
+    list_select_related = ("call", "organization")
+    show_full_result_count = False  # a national table: no second count of every row (issue 19)
     fields = PROPOSAL_METADATA
     readonly_fields = PROPOSAL_METADATA
 

@@ -16,7 +16,7 @@ from ninja import Schema
 from pydantic import Field, create_model
 
 from hamafza.core.api.problems import ApiError
-from hamafza.core.paging import capped_count, count_limit
+from hamafza.core.paging import capped_count, count_limit, page_rows
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -115,5 +115,5 @@ def paginate(queryset, query: ListQuery) -> dict:
         "page_size": query.page_size,
         "pages": pages,
         "has_next": query.page < pages,
-        "items": list(queryset[start : start + query.page_size]),
+        "items": page_rows(queryset, start, start + query.page_size),
     }

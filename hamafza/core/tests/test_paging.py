@@ -60,3 +60,19 @@ def test_api_paginate_says_whether_the_count_is_exact(monkeypatch):
     assert len(first["items"]) == 2
     last = paginate(City.objects.order_by("pk"), ListQuery(page=5, page_size=2))
     assert (last["count"], last["count_exact"], last["pages"], last["has_next"]) == (9, True, 5, False)
+
+
+@pytest.mark.django_db
+def test_deep_pages_read_their_ids_first(monkeypatch):
+    monkeypatch.setattr(paging, "DEFERRED_JOIN_OFFSET", 2)
+    for i in range(9):
+        City.objects.create(name_fa=f"شهر {i}", name_en=f"City {i}", slug=f"city-{i}", province="Tehran")
+    ordered = City.objects.order_by("-name_en", "pk")
+    expected = [c.pk for c in ordered][4:7]
+    with CaptureQueriesContext(connection) as ctx:
+        rows = paging.page_rows(ordered, 4, 7)
+    assert [c.pk for c in rows] == expected
+    assert len(ctx.captured_queries) == 2 and "OFFSET 4" in ctx.captured_queries[0]["sql"].upper()
+    paginator = CappedPaginator(ordered, 3, page=3)
+    assert [c.pk for c in paginator.page(3).object_list] == [c.pk for c in ordered][6:9]
+    assert [c.pk for c in paging.page_rows(ordered, 0, 2)] == [c.pk for c in ordered][:2]

@@ -112,3 +112,9 @@ def test_visible_set_is_resolved_without_a_correlated_subquery(world):
         world.proposal_b.pk,
     }
     assert Proposal.objects.count() == 2
+
+
+@requires_postgres
+@pytest.mark.django_db
+def test_admin_list_order_has_its_index(world):
+    assert "proposal_recent" in plan_of(Proposal.objects.order_by("-submitted_at", "-created_at", "-pk")[:100])
