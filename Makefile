@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/hamafza_test
 
-.PHONY: setup run test test-sqlite test-postgres lint bench bench-scale bench-scale-smoke bench-tools demo messages vendor clean
+.PHONY: setup run test test-sqlite test-postgres lint bench bench-load bench-scale bench-scale-smoke bench-tools cluster-test demo messages vendor clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,18 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
+# LDAP sign-in is optional: python-ldap builds only where the OpenLDAP/SASL headers are installed
+# (Debian: libldap2-dev libsasl2-dev). Without them setup goes on and says so; it retries next time.
+LDAP_STAMP := $(VENV)/.ldap-installed
+$(LDAP_STAMP): requirements-ldap.txt $(STAMP)
+	@if [ -f /usr/include/ldap.h ] && [ -f /usr/include/sasl/sasl.h ]; then \
+		$(PY) -m pip install --quiet -r requirements-ldap.txt && touch $(LDAP_STAMP); \
+	else \
+		echo "LDAP sign-in not installed: apt-get install libldap2-dev libsasl2-dev, then make setup (docs/authentication.md)"; \
+	fi
+
 ## setup: idempotent: venv, pinned dependencies, translations, database schema, taxonomy
-setup: $(STAMP)
+setup: $(STAMP) $(LDAP_STAMP)
 	@mkdir -p var
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
 	$(PY) manage.py migrate --noinput -v 0
@@ -55,9 +65,14 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
-## bench: the benchmarks in bench/, each prints its figures
-bench: setup
+## bench: the benchmarks in bench/, each prints its figures (bench_load.py: the load over two servers)
+bench: setup bench-tools
 	@for f in bench/bench_*.py; do echo "== $$f =="; $(PY) $$f || exit 1; done
+
+## bench-load: 50 users over two gunicorn servers on PostgreSQL (database hamafza_scale_load), locust,
+## bounded in time; prints requests/s, p95 and errors (LOAD_ARGS adds options, e.g. LOAD_ARGS="--runs 50:1-3,50:0")
+bench-load: setup bench-tools
+	$(PY) bench/bench_load.py $(LOAD_ARGS)
 
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): requirements-bench.txt $(STAMP)
@@ -75,6 +90,11 @@ bench-scale: setup bench-tools
 bench-scale-smoke: setup bench-tools
 	$(PY) bench/scale_run.py --scale 0.02 --db hamafza_scale_smoke --repeat 5 --min-repeat 3 --budget 3 \
 		--locust-time 15 --locust-runs 20:0 $(SCALE_ARGS)
+
+## cluster-test: two gunicorn servers, a Celery worker and beat on PostgreSQL (database hamafza_cluster) and
+## Redis (its own, port 6391), nginx in front when installed; prints one line per check (a few minutes)
+cluster-test: setup
+	$(PY) scripts/cluster/cluster_test.py $(CLUSTER_ARGS)
 
 demo: setup
 	$(VENV)/bin/hamafza demo

@@ -1,7 +1,9 @@
 """Count imports of project modules (hamafza.*, config.*) inside function bodies.
 
 Usage: python scripts/inner_imports.py [--list]
-Migrations and tests are skipped. Prints the total (and with --list, every site).
+Migrations and tests are skipped. Prints the total (and with --list, every site). Imports inside
+``AppConfig.ready()`` are counted apart: that is where Django wants an app to import its own
+modules to register hooks (importing models at the top of apps.py fails while the registry loads).
 """
 
 import ast
@@ -24,28 +26,32 @@ def inner_imports(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
 
-    def visit(node, in_function):
+    def visit(node, function):
         for child in ast.iter_child_nodes(node):
-            inside = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
-            if in_function and isinstance(child, ast.Import | ast.ImportFrom) and _is_project(child, path):
-                found.append((child.lineno, ast.unparse(child)))
-            visit(child, inside)
+            inner = child.name if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) else function
+            if isinstance(child, ast.Lambda):
+                inner = inner or "<lambda>"
+            if function and isinstance(child, ast.Import | ast.ImportFrom) and _is_project(child, path):
+                in_ready = path.name == "apps.py" and function == "ready"
+                found.append((child.lineno, ast.unparse(child), in_ready))
+            visit(child, inner)
 
-    visit(tree, False)
+    visit(tree, None)
     return found
 
 
 def main():
-    total = 0
+    total = ready = 0
     for path in sorted((ROOT / "hamafza").rglob("*.py")) + sorted((ROOT / "config").rglob("*.py")):
         rel = path.relative_to(ROOT)
         if "migrations" in rel.parts or "tests" in rel.parts:
             continue
-        for lineno, text in inner_imports(path):
+        for lineno, text, in_ready in inner_imports(path):
             total += 1
+            ready += in_ready
             if "--list" in sys.argv:
-                print(f"{rel}:{lineno}: {text}")
-    print(f"imports of project modules inside functions: {total}")
+                print(f"{rel}:{lineno}: {text}" + ("  (AppConfig.ready)" if in_ready else ""))
+    print(f"imports of project modules inside functions: {total} ({ready} of them in AppConfig.ready())")
 
 
 if __name__ == "__main__":

@@ -42,4 +42,8 @@ for f in swagger-ui-bundle.js swagger-ui.css LICENSE NOTICE swagger-ui-bundle.js
   [ -f "$tmp/swagger/package/$f" ] && cp "$tmp/swagger/package/$f" $V/swagger-ui/
 done
 strip_maps $V/swagger-ui/swagger-ui-bundle.js $V/swagger-ui/swagger-ui.css
+fetch chart.js@4.5.1 chartjs
+mkdir -p $V/chartjs
+cp "$tmp"/chartjs/package/dist/chart.umd.min.js "$tmp"/chartjs/package/LICENSE.md $V/chartjs/
+strip_maps $V/chartjs/chart.umd.min.js
 echo "vendored assets refreshed under $V"

@@ -162,6 +162,11 @@ def world(db, keep_test_connection, settings, tmp_path):
     DeclarationFactory(member=member, proposal=proposal, has_conflict=False)
     ScoreFactory(sheet=ScoreSheetFactory(member=member, proposal=proposal), criterion=criterion, value=7)
 
+    # A running pilot of an awarded proposal hosted by the unit staff's unit (a KPI with a measurement,
+    # a milestone, a payment, an evidence file), a pilot waiting to start, and agreements of Qom (a
+    # signed one with a party, an obligation, a milestone and a signed document; a draft).
+    pilots = _pilot_world(qom, staff_unit, org, users)
+
     headers = {"anonymous": {}}
     for role, user in users.items():
         _token, key = api_token_create(user=user, name=f"schemathesis {role}")
@@ -182,11 +187,75 @@ def world(db, keep_test_connection, settings, tmp_path):
                 ("", published.pk),
             ],
             "question_id": [("", pending.pk)],
-            "proposal_id": [("", proposal.pk)],
+            "proposal_id": [("/pilot", pilots["awaiting"].pk), ("", proposal.pk)],
+            "pilot_id": [("", pilots["pilot"].pk)],
+            "kpi_id": [("", pilots["kpi"].pk)],
+            "milestone_id": [("/agreements", pilots["agreement_milestone"].pk), ("", pilots["milestone"].pk)],
+            "payment_id": [("", pilots["payment"].pk)],
+            "file_id": [("", pilots["file"].pk)],
+            "agreement_id": [("", pilots["agreement"].pk)],
+            "party_id": [("", pilots["party"].pk)],
+            "obligation_id": [("", pilots["obligation"].pk)],
+            "document_id": [("", pilots["document"].pk)],
             "attachment_id": [("", attachment.pk)],
         },
     }
     return {"headers": headers, "known": known}
+
+
+def _pilot_world(city, unit, org, users) -> dict:
+    import datetime
+
+    from django.utils import timezone
+
+    from hamafza.pilots import services as pilot_services
+    from hamafza.pilots.models import AgreementParty
+    from hamafza.pilots.tests.factories import (
+        AgreementDocumentFactory,
+        AgreementFactory,
+        AgreementPartyFactory,
+        AwardedProposalFactory,
+        PilotFileFactory,
+    )
+
+    manager = users["innovation_manager"]
+    today = timezone.localdate()
+    awarded = AwardedProposalFactory(call__city=city, call__unit=unit, organization=org)
+    pilot = pilot_services.pilot_start(proposal=awarded, by=manager, unit=unit)
+    pilot_services.pilot_update_plan(
+        pilot=pilot,
+        by=manager,
+        start_date=today - datetime.timedelta(days=20),
+        end_date=today + datetime.timedelta(days=100),
+        approved_budget_rial=3_000_000_000,
+    )
+    pilot = pilot_services.pilot_transition(pilot=pilot, to_state="running", by=manager)
+    kpi = pilot.kpis.get()
+    file = PilotFileFactory(pilot=pilot, uploaded_by=users["org_member"])
+    pilot_services.measurement_record(kpi=kpi, by=manager, value=10, measured_on=today, evidence=file)
+    milestone = pilot_services.milestone_save(pilot=pilot, by=manager, title="M1", due_date=today)
+    payment = pilot_services.payment_save(pilot=pilot, by=manager, planned_rial=1_000_000_000, milestone=milestone)
+    awaiting = AwardedProposalFactory(call__city=city, call__unit=unit, organization=org)
+    agreement = AgreementFactory(city=city)
+    AgreementPartyFactory(agreement=agreement, kind=AgreementParty.Kind.CITY)
+    party = AgreementPartyFactory(agreement=agreement, organization=org)
+    obligation = pilot_services.obligation_save(agreement=agreement, by=manager, party=party, description="Report")
+    agreement_milestone = pilot_services.agreement_milestone_save(agreement=agreement, by=manager, title="Launch")
+    document = AgreementDocumentFactory(agreement=agreement)
+    AgreementPartyFactory(agreement=AgreementFactory(city=city, status="draft", signed_on=None), kind="city")
+    return {
+        "pilot": pilot,
+        "kpi": kpi,
+        "file": file,
+        "milestone": milestone,
+        "payment": payment,
+        "awaiting": awaiting,
+        "agreement": agreement,
+        "party": party,
+        "obligation": obligation,
+        "agreement_milestone": agreement_milestone,
+        "document": document,
+    }
 
 
 def _known_path_parameters(path: str, known: dict) -> dict | None:
@@ -207,10 +276,18 @@ def _known_path_parameters(path: str, known: dict) -> dict | None:
     return params or None
 
 
-# The needs-and-challenges operations are many and most roles mean something to each of them: they
-# run once per operation on one world, every role in turn with fewer examples each, so that `make
-# test` stays short. (Requests of one role change the world the next role sees, as in real use.)
-ROLE_LOOP_PATHS = ("/api/v1/calls", "/api/v1/cities/{slug}/needs", "/api/v1/cities/{slug}/calls")
+# The needs-and-challenges (and the pilots and agreements) operations are many and most roles mean
+# something to each of them: they run once per operation on one world, every role in turn with fewer
+# examples each, so that `make test` stays short. (Requests of one role change the world the next
+# role sees, as in real use.)
+ROLE_LOOP_PATHS = (
+    "/api/v1/calls",
+    "/api/v1/cities/{slug}/needs",
+    "/api/v1/cities/{slug}/calls",
+    "/api/v1/pilots",
+    "/api/v1/agreements",
+    "/api/v1/proposals/{proposal_id}/pilot",
+)
 ROLE_LOOP_EXAMPLES = int(os.environ.get("HAMAFZA_API_FUZZ_ROLE_LOOP_EXAMPLES", "4"))
 
 

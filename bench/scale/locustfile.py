@@ -4,7 +4,8 @@ Run by bench/scale_run.py (headless, bounded by --run-time). It reads the plan t
 wrote (BENCH_SCALE_PLAN: the page x role pairs with their paths and weights, and one session
 cookie per role). Each simulated user takes one role (visitors most often, see ROLE_MIX) and
 requests that role's pages in proportion to their weights; BENCH_SCALE_THINK is the think time
-between requests in seconds, "0" or "MIN-MAX".
+between requests in seconds, "0" or "MIN-MAX". With BENCH_SCALE_HOSTS (comma-separated base URLs)
+the users are spread over several application servers in turn (bench/bench_load.py).
 
     BENCH_SCALE_PLAN=plan.json BENCH_SCALE_THINK=0 locust -f bench/scale/locustfile.py --headless \
         --host http://127.0.0.1:8105 --users 20 --spawn-rate 20 --run-time 60s
@@ -12,6 +13,7 @@ between requests in seconds, "0" or "MIN-MAX".
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -38,6 +40,9 @@ for _pair in _plan["pairs"]:
 _roles = [role for role in ROLE_MIX if role in _by_role]
 _weights = [ROLE_MIX[role] for role in _roles]
 _rng = random.Random(19)  # noqa: S311 - a workload mix, not a secret
+# BENCH_SCALE_HOSTS: comma-separated base URLs of several application servers (bench/bench_load.py)
+_hosts = [h.strip().rstrip("/") for h in os.environ.get("BENCH_SCALE_HOSTS", "").split(",") if h.strip()]
+_host_turn = itertools.count()
 
 
 def _think():
@@ -52,6 +57,8 @@ class PlatformUser(HttpUser):
     wait_time = _think()
 
     def on_start(self):
+        if _hosts:  # several application servers: users are spread over them in turn
+            self.client.base_url = _hosts[next(_host_turn) % len(_hosts)]
         self.role = _rng.choices(_roles, weights=_weights)[0]
         self.pairs = _by_role[self.role]
         self.pair_weights = [p["weight"] for p in self.pairs]

@@ -23,6 +23,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "hamafza.core",
     "hamafza.accounts",
     "hamafza.directory",
@@ -30,10 +35,13 @@ INSTALLED_APPS = [
     "hamafza.matching",
     "hamafza.proposals",
     "hamafza.consortia",
+    "hamafza.pilots",
+    "hamafza.insights",  # last: it reads every other app and none reads it
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hamafza.core.middleware.UserLanguageMiddleware",
@@ -41,9 +49,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hamafza.core.middleware.SessionTimeoutMiddleware",
+    "hamafza.core.middleware.BadInputMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "hamafza.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # last: turns a refused login (too many failures) into the 429 page or problem
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -86,10 +100,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -140,10 +150,33 @@ CACHES = {
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged only when it has finished, and one whose worker died is given back to the
+# queue: a worker restarted (or killed) in the middle of a task does not lose it. With Redis an
+# unacknowledged task returns to the queue after the visibility timeout (seconds), so keep that
+# longer than the longest task.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The sweep that gives such tasks back runs every 10 s (kombu's default throttle makes it ~100 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    # Calls close at their deadline without anyone acting (reading a call also closes it).
-    "challenges-close-due-calls": {"task": "challenges.close_due_calls", "schedule": 300.0},
+    # Calls close at their deadline without anyone acting (a read shows a due call as closed at once).
+    "challenges-close-due-calls": {
+        "task": "challenges.close_due_calls",
+        "schedule": float(env_int("CLOSE_DUE_CALLS_EVERY_SECONDS", 300)),
+    },
+    # The dashboards' stored figures in use are recomputed before they go stale (docs/insights.md).
+    "insights-refresh-snapshots": {
+        "task": "insights.refresh_snapshots",
+        "schedule": float(env_int("INSIGHTS_REFRESH_SECONDS", 600)),
+    },
+    # Pilot reminders: milestones due within 7 days or overdue, KPI measurements due (idempotent).
+    "pilots-send-reminders": {"task": "pilots.send_reminders", "schedule": 3600.0},
 }
 
 # Matching engine (docs/matching.md): each server's own index directory; the e5 re-ranker is off by
@@ -161,9 +194,46 @@ API_TOKEN_CREATE_PER_MINUTE = env_int("API_TOKEN_CREATE_PER_MINUTE", 5)
 # Behind a reverse proxy, how many proxies' X-Forwarded-For entries to trust for the client address.
 API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)
 
+# Open data (docs/insights.md): the OCDS ocid prefix registered with the Open Contracting Partnership
+# (ocid = prefix + "-" + call id), and the public address of the site (`https://hamafza.example.ir`),
+# used for absolute links written without a request (e-mails, `hamafza export ocds`).
+OCDS_OCID_PREFIX = env_str("OCDS_OCID_PREFIX", "ocds-hamafza")
+SITE_URL = env_str("SITE_URL", "")
+# Insights (docs/insights.md): how old (seconds) the dashboards' stored figures may be before a page
+# computes them again; the scheduler refreshes the ones in use every INSIGHTS_REFRESH_SECONDS.
+INSIGHTS_SNAPSHOT_MAX_AGE = env_int("INSIGHTS_SNAPSHOT_MAX_AGE", 1800)
+INSIGHTS_REFRESH_SECONDS = env_int("INSIGHTS_REFRESH_SECONDS", 600)
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_ABSOLUTE_HOURS after the
+# sign-in, whatever the activity (hamafza.core.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from the platform
+# itself, no inline script, no inline style attribute, no eval, no framing. Templates keep their
+# JavaScript in static files (hamafza/core/static/hamafza/) and use classes instead of style="".
+# data: images are Bootstrap's inline SVG icons in its CSS (select arrows, the navbar toggler).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,
@@ -171,3 +241,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Login protection, two-factor authentication, LDAP and OpenID Connect: AUTHENTICATION_BACKENDS and
+# the AXES_*, OTP_*, AUTH_LDAP_* and OIDC_* settings (docs/authentication.md).
+from .authentication import *  # noqa: E402, F403

@@ -3,7 +3,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from hamafza.accounts.models import ApiToken, CityRole, User
+from hamafza.accounts.models import ApiToken, CityRole, SecurityEvent, User
+from hamafza.accounts.services import api_token_create, api_token_revoke
+from hamafza.core.admin_guards import AllowListedLookups
 
 
 class CityRoleInline(admin.TabularInline):
@@ -26,18 +28,39 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    actions = ["lift_login_lock", "reset_two_factor"]
+
+    @admin.action(description=_("Lift the sign-in lock of the selected users"))
+    def lift_login_lock(self, request, queryset):
+        from hamafza.accounts.services import login_lock_lift
+
+        for user in queryset:
+            login_lock_lift(user=user, request=request, reason=f"admin {request.user.email}")
+        self.message_user(request, _("The sign-in lock was lifted for %(count)s users.") % {"count": len(queryset)})
+
+    @admin.action(description=_("Reset two-factor authentication of the selected users (lost phone)"))
+    def reset_two_factor(self, request, queryset):
+        from hamafza.accounts.services import two_factor_disable
+
+        for user in queryset:
+            two_factor_disable(user=user, by=request.user, request=request, force=True)
+        self.message_user(
+            request,
+            _("Two-factor authentication was reset for %(count)s users; those who must use it set it up again.")
+            % {"count": len(queryset)},
+        )
 
 
 @admin.register(CityRole)
 class CityRoleAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "city", "role", "unit"]
-    list_filter = ["role", "city"]
+    list_display = ["user", "city", "role", "unit", "source"]
+    list_filter = ["role", "source", "city"]
     search_fields = ["user__email", "city__name_fa", "city__name_en"]
     autocomplete_fields = ["user", "city", "unit"]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(SimpleHistoryAdmin):
+class ApiTokenAdmin(AllowListedLookups, SimpleHistoryAdmin):  # no lookup on key_hash
     """Personal API tokens. Adding one here creates it through the service and shows its secret
     once (for an integration's account); the list shows only the prefix."""
 
@@ -60,8 +83,6 @@ class ApiTokenAdmin(SimpleHistoryAdmin):
             return super().save_model(request, obj, form, change)
         from django.contrib import messages
 
-        from hamafza.accounts.services import api_token_create
-
         token, key = api_token_create(user=obj.user, name=obj.name, expires_at=obj.expires_at)
         for field in ("pk", "key_prefix", "key_hash", "created_at"):
             setattr(obj, field, getattr(token, field))
@@ -71,7 +92,26 @@ class ApiTokenAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
-        from hamafza.accounts.services import api_token_revoke
-
         for token in queryset:
             api_token_revoke(token=token, by=request.user)
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The audit of sign-ins, lock-outs, two-factor changes and token creation: read-only."""
+
+    list_display = ["created_at", "kind", "user", "username", "ip_address", "path", "detail"]
+    list_filter = ["kind", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["username", "user__email", "ip_address"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    readonly_fields = ["kind", "user", "username", "ip_address", "user_agent", "path", "detail", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self):
-        from hamafza.accounts import selectors
+        from hamafza.accounts import selectors, signals  # noqa: F401  (signals: the audit of sign-ins)
         from hamafza.core import hooks
 
         hooks.navigation.register(selectors.city_navigation, order=60)

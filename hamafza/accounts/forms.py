@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.accounts.models import User
@@ -53,3 +53,29 @@ class ApiTokenForm(forms.Form):
 
         value = self.cleaned_data["expires"]
         return None if value == "never" else timezone.now() + datetime.timedelta(days=int(value))
+
+
+class OtpForm(forms.Form):
+    """A six-digit code from the authenticator app, or a recovery code."""
+
+    otp_token = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "dir": "ltr"}
+        ),
+    )
+
+
+class SetPasswordAndUnlockForm(SetPasswordForm):
+    """The password reset's new password. Setting it also lifts the sign-in lock of the account, so
+    someone locked out by another's wrong guesses gets back in with the emailed link."""
+
+    def save(self, commit=True):
+        from hamafza.accounts.services import login_lock_lift
+
+        user = super().save(commit=commit)
+        if commit:
+            login_lock_lift(user=user, reason="password reset")
+        return user

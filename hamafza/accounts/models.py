@@ -1,5 +1,7 @@
 """Users (email login) and their per-city roles."""
 
+import rules
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -34,6 +36,19 @@ class UserManager(BaseUserManager):
 
     def get_by_natural_key(self, username):
         return self.get(email__iexact=username)
+
+
+def _is_model_permission(perm: str) -> bool:
+    """`app.add_model`, `app.change_model`, `app.delete_model` or `app.view_model` of an installed model."""
+    app_label, _dot, codename = perm.partition(".")
+    action, _sep, model_name = codename.partition("_")
+    if action not in ("add", "change", "delete", "view") or not model_name:
+        return False
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return False
+    return True
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -78,6 +93,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_platform_admin(self) -> bool:
         return self.is_active and self.is_superuser
 
+    def has_perm(self, perm, obj=None):
+        """A domain permission (one registered with django-rules in an app's ``rules.py``) is decided
+        by its rules alone: Django's superuser shortcut grants a platform admin nothing there, and
+        each rule states what the platform admin may do (``| is_platform_admin``) or not. The Django
+        admin's model permissions (``app.view_model`` asked without an object) keep Django's
+        behaviour, so platform admins still run the admin site. See docs/decisions/0012."""
+        if rules.perm_exists(perm) and (obj is not None or not _is_model_permission(perm)):
+            return rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
+
 
 class CityRole(models.Model):
     """A user's role in one city. Unit staff belong to one unit of that city."""
@@ -93,8 +118,21 @@ class CityRole(models.Model):
     )
     city = models.ForeignKey("core.City", on_delete=models.CASCADE, related_name="roles", verbose_name=_("city"))
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Granted on the platform")
+        LDAP = "ldap", _("Directory group (LDAP)")
+        OIDC = "oidc", _("Single sign-on claim (OpenID Connect)")
+
     unit = models.ForeignKey(
         "core.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="staff", verbose_name=_("unit")
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=10,
+        choices=Source.choices,
+        default=Source.MANUAL,
+        help_text=_("Roles from a directory or single sign-on are updated at each sign-in through it."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
@@ -158,3 +196,50 @@ class ApiToken(models.Model):
 
     def is_usable(self, now=None) -> bool:
         return not self.is_revoked and not self.is_expired(now) and self.user.is_active
+
+
+class SecurityEvent(models.Model):
+    """One authentication event, kept for the audit: sign-ins (successful, failed, locked out),
+    sign-outs, two-factor enrolment and removal, recovery codes and API token creation. Never
+    edited; the admin shows them read-only."""
+
+    class Kind(models.TextChoices):
+        LOGIN_OK = "login_ok", _("Signed in")
+        LOGIN_FAILED = "login_failed", _("Sign-in failed")
+        LOCKED_OUT = "locked_out", _("Locked out after too many failures")
+        LOGOUT = "logout", _("Signed out")
+        OTP_FAILED = "otp_failed", _("Wrong two-factor code")
+        OTP_ENABLED = "otp_enabled", _("Two-factor authentication enabled")
+        OTP_DISABLED = "otp_disabled", _("Two-factor authentication disabled")
+        RECOVERY_CODES = "recovery_codes", _("New recovery codes generated")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+        TOKEN_CREATED = "token_created", _("API token created")
+        UNLOCKED = "unlocked", _("Sign-in lock lifted")
+
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="security_events",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("email given"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+    path = models.CharField(_("path"), max_length=255, blank=True)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["kind", "-created_at"], name="secevent_kind_time"),
+            models.Index(fields=["user", "-created_at"], name="secevent_user_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.user or self.username} · {self.created_at:%Y-%m-%d %H:%M}"

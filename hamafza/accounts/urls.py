@@ -6,7 +6,9 @@ from hamafza.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/verify/", views.login_verify, name="login_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profile/two-factor/", views.two_factor, name="two_factor"),
     path("register/", views.register, name="register"),
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/", views.api_tokens, name="api_tokens"),

@@ -15,6 +15,7 @@ from hamafza.challenges.models import (
     NeedAttachment,
     Notification,
 )
+from hamafza.core.admin_guards import SAFE_DATETIMES
 
 
 class NeedAttachmentInline(admin.TabularInline):
@@ -63,6 +64,7 @@ class CallAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["need", "invited_organizations", "facilitators", "created_by"]
     readonly_fields = ["state", "published_at", "closed_at", "results_published_at", "created_at", "updated_at"]
     inlines = [CriterionInline, ResultInline, TransitionInline]
+    formfield_overrides = SAFE_DATETIMES
 
 
 @admin.register(Canvas)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import decimal
 
 from django import forms
+from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -360,6 +361,11 @@ class CanvasForm(forms.Form):
         return initial
 
 
+#: The invited field's limits: lines (organizations) and the length of one line (a name's maximum).
+MAX_INVITED = 500
+MAX_NAME = 200
+
+
 class CallSettingsForm(forms.Form):
     """Type, dates and eligibility of a call. Invited organizations: one slug or exact name a line."""
 
@@ -398,17 +404,29 @@ class CallSettingsForm(forms.Form):
     )
 
     def clean_invited(self):
+        """Each line an organization's slug, exact name or English name (any case): three queries
+        whatever the number of lines; a line longer than any name matches nothing without a query."""
         lines = [normalize(line) for line in (self.cleaned_data.get("invited") or "").splitlines()]
-        lines = [line for line in lines if line]
-        found, unknown = [], []
-        for line in lines[:500]:
-            org = (
-                Organization.objects.filter(slug=line).first()
-                or Organization.objects.filter(name=line).first()
-                or Organization.objects.filter(name_en__iexact=line).first()
+        lines = list(dict.fromkeys(line for line in lines if line))
+        if len(lines) > MAX_INVITED:
+            raise forms.ValidationError(
+                _("At most %(count)s organizations can be invited to a call.") % {"count": MAX_INVITED}
             )
+        names = [line for line in lines if len(line) <= MAX_NAME]
+        by_slug, by_name, by_name_en = {}, {}, {}
+        if names:
+            for org in Organization.objects.filter(slug__in=names):
+                by_slug[org.slug] = org
+            for org in Organization.objects.filter(name__in=names).order_by("pk"):
+                by_name.setdefault(org.name, org)
+            lowered = Organization.objects.annotate(name_en_lower=Lower("name_en"))
+            for org in lowered.filter(name_en_lower__in=[n.lower() for n in names]).order_by("pk"):
+                by_name_en.setdefault(org.name_en_lower, org)
+        found, unknown = [], []
+        for line in lines:
+            org = by_slug.get(line) or by_name.get(line) or by_name_en.get(line.lower())
             if org is None:
-                unknown.append(line)
+                unknown.append(line if len(line) <= 60 else line[:60] + "…")
             elif org not in found:
                 found.append(org)
         if unknown:

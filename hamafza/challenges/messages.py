@@ -20,6 +20,11 @@ KINDS = {
     "call_closed": _("The call “%(title)s” has closed."),
     "call_results": _("The results of the call “%(title)s” are published."),
     "question_answered": _("Your question on the call “%(title)s” was answered."),
+    "membership_added_by_admin": _("A platform admin (%(admin)s) added %(member)s to %(organization)s."),
+    "membership_changed_by_admin": _(
+        "A platform admin (%(admin)s) changed the role of %(member)s in %(organization)s."
+    ),
+    "membership_removed_by_admin": _("A platform admin (%(admin)s) removed %(member)s from %(organization)s."),
 }
 KIND_LABELS = {
     "need_accepted": _("A need I submitted is accepted"),
@@ -34,7 +39,18 @@ KIND_LABELS = {
     "call_closed": _("A call I follow closes"),
     "call_results": _("The results of a call I follow are published"),
     "question_answered": _("My question is answered"),
+    "membership_added_by_admin": _("A platform admin adds someone to my organization"),
+    "membership_changed_by_admin": _("A platform admin changes a membership of my organization"),
+    "membership_removed_by_admin": _("A platform admin removes someone from my organization"),
 }
+
+
+def register_kind(kind: str, *, text, label) -> None:
+    """How a higher app (pilots) adds its notification kinds, from its ``AppConfig.ready()``:
+    `text` is the message template (``%(name)s`` parameters), `label` its line on the
+    preferences page."""
+    KINDS[kind] = text
+    KIND_LABELS[kind] = label
 
 
 def render_text(kind: str, params: dict) -> str:

@@ -14,11 +14,21 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 
 from hamafza.challenges.messages import KIND_LABELS, KINDS, email_subject_and_body, render_text
 from hamafza.challenges.models import Notification, NotificationPreference
 
-__all__ = ["KINDS", "KIND_LABELS", "emails_off", "emails_on", "notify", "preferences_for", "render_text"]
+__all__ = [
+    "KINDS",
+    "KIND_LABELS",
+    "emails_off",
+    "emails_on",
+    "notify",
+    "on_membership_changed_by_platform_admin",
+    "preferences_for",
+    "render_text",
+]
 
 
 def preferences_for(user) -> dict[str, tuple[bool, bool]]:
@@ -81,3 +91,11 @@ def send_notification_email(user_id: int, kind: str, params: dict, url: str = ""
     subject, body = email_subject_and_body(user=user, kind=kind, params=params, url=url)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     return True
+
+
+def on_membership_changed_by_platform_admin(*, membership, organization, member, by, action, recipients):
+    """The directory's hook `membership_changed_by_platform_admin` (core.hooks): tell the
+    organization's admins and the member that a platform admin changed a membership (ADR 0012)."""
+    params = {"admin": by.email, "member": member.email, "organization": organization.name}
+    url = reverse("directory:organization_detail", kwargs={"slug": organization.slug})
+    notify(users=recipients, kind=f"membership_{action}_by_admin", params=params, url=url)

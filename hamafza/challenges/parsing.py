@@ -11,6 +11,7 @@ import jdatetime
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from hamafza.core.dates import date_problem
 from hamafza.core.text import normalize
 
 TOMAN = "toman"
@@ -65,6 +66,9 @@ def parse_date_text(text: str | None) -> tuple[datetime.date | None, datetime.ti
         date = jdatetime.date(year, month, day).togregorian() if year < 1700 else datetime.date(year, month, day)
     except ValueError as exc:
         raise ValueError(_("This date does not exist in the calendar.")) from exc
+    problem = date_problem(date, gregorian_only=False)  # a typed year below 1700 is Jalali, explicitly
+    if problem:
+        raise ValueError(problem)
     return date, time
 
 
@@ -86,7 +90,15 @@ def parse_datetime_text(text: str | None, *, end_of_day: bool = False) -> dateti
 
 def format_date_input(value, language: str) -> str:
     """How a stored date or datetime is shown back in a form field: Jalali in Persian, ISO in
-    English; a time is added unless it is midnight or the last second of the day."""
+    English; a time is added unless it is midnight or the last second of the day. A stored date the
+    calendars cannot convert (outside the window of core.dates) is shown in ISO form."""
+    try:
+        return _format_date_input(value, language)
+    except (OverflowError, ValueError):
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _format_date_input(value, language: str) -> str:
     if value in (None, ""):
         return ""
     time = None

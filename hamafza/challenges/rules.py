@@ -1,7 +1,11 @@
 """Who may do what with needs, canvases and calls. Views, selectors, services and (later) the API
 all ask these permissions.
 
-Objects: a City (for "may submit / triage in this city"), a Need, or a Call."""
+Objects: a City (for "may submit / triage in this city"), a Need, or a Call.
+
+Platform admins (`is_platform_admin`) have exactly the rights written below: they read every need,
+call, canvas and triage inbox, and do nothing in a city's workflow (submit, triage, edit a canvas,
+move a call, answer questions). `User.has_perm` gives them no superuser shortcut here."""
 
 import rules
 
@@ -13,6 +17,7 @@ from hamafza.accounts.rules import (
     is_unit_staff,
     roles_of,
 )
+from hamafza.directory.selectors import organizations_of_user
 
 
 def _unit_id(obj):
@@ -77,8 +82,6 @@ def is_open_call(user, call):
 
 @rules.predicate
 def is_org_member_anywhere(user):
-    from hamafza.directory.selectors import organizations_of_user
-
     return bool(user.is_authenticated and organizations_of_user(user=user).exists())
 
 
@@ -88,7 +91,7 @@ rules.add_perm("challenges.report_problem", is_authenticated)
 rules.add_perm("challenges.view_need", is_submitter | is_staff_of_unit | is_city_manager | is_platform_admin)
 rules.add_perm("challenges.change_need", (is_submitter | is_staff_of_unit) & is_draft_need)
 rules.add_perm("challenges.triage_need", is_city_manager)
-rules.add_perm("challenges.view_triage", is_city_manager)
+rules.add_perm("challenges.view_triage", is_city_manager | is_platform_admin)  # the inbox, read-only for admins
 
 # Calls: internal work
 rules.add_perm(
@@ -104,7 +107,10 @@ rules.add_perm("challenges.manage_call", is_city_manager)
 rules.add_perm("challenges.view_city_calls", is_city_manager | is_city_unit_staff | is_platform_admin)
 
 # Calls: public side
-rules.add_perm("challenges.view_call", is_public_call | is_city_manager | is_staff_of_unit | is_assigned_facilitator)
+rules.add_perm(
+    "challenges.view_call",
+    is_public_call | is_city_manager | is_staff_of_unit | is_assigned_facilitator | is_platform_admin,
+)
 rules.add_perm("challenges.follow_call", is_authenticated & is_public_call)
 rules.add_perm("challenges.ask_question", is_authenticated & is_org_member_anywhere & is_open_call)
 rules.add_perm("challenges.answer_question", is_city_manager)

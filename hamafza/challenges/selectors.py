@@ -42,6 +42,11 @@ SIMILAR_CANDIDATES = 400
 SIMILAR_MIN_SCORE = 0.12
 
 
+def result_links(*, call) -> list[dict]:
+    """Links the apps above add under a call's public results (``hooks.call_result_links``)."""
+    return [link for links in hooks.call_result_links.results(call) for link in links]
+
+
 def _caps_prefetch():
     return Prefetch("capabilities", queryset=Capability.objects.only("id", "code", "name_fa", "name_en"))
 
@@ -278,7 +283,7 @@ def city_call_list(*, city, user) -> QuerySet[Call]:
     """The calls of a city that this user works on: all of them for the city's manager (and
     platform admins), those of their units for unit staff, those assigned to a facilitator."""
     qs = _call_qs().filter(city=city)
-    if user.has_perm("challenges.view_triage", city) or user.is_superuser:
+    if user.has_perm("challenges.view_triage", city):
         pass
     else:
         unit_ids = [r.unit_id for r in roles_of(user) if r.role == CityRole.Role.UNIT_STAFF and r.city_id == city.pk]

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime
 
-import filetype
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -41,9 +39,12 @@ from hamafza.challenges.models import (
     NotificationPreference,
 )
 from hamafza.challenges.notifications import KINDS, notify
-from hamafza.core import errors
+from hamafza.core import errors, uploads
+from hamafza.core.dates import date_problem
 from hamafza.core.formatting import format_date
 from hamafza.core.text import normalize
+from hamafza.directory.models import OrganizationMembership
+from hamafza.directory.selectors import membership_get
 
 State = Call.State
 
@@ -292,57 +293,22 @@ def call_create(*, city, unit, by, title: str, description: str = "", domain=Non
     return call
 
 
-ALLOWED_UPLOAD_TYPES = {
-    "application/pdf",
-    "image/png",
-    "image/jpeg",
-    "image/webp",
-    "image/gif",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/vnd.oasis.opendocument.text",
-    "application/vnd.oasis.opendocument.spreadsheet",
-    "application/zip",
-}
-TEXT_EXTENSIONS = (".txt", ".csv")
-
-
-def _detect_type(uploaded) -> str | None:
-    head = uploaded.read(8192)
-    uploaded.seek(0)
-    kind = filetype.guess(head)
-    if kind is not None:
-        return kind.mime if kind.mime in ALLOWED_UPLOAD_TYPES else None
-    if uploaded.name.lower().endswith(TEXT_EXTENSIONS):
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError:
-            # a multi-byte character may be cut at the end of the sample
-            try:
-                head[:-3].decode("utf-8")
-            except UnicodeDecodeError:
-                return None
-        return "text/plain"
-    return None
-
-
 @transaction.atomic
 def attachment_add(*, need: Need, by, uploaded) -> NeedAttachment:
-    """Attach a file to a draft need (or any need, for the city's manager). The type is checked by
-    content, the size against MAX_UPLOAD_MB; files are stored outside any web root."""
+    """Attach a file to a draft need (or any need, for the city's manager). It is a checked upload
+    (`core.uploads`, as proposal attachments): the type by content, the size against MAX_UPLOAD_MB,
+    office documents inspected, the name sanitised with the detected type's extension; files are
+    stored outside any web root under a name of our own."""
     if not (by.has_perm("challenges.change_need", need) or by.has_perm("challenges.triage_need", need)):
         raise PermissionDenied("attach")
-    if uploaded.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
-        raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB}})
-    content_type = _detect_type(uploaded)
-    if content_type is None:
-        raise ValidationError({"file": _("This type of file is not accepted (PDF, images, office documents, text).")})
-    name = normalize(uploaded.name.replace("/", "_").replace("\\", "_"))[-200:] or "file"
+    try:
+        checked = uploads.check_upload(uploaded, kinds=uploads.NEED_KINDS, allowed_label=uploads.NEED_ALLOWED_LABEL)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
     attachment = NeedAttachment(
-        need=need, original_name=name, content_type=content_type, size=uploaded.size, uploaded_by=by
+        need=need, original_name=checked.name, content_type=checked.content_type, size=checked.size, uploaded_by=by
     )
-    attachment.file.save(f"need-{need.pk}", uploaded, save=False)
+    attachment.file.save(f"need-{need.pk}{uploads.EXTENSIONS[checked.kind]}", uploaded, save=False)
     attachment._history_user = by
     attachment.save()
     return attachment
@@ -424,6 +390,9 @@ def validate_canvas_values(values: dict) -> dict:
             errors["criteria"] = _("Two criteria have the same name.")
     if "title" in values and not (values.get("title") or "").strip():
         errors["title"] = _("The title cannot be empty.")
+    problem = date_problem(values.get("target_date"))
+    if problem:
+        errors["target_date"] = problem
     return errors
 
 
@@ -615,8 +584,6 @@ def call_transition(*, call: Call, to: str, by, note: str = "", now: datetime.da
 
 
 def _notify_invited(call: Call, organizations) -> None:
-    from hamafza.directory.models import OrganizationMembership
-
     members = OrganizationMembership.objects.filter(organization__in=organizations).select_related(
         "user", "organization"
     )
@@ -686,7 +653,10 @@ def call_update_settings(*, call: Call, by, invited_organizations=None, now=None
     if call.effective_state(now) not in (*Call.EDITABLE_STATES, State.PUBLISHED):
         raise TransitionRefused([_("The settings of a closed or cancelled call cannot change.")])
     published = call.state == State.PUBLISHED
-    errors = {}
+    errors = {name: date_problem(values.get(name)) for name in ("opens_at", "closes_at")}
+    errors = {name: problem for name, problem in errors.items() if problem}
+    if errors:  # outside the platform's date window (core.dates): nothing else can be compared
+        raise ValidationError(errors)
     opens_at = values.get("opens_at", call.opens_at)
     closes_at = values.get("closes_at", call.closes_at)
     if closes_at is not None and closes_at != call.closes_at and closes_at <= now:
@@ -782,8 +752,6 @@ def call_follow(*, call: Call, by, follow: bool = True) -> bool:
 @transaction.atomic
 def question_ask(*, call: Call, by, question: str, organization=None) -> CallQuestion:
     """A member of an organization asks a question on an open call (not public until answered)."""
-    from hamafza.directory.selectors import membership_get
-
     _require(by, "challenges.ask_question", call)
     question = (question or "").strip()
     if not question:

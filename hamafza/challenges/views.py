@@ -152,6 +152,7 @@ def call_results(request, pk):
             "call": call,
             "awarded": [r for r in results if r.outcome == "awarded"],
             "not_awarded": [r for r in results if r.outcome == "not_awarded"],
+            "links": selectors.result_links(call=call),
         },
     )
 
@@ -412,6 +413,8 @@ def attachment_download(request, city_slug, pk, attachment_pk):
         handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -9,6 +9,7 @@ from hamafza.consortia.models import (
     MissionRole,
     ProposalRun,
 )
+from hamafza.core.admin_guards import AllowListedLookups
 
 
 class MissionRoleInline(admin.TabularInline):
@@ -56,7 +57,7 @@ class InvitationInline(admin.TabularInline):
 
 
 @admin.register(Consortium)
-class ConsortiumAdmin(SimpleHistoryAdmin):
+class ConsortiumAdmin(AllowListedLookups, SimpleHistoryAdmin):  # links a proposal: no lookup through it
     list_display = ("id", "lead", "mission", "call", "proposal", "created_at")
     raw_id_fields = ("lead", "mission", "call", "run", "proposal", "created_by")
     inlines = [MemberInline, InvitationInline]

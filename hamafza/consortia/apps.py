@@ -13,3 +13,5 @@ class ConsortiaConfig(AppConfig):
 
         hooks.navigation.register(selectors.missions_navigation, order=50)
         hooks.navigation.register(selectors.my_consortia_navigation, order=90)
+        # A consortium is a first-class applicant: its members' admins read its application.
+        hooks.proposal_readers.register(selectors.application_readers)

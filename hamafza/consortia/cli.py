@@ -21,6 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from hamafza.matching.engine import Eligibility, Engine, OrgDoc, load_taxonomy
+
 from .optimizer import Candidate, OrgInfo, Problem, ProblemError, Role, solve
 
 TRACK_RECORD_FULL = 5  # past pilots + agreements that count as a full track record (1.0)
@@ -209,8 +211,6 @@ def fitness_from_engine(
     """Candidates per role from ``hamafza.matching.engine``: eligibility applied by the engine,
     fitness = the engine's score in 0..1 for the role's capabilities (and text). The mission's
     city/province are *not* passed, so locality is counted once, by the optimiser."""
-    from hamafza.matching.engine import Eligibility, Engine, OrgDoc, load_taxonomy
-
     engine = Engine(taxonomy=load_taxonomy(), use_embeddings=False)
     unknown = [
         f"role {s.role.code!r}: unknown capability code {c!r}"

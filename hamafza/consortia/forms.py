@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.challenges.forms import NumberTextField
+from hamafza.challenges.models import Call
 from hamafza.consortia.services import MEMBERS_MAX, TOP_MAX
 from hamafza.core.models import Capability, City
 from hamafza.core.provinces import PROVINCES
@@ -58,7 +59,6 @@ class MissionForm(forms.Form):
 
     def __init__(self, *args, cities=None, national=False, calls=None, with_city=True, **kwargs):
         super().__init__(*args, **kwargs)
-        from hamafza.challenges.models import Call
 
         if with_city:
             self.fields["city"].queryset = cities if cities is not None else City.objects.none()

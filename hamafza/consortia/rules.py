@@ -8,11 +8,15 @@ or a ``ConsortiumInvitation``. Views, selectors and services all ask these permi
 * A consortium is led by one organization: only the lead's *admins* invite, withdraw and apply;
   the lead's plain members see the consortium.
 * Only an *admin* of the invited organization accepts or declines an invitation.
+* Platform admins have exactly the rights written below (no superuser shortcut): they manage
+  missions and their roles, propose consortia and see every consortium and run; they never form,
+  invite into, apply for, withdraw or answer on behalf of an organization.
 """
 
 import rules
 
-from hamafza.accounts.rules import is_authenticated, is_innovation_manager, is_platform_admin
+from hamafza.accounts.rules import is_any_innovation_manager, is_authenticated, is_innovation_manager, is_platform_admin
+from hamafza.directory.models import OrganizationMembership
 
 
 def _org_role(user, organization_id) -> str | None:
@@ -20,7 +24,6 @@ def _org_role(user, organization_id) -> str | None:
     per request (the directory's cache)."""
     if not user or not user.is_authenticated or organization_id is None:
         return None
-    from hamafza.directory.models import OrganizationMembership
 
     cache = getattr(user, "_hamafza_memberships", None)
     if cache is None:
@@ -121,8 +124,6 @@ def is_admin_in_run(user, run):
 
 @rules.predicate
 def manages_any_city(user):
-    from hamafza.accounts.rules import is_any_innovation_manager
-
     return is_any_innovation_manager(user)
 
 

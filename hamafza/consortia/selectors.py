@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hamafza.challenges.models import Call
 from hamafza.consortia.models import (
     Consortium,
     ConsortiumInvitation,
@@ -19,8 +20,9 @@ from hamafza.consortia.models import (
     MissionRole,
     ProposalRun,
 )
-from hamafza.consortia.rules import member_org_ids
+from hamafza.consortia.rules import admin_org_ids, member_org_ids
 from hamafza.core.models import Capability
+from hamafza.directory.models import Organization, OrganizationMembership
 
 
 def _target_kwargs(target) -> dict:
@@ -49,8 +51,6 @@ def mission_get(*, pk: int) -> Mission:
 
 def call_target_get(*, call_id: int, user):
     """A call as a consortium target: visible to whoever may see the call, else 404."""
-    from hamafza.challenges.models import Call
-
     try:
         call = Call.objects.select_related("city").get(pk=call_id)
     except Call.DoesNotExist as exc:
@@ -123,9 +123,6 @@ def run_view(*, run: ProposalRun, user) -> dict:
     """The proposed consortia of a run with organizations, role names, fitness and capability
     names; the roles nobody eligible can fill (with how many were found); whether fewer consortia
     than asked for exist. Two queries (organizations, capabilities) whatever the size."""
-    from hamafza.consortia.rules import admin_org_ids
-    from hamafza.directory.models import Organization
-
     doc = run.result or {}
     roles = {r["code"]: r for r in doc.get("roles", [])}
     consortia_doc = doc.get("consortia", [])
@@ -255,8 +252,6 @@ def consortium_page(*, consortium: Consortium) -> dict:
     """Everything the consortium page shows, in a fixed number of queries: the coverage per role
     with member and capability names, every invitation, and per role the run's proposed members and
     eligible candidates not yet in or invited (for the lead's invite form)."""
-    from hamafza.directory.models import Organization
-
     roles = list(
         MissionRole.objects.filter(mission_id=consortium.mission_id, call_id=consortium.call_id)
         .prefetch_related("capabilities")
@@ -330,6 +325,19 @@ def consortia_for_user(*, user):
         .distinct()
         .select_related("lead", "mission", "call")
         .order_by("-created_at", "-pk")
+    )
+
+
+def application_readers(user):
+    """The ids of the proposals `user` reads as an admin of a member organization of the consortium
+    that applied with them (the proposals' reader hook). Only the lead's members edit them."""
+    admin_orgs = OrganizationMembership.objects.filter(user_id=user.pk, role=OrganizationMembership.Role.ADMIN).values(
+        "organization_id"
+    )
+    return (
+        Consortium.objects.filter(proposal__isnull=False, members__organization_id__in=admin_orgs)
+        .values_list("proposal_id", flat=True)
+        .distinct()
     )
 
 

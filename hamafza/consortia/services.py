@@ -24,9 +24,17 @@ from hamafza.consortia.models import (
     ProposalRun,
 )
 from hamafza.consortia.optimizer import Candidate, OrgInfo, Problem, ProblemError, Role, solve
+from hamafza.consortia.selectors import consortium_coverage
 from hamafza.core import errors
+from hamafza.core.services import taxonomy_as_dict
 from hamafza.core.text import normalize
+from hamafza.directory.models import Organization
+from hamafza.directory.selectors import membership_get
 from hamafza.matching import services as matching_services
+from hamafza.matching.engine import Eligibility, Engine
+from hamafza.matching.services import call_eligibility, eligible_if_invited, get_engine, organization_docs
+from hamafza.proposals import services as proposal_services
+from hamafza.proposals.models import Proposal
 
 CANDIDATES_PER_ROLE = 50
 TIME_LIMIT_SECONDS = 10.0
@@ -88,21 +96,17 @@ def target_eligibility_for(*, target, organization):
     the consortium applies through its lead)."""
     if isinstance(target, Mission):
         return mission_eligibility_for(mission=target, organization=organization)
-    from hamafza.matching.services import eligible_if_invited
 
     return eligible_if_invited(call=target, organization=organization)
 
 
 def _engine_eligibility(target):
-    from hamafza.matching.engine import Eligibility
-
     if isinstance(target, Mission):
         return Eligibility(
             provinces=list(target.allowed_provinces or []),
             knowledge_based_only=bool(target.knowledge_based_required),
             kinds=list(target.allowed_kinds or []),
         )
-    from hamafza.matching.services import call_eligibility
 
     return call_eligibility(target)
 
@@ -243,10 +247,6 @@ def database_engine():
     """A small in-memory engine over every organization of the database (no embeddings, no index
     directory): for the demo loader and command-line use, where the process-wide engine of
     ``hamafza.matching.services`` (with its on-disk index) is not wanted."""
-    from hamafza.core.services import taxonomy_as_dict
-    from hamafza.matching.engine import Engine
-    from hamafza.matching.services import organization_docs
-
     engine = Engine(taxonomy=taxonomy_as_dict(), use_embeddings=False)
     engine.add_organizations(list(organization_docs()))
     return engine
@@ -266,11 +266,7 @@ def role_candidates(*, target, roles, per_role: int = CANDIDATES_PER_ROLE, engin
 
     Returns (candidates, org infos, {organization id: Organization}).
     """
-    from hamafza.directory.models import Organization
-
     if engine is None:
-        from hamafza.matching.services import get_engine
-
         engine = get_engine()
     eligibility = _engine_eligibility(target)
     ranked = []
@@ -390,8 +386,6 @@ def consortium_form(*, run: ProposalRun, rank: int, lead, by) -> Consortium:
     one consortium per mission or call; the lead's own seats (the roles it was proposed for that
     still exist) are written as accepted members. The other proposed members are not contacted:
     the lead's admins invite them role by role."""
-    from hamafza.directory.selectors import membership_get
-
     membership = membership_get(user=by, organization=lead)
     if membership is None or membership.role != "admin":
         raise PermissionDenied("only an admin of the lead organization forms a consortium")
@@ -554,10 +548,6 @@ def consortium_apply(*, consortium: Consortium, by, title: str):
 
     Guarantees: `by` is an admin of the lead; every role has its minimum of accepted members; the
     mission or call has a call to apply to; the consortium has not applied before."""
-    from hamafza.consortia.selectors import consortium_coverage
-    from hamafza.proposals import services as proposal_services
-    from hamafza.proposals.models import Proposal
-
     _require(by, "consortia.apply_consortium", consortium)
     consortium = Consortium.objects.select_for_update().get(pk=consortium.pk)
     if consortium.proposal_id:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hamafza.accounts.rules import city_ids_with_role, is_platform_admin
+from hamafza.challenges.models import Call
 from hamafza.consortia import selectors, services
 from hamafza.consortia.forms import (
     ApplyForm,
@@ -29,6 +30,7 @@ from hamafza.consortia.forms import (
 from hamafza.consortia.models import ConsortiumInvitation, Mission, MissionRole
 from hamafza.consortia.rules import is_lead_member
 from hamafza.core.models import City
+from hamafza.directory.models import Organization
 
 
 def refusals(view):
@@ -77,8 +79,6 @@ def _managed_cities(user):
 
 
 def _calls_of(city):
-    from hamafza.challenges.models import Call
-
     if city is None:
         return Call.objects.none()
     return Call.objects.filter(city=city).exclude(state=Call.State.CANCELLED).order_by("-created_at")
@@ -270,8 +270,6 @@ def run_detail(request, pk):
 @require_POST
 @refusals
 def consortium_form(request, pk):
-    from hamafza.directory.models import Organization
-
     run = selectors.run_get(pk=pk)
     if not request.user.has_perm("consortia.form_consortium", run):
         raise Http404("No such run")
@@ -327,8 +325,6 @@ def consortium_detail(request, pk, invite_form=None, status=200):
 @require_POST
 @refusals
 def consortium_invite(request, pk):
-    from hamafza.directory.models import Organization
-
     consortium = selectors.consortium_get(pk=pk)
     if not request.user.has_perm("consortia.view_consortium", consortium):
         raise Http404("No such consortium")

@@ -68,6 +68,15 @@ def num(value):
 
 
 def format_date(value, with_time: bool = False) -> str:
+    """A date for people. A stored date outside what the calendars can convert (the years 1 or
+    9999, written before the platform bounded dates, ADR 0012) is shown in ISO form, never an error."""
+    try:
+        return _format_date(value, with_time)
+    except (OverflowError, ValueError):
+        return value.isoformat(sep=" ", timespec="minutes") if with_time and hasattr(value, "hour") else str(value)
+
+
+def _format_date(value, with_time: bool) -> str:
     if value in (None, ""):
         return ""
     if isinstance(value, datetime.datetime):

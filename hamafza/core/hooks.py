@@ -129,6 +129,28 @@ query_capabilities = Hook(
     Persian call). ``fn(q) -> list[str]``; the codes of every function are joined.""",
 )
 
+organization_profile_sections = Hook(
+    "organization_profile_sections",
+    """Sections of an organization's public profile. ``fn(organization) -> {"template", "context"} |
+    None``; the page includes each template with ``section`` = its context (the pilots app: the
+    track record — completed pilots with their KPI outcome, public agreements).""",
+)
+call_result_links = Hook(
+    "call_result_links",
+    """Links under a call's public results. ``fn(call) -> list[{"label", "url"}]`` (the pilots app:
+    the public summaries of the call's completed pilots).""",
+)
+
+# ---------------------------------------------------------------------------------------------
+# Confidentiality
+# ---------------------------------------------------------------------------------------------
+proposal_readers = Hook(
+    "proposal_readers",
+    """More readers of proposals. ``fn(user) -> QuerySet`` of the ids of proposals ``user`` may also read
+    (the consortia app: the admins of every member organization read the consortium's application).
+    Reading only: editing stays with the applicant's members. Added to ``proposals_visible_to``.""",
+)
+
 # ---------------------------------------------------------------------------------------------
 # Events
 # ---------------------------------------------------------------------------------------------
@@ -137,6 +159,13 @@ organizations_changed = Hook(
     """Organizations were created or edited. ``fn(*, organization_ids)``, called inside the saving
     transaction (the matching app logs the change there and syncs its index on commit).""",
 )
+membership_changed_by_platform_admin = Hook(
+    "membership_changed_by_platform_admin",
+    """A platform admin added, changed or removed an organization membership in the Django admin
+    (ADR 0012). ``fn(*, membership, organization, member, by, action, recipients)`` with ``action``
+    "added", "changed" or "removed" and ``recipients`` the organization's admins and the member
+    (never the acting admin); called after the transaction commits.""",
+)
 track_records = Hook(
     "track_records",
     """An organization's track record: its count of successes (an awarded call, a completed pilot).
@@ -144,6 +173,24 @@ track_records = Hook(
     counts of every function are added. A function whose counts change calls
     ``organizations_changed`` so the matching index picks the new figure up.""",
 )
+
+
+track_record_evidence = Hook(
+    "track_record_evidence",
+    """What the track record counts, by name, for the match explanation. ``fn(ids: list[int]) ->
+    dict[int, list[str]]`` (readable lines such as "completed pilot … in Qom"); the lines are joined.""",
+)
+
+
+def track_record_lines(ids: list[int]) -> dict[int, list[str]]:
+    """Every ``track_record_evidence`` function's lines per organization id."""
+    found: dict[int, list[str]] = {}
+    if not ids:
+        return found
+    for lines in track_record_evidence.results(list(ids)):
+        for org_id, more in lines.items():
+            found.setdefault(org_id, []).extend(more)
+    return found
 
 
 def track_record_counts(ids: list[int] | None = None) -> dict[int, int]:

@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from hamafza.core.text import fold
+
 PROVINCES = [
     ("Alborz", _("Alborz")),
     ("Ardabil", _("Ardabil")),
@@ -75,8 +77,6 @@ PROVINCE_NAMES_FA = {
 
 def province_from_text(value: str | None) -> str | None:
     """The province code for an English or Persian name (any spelling variant), else None."""
-    from hamafza.core.text import fold
-
     if not value:
         return None
     key = fold(value)

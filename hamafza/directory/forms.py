@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hamafza.core.dates import date_problem
 from hamafza.core.models import Capability
 from hamafza.core.provinces import PROVINCES
 from hamafza.core.text import normalize
@@ -80,6 +81,11 @@ class OrganizationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        for name in ("certificate_valid_from", "certificate_valid_until"):
+            problem = date_problem(data.get(name), gregorian_only=True)  # a Gregorian date picker
+            if problem:
+                self.add_error(name, problem)
+                data.pop(name, None)
         start, end = data.get("certificate_valid_from"), data.get("certificate_valid_until")
         if start and end and end < start:
             self.add_error("certificate_valid_until", _("The end of validity must be after its start."))

@@ -36,6 +36,7 @@ from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from hamafza.core.dates import date_problem
 from hamafza.core.models import Capability
 from hamafza.core.provinces import province_from_text
 from hamafza.core.text import fold, is_persian, normalize
@@ -341,8 +342,13 @@ def parse_date(value: Any) -> datetime.date:
     if year < 1700:
         import jdatetime
 
-        return jdatetime.date(year, month, day).togregorian()
-    return datetime.date(year, month, day)
+        day_ = jdatetime.date(year, month, day).togregorian()
+    else:
+        day_ = datetime.date(year, month, day)
+    problem = date_problem(day_)  # outside the platform's window (core.dates)
+    if problem:
+        raise ValueError(problem)
+    return day_
 
 
 def parse_capabilities(value: Any) -> list[str]:

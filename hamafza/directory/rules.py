@@ -1,21 +1,19 @@
-"""Who may do what with organizations."""
+"""Who may do what with organizations. Platform admins have exactly the rights written below (no
+superuser shortcut): they edit and verify any organization and manage its members."""
 
 import rules
 
 from hamafza.accounts.rules import is_any_innovation_manager, is_platform_admin
+from hamafza.directory.selectors import membership_get
 
 
 @rules.predicate
 def is_org_member(user, organization):
-    from hamafza.directory.selectors import membership_get
-
     return organization is not None and membership_get(user=user, organization=organization) is not None
 
 
 @rules.predicate
 def is_org_admin(user, organization):
-    from hamafza.directory.selectors import membership_get
-
     if organization is None:
         return False
     membership = membership_get(user=user, organization=organization)

@@ -149,6 +149,12 @@ def organization_sort_key(org: Organization) -> tuple[bool, str, int]:
     return (org.verified, org.name, org.pk)
 
 
+def profile_sections(*, organization) -> list[dict]:
+    """The sections the apps above add to an organization's public profile
+    (``hooks.organization_profile_sections``): ``{"template", "context"}`` each."""
+    return [section for section in hooks.organization_profile_sections.results(organization) if section is not None]
+
+
 def organization_get(*, slug: str) -> Organization:
     try:
         return (

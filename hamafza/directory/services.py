@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from hamafza.core import hooks
+from hamafza.core.dates import check_date
 from hamafza.core.models import City
 from hamafza.core.text import fold
 from hamafza.directory.models import Organization, OrganizationMembership
@@ -36,6 +37,12 @@ def city_for(city_name: str, province: str) -> City | None:
 
 
 @transaction.atomic
+def _check_dates(organization: Organization) -> None:
+    """The certificate's dates inside the platform's window (core.dates), else a ValidationError."""
+    for name in ("certificate_valid_from", "certificate_valid_until"):
+        check_date(getattr(organization, name), field=name)
+
+
 def organization_create(*, capabilities=(), **fields) -> Organization:
     """Create an organization, give it a unique slug and link it to a tenant city when one matches."""
     org = Organization(**fields)
@@ -43,6 +50,7 @@ def organization_create(*, capabilities=(), **fields) -> Organization:
         org.slug = unique_slug(org.name_en or org.name)
     if org.city_id is None:
         org.city = city_for(org.city_name, org.province)
+    _check_dates(org)
     org.full_clean()
     org.save()
     if capabilities:
@@ -58,6 +66,7 @@ def organization_update(*, organization: Organization, by, capabilities=None, **
         setattr(organization, name, value)
     organization.city = city_for(organization.city_name, organization.province)
     organization._history_user = by
+    _check_dates(organization)
     organization.full_clean()
     organization.save()
     if capabilities is not None:
@@ -83,6 +92,45 @@ def membership_add(*, organization: Organization, user, role: str = "member") ->
         organization=organization, user=user, defaults={"role": role}
     )
     return membership
+
+
+#: The change reason written on the membership's history row when a platform admin edits it.
+ADMIN_CHANGE_REASON = "Django admin (platform admin)"
+
+
+def membership_change_by_platform_admin(*, membership: OrganizationMembership, by, action: str) -> None:
+    """Audit and announce a membership that a platform admin added, changed or removed in the
+    Django admin (an admin could otherwise give himself a seat and read the organization's drafts).
+
+    The history row of the membership (written by the save or delete, stamped with `by`) is the
+    audit; this marks it with ``ADMIN_CHANGE_REASON`` and, once the transaction commits, sends
+    the hook ``core.hooks.membership_changed_by_platform_admin`` (the challenges app notifies) for
+    the organization's admins and the member.
+    Call it *before* saving or deleting."""
+    assert action in ("added", "changed", "removed"), action
+    membership._change_reason = ADMIN_CHANGE_REASON
+    organization, member = membership.organization, membership.user
+    admins = [
+        m.user
+        for m in OrganizationMembership.objects.filter(
+            organization=organization, role=OrganizationMembership.Role.ADMIN
+        )
+        .exclude(pk=membership.pk)
+        .select_related("user")
+    ]
+    recipients = {u.pk: u for u in [*admins, member] if u.pk != by.pk}
+
+    def send():
+        hooks.membership_changed_by_platform_admin.send(
+            membership=membership,
+            organization=organization,
+            member=member,
+            by=by,
+            action=action,
+            recipients=list(recipients.values()),
+        )
+
+    transaction.on_commit(send)
 
 
 def certificate_is_valid(organization: Organization, on: datetime.date | None = None) -> bool:

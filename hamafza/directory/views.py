@@ -44,6 +44,7 @@ def organization_detail(request, slug):
             "org": org,
             "can_edit": request.user.has_perm("directory.change_organization", org),
             "can_verify": request.user.has_perm("directory.verify_organization", org),
+            "sections": selectors.profile_sections(organization=org),
         },
     )
 

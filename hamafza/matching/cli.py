@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Callable
 from typing import TextIO
 
-from .engine import ChallengeDoc, Engine, OrgDoc
+from .engine import ChallengeDoc, Engine, OrgDoc, semantic
 
 
 def _read_jsonl(path: str, parse: Callable, label: str, err: TextIO) -> list:
@@ -54,8 +54,6 @@ def _default_embeddings() -> bool:
     value = os.environ.get("HAMAFZA_MATCHING_EMBEDDINGS")
     if value is not None:
         return value.strip().lower() not in ("0", "false", "no", "off", "")
-    from .engine import semantic
-
     return semantic.available()
 
 

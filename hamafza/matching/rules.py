@@ -1,6 +1,7 @@
 """Who sees matches and who invites. Views, selectors, services and the API ask these permissions.
 
-Objects: a Call (the challenges app's) or an Organization (the directory's)."""
+Objects: a Call (the challenges app's) or an Organization (the directory's). Platform admins have
+exactly the rights written below (no superuser shortcut): not "organizations to invite" on a call."""
 
 import rules
 

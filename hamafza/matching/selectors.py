@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamafza.challenges.eligibility import call_eligibility_for
 from hamafza.challenges.models import Call, CallType
+from hamafza.core import hooks
 from hamafza.core.formatting import in_active_language
 from hamafza.core.models import Capability
 from hamafza.directory.models import Organization
@@ -43,6 +44,11 @@ SIGNAL_LABELS = {
 LOCALITY_LABELS = {"city": _("Same city"), "province": _("Same province")}
 
 
+def track_record_evidence(ids) -> dict[int, list[str]]:
+    """Per organization, what its track record counts, by name (``hooks.track_record_evidence``)."""
+    return hooks.track_record_lines(list(ids))
+
+
 def _caps_prefetch():
     return Prefetch("capabilities", queryset=Capability.objects.only("id", "code", "name_fa", "name_en"))
 
@@ -57,6 +63,7 @@ class Explanation:
     words: list[dict] = field(default_factory=list)
     signals: list[dict] = field(default_factory=list)
     raw: dict = field(default_factory=dict)
+    track_record: list[str] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -112,7 +119,6 @@ class OrganizationMatch:
 
 
 def _organizations_by_id(ids):
-
     qs = Organization.objects.filter(pk__in=ids).select_related("city")
     qs = qs.prefetch_related(_caps_prefetch())
     return {o.pk: o for o in qs}
@@ -145,6 +151,9 @@ def matches_for_call(*, call, user, filters: dict | None = None, top: int = MATC
         rows.append(OrganizationMatch(org, explain(m.explanation), org.pk in invited))
         if len(rows) >= top:
             break
+    evidence = track_record_evidence(r.organization.pk for r in rows)
+    for r in rows:
+        r.explanation.track_record = evidence.get(r.organization.pk, [])
     return rows
 
 
@@ -226,6 +235,9 @@ def calls_for_organization(*, organization, user, top: int = CALLS_TOP) -> list[
         rows.append(CallMatch(call, explain(m.explanation)))
         if len(rows) >= top:
             break
+    evidence = track_record_evidence([organization.pk]).get(organization.pk, [])
+    for r in rows:
+        r.explanation.track_record = evidence
     return rows
 
 

@@ -38,8 +38,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamafza.challenges.eligibility import call_eligibility_for
+from hamafza.challenges.models import Call
+from hamafza.challenges.services import call_update_settings
 from hamafza.core import hooks
 from hamafza.core.formatting import tehran_date
+from hamafza.core.models import Capability
+from hamafza.core.services import taxonomy_as_dict
+from hamafza.directory.models import Organization
 from hamafza.matching.engine import ChallengeDoc, Eligibility, Engine, OrgDoc, Taxonomy, load_taxonomy
 from hamafza.matching.models import IndexChange, IndexState
 
@@ -93,9 +98,6 @@ def organization_doc(organization, *, track_record: int = 0) -> OrgDoc:
 
 def _organization_queryset():
     from django.db.models import Prefetch
-
-    from hamafza.core.models import Capability
-    from hamafza.directory.models import Organization
 
     return Organization.objects.select_related("city").prefetch_related(
         Prefetch("capabilities", queryset=Capability.objects.only("id", "code"))
@@ -327,7 +329,6 @@ class IndexHolder:
         per content."""
         if self._fixed_taxonomy is not None:
             return load_taxonomy(self._fixed_taxonomy)
-        from hamafza.core.services import taxonomy_as_dict
 
         data = taxonomy_as_dict()
         if not any(d.get("capabilities") for d in data["domains"]):
@@ -373,8 +374,6 @@ class IndexHolder:
         """Build a new generation from the database and make it current; returns the number of
         organizations indexed. The version is read before the organizations, so a change committed
         while the build runs is applied again by the next catch-up (upserts are idempotent)."""
-        from hamafza.directory.models import Organization
-
         with self._locked():
             state = _state_row()
             version, epoch = state.version, state.epoch
@@ -526,8 +525,6 @@ def query_capabilities(text: str, *, min_confidence: float = 0.35) -> list[str]:
 def organization_index_update(*, organization_id: int) -> int:
     """Record a change of one organization (removed when it no longer exists) and apply it to this
     process's engine if it is open. Called by the ``index_organization`` task after a save."""
-    from hamafza.directory.models import Organization
-
     exists = Organization.objects.filter(pk=organization_id).exists()
     action = IndexChange.Action.UPSERT if exists else IndexChange.Action.REMOVE
     version = index_change_record(organization_ids=[organization_id], action=action)
@@ -548,9 +545,6 @@ def call_invite_organizations(*, call, organizations, by) -> list:
     app's ``call_update_settings`` (the call's audit history records who invited whom, closed or
     cancelled calls refuse it, and members of newly invited organizations of an invited call are
     notified). Returns the newly invited organizations."""
-    from hamafza.challenges.models import Call
-    from hamafza.challenges.services import call_update_settings
-
     if not by.has_perm("matching.invite_organizations", call):
         raise PermissionDenied("matching.invite_organizations")
     organizations = list({o.pk: o for o in organizations}.values())

@@ -1,9 +1,12 @@
 """Admin for platform staff. Proposals are confidential: the admin shows their metadata (call,
-applicant, status, dates, receipt hash), never their content, attachments or scores."""
+applicant, status, dates, receipt hash), never their content, attachments or scores, and its
+change list accepts only the lookups of its filters (no oracle on hidden fields, ADR 0012).
+Attachments, receipts, declarations, score sheets and scores are not registered at all."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from hamafza.core.admin_guards import AllowListedLookups, ConfidentialModelAdmin
 from hamafza.proposals.models import Panel, PanelInvitation, PanelMember, Proposal, RubricCriterion
 
 PROPOSAL_METADATA = (
@@ -21,19 +24,13 @@ PROPOSAL_METADATA = (
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(ConfidentialModelAdmin):
     list_display = ("pk", "call", "organization", "status", "submitted_at", "decision")
     list_filter = ("status", "decision", "city")
     list_select_related = ("call", "organization")
     show_full_result_count = False  # a national table: no second count of every row (issue 19)
     fields = PROPOSAL_METADATA
     readonly_fields = PROPOSAL_METADATA
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RubricInline(admin.TabularInline):
@@ -48,7 +45,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Panel)
-class PanelAdmin(SimpleHistoryAdmin):
+class PanelAdmin(AllowListedLookups, SimpleHistoryAdmin):
     list_display = ("call", "city", "status", "method", "normalise", "blind_review")
     list_filter = ("status", "city")
     raw_id_fields = ("call",)
@@ -56,7 +53,7 @@ class PanelAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PanelInvitation)
-class PanelInvitationAdmin(admin.ModelAdmin):
+class PanelInvitationAdmin(AllowListedLookups, admin.ModelAdmin):  # no lookup on the secret token
     list_display = ("email", "panel", "status", "created_at")
     list_filter = ("status",)
     exclude = ("token",)

@@ -24,7 +24,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hamafza.accounts.demo import DEMO_PASSWORD
 from hamafza.accounts.models import CityRole
+from hamafza.accounts.services import user_register
 from hamafza.challenges.eligibility import call_eligibility_for, invited_ids_of
 from hamafza.challenges.models import Call
 from hamafza.challenges.notifications import emails_off
@@ -40,6 +42,7 @@ from hamafza.proposals.models import (
     Score,
     ScoreSheet,
 )
+from hamafza.proposals.selectors import panel_results
 
 EXPERT_EMAIL = "expert@demo.hamafza.ir"
 ANCHORS = {"qom": "baziar", "tabriz": "azarpouya-smart-systems"}
@@ -100,9 +103,6 @@ def _expert():
     User = get_user_model()
     user = User.objects.filter(email=EXPERT_EMAIL).first()
     if user is None:
-        from hamafza.accounts.demo import DEMO_PASSWORD
-        from hamafza.accounts.services import user_register
-
         user = user_register(
             email=EXPERT_EMAIL,
             password=DEMO_PASSWORD,
@@ -219,7 +219,6 @@ def _evaluate(call, *, publish: bool) -> str:
         return "in evaluation"
     services.panel_update_settings(panel=panel, by=manager, normalise=True, publish_scores=True)
     services.panel_close(panel=panel, by=manager)
-    from hamafza.proposals.selectors import panel_results
 
     for row in panel_results(panel=panel):
         awarded = row["result"].rank == 1

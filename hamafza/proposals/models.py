@@ -96,7 +96,9 @@ class Proposal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        # Neutral on purpose: the admin, history rows and log entries print objects, and a proposal's
+        # title is as confidential as its content (ADR 0006, 0012). Pages show `title` explicitly.
+        return str(_("Proposal %(number)s") % {"number": self.pk or "–"})
 
     def save(self, *args, **kwargs):
         self.search_text = fold(" ".join([self.title, self.summary, self.approach, self.team, self.kpis]))
@@ -170,7 +172,7 @@ class ProposalAttachment(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return self.original_name
+        return str(_("Attachment %(number)s") % {"number": self.pk or "–"})
 
 
 class Panel(models.Model):

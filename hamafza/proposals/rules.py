@@ -5,12 +5,16 @@ The visibility predicates do not re-implement the rule: they ask the scoped quer
 search, dashboard counts, exports, downloads and the API all share one definition.
 
 Objects: a Proposal, a ProposalAttachment, a Score, a Call or a Panel (anything with ``city_id``).
+Platform admins have no right here beyond any signed-in user's (no superuser shortcut): they never
+read, score or decide proposals (docs/decisions/0006).
 """
 
 import rules
 
 from hamafza.accounts.rules import is_authenticated, is_innovation_manager
+from hamafza.directory.selectors import membership_get, organizations_of_user
 from hamafza.proposals.models import Panel, Proposal, ProposalAttachment, Score
+from hamafza.proposals.selectors import proposals_visible_to, scores_visible_to
 
 
 def _proposal_of(obj):
@@ -32,8 +36,6 @@ def can(user, perm: str, obj=None) -> bool:
 @rules.predicate
 def can_see_proposal(user, obj):
     """The one visibility rule, asked through the scoped selector."""
-    from hamafza.proposals.selectors import proposals_visible_to
-
     proposal = _proposal_of(obj)
     if proposal is None or proposal.pk is None:
         return False
@@ -42,15 +44,11 @@ def can_see_proposal(user, obj):
 
 @rules.predicate
 def can_see_score(user, score):
-    from hamafza.proposals.selectors import scores_visible_to
-
     return isinstance(score, Score) and scores_visible_to(user).filter(pk=score.pk).exists()
 
 
 @rules.predicate
 def is_applicant_member(user, obj):
-    from hamafza.directory.selectors import membership_get
-
     proposal = _proposal_of(obj)
     return proposal is not None and membership_get(user=user, organization=proposal.organization) is not None
 
@@ -92,8 +90,6 @@ def is_submitted(user, obj):
 
 @rules.predicate
 def is_org_member_anywhere(user):
-    from hamafza.directory.selectors import organizations_of_user
-
     return bool(user.is_authenticated and organizations_of_user(user=user).exists())
 
 

@@ -8,6 +8,8 @@ built on it (``attachments_visible_to``, ``scores_visible_to``). The rules predi
 
 A proposal is visible to:
 * members of the applicant organization (drafts, submitted and withdrawn proposals);
+* readers granted by a higher app through ``hooks.proposal_readers`` (the admins of every member
+  organization of a consortium, for the consortium's application);
 * the innovation managers of the call's city (submitted proposals only: a draft or a withdrawn
   proposal is the applicant's business);
 * judges of the call's panel who declared *no* conflict for that proposal (submitted only).
@@ -28,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.rules import city_ids_with_role, roles_of
+from hamafza.core import hooks
 from hamafza.core.text import words
 from hamafza.directory.models import OrganizationMembership
 from hamafza.proposals import aggregation
@@ -77,6 +80,11 @@ def _visibility_condition(user) -> Q | None:
         parts.append(Q(city_id__in=sorted(manager_cities), status=Proposal.Status.SUBMITTED))
     if judged_ids:
         parts.append(Q(pk__in=sorted(judged_ids), status=Proposal.Status.SUBMITTED))
+    for readers in hooks.proposal_readers.results(user):
+        # more readers (e.g. the member organizations of a consortium): a short list of ids
+        reader_ids = sorted(set(readers))
+        if reader_ids:
+            parts.append(Q(pk__in=reader_ids))
     if not parts:
         return None
     return reduce(operator.or_, parts)

@@ -22,10 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamafza.accounts.models import CityRole
+from hamafza.accounts.services import user_register
 from hamafza.challenges.eligibility import call_eligibility_for
+from hamafza.challenges.models import CallResult
+from hamafza.challenges.notifications import emails_on, notify
+from hamafza.challenges.services import TransitionRefused, call_close_if_due, call_transition
 from hamafza.core import errors
 from hamafza.core.formatting import format_date
 from hamafza.core.text import normalize
+from hamafza.directory.models import OrganizationMembership
 from hamafza.directory.selectors import membership_get
 from hamafza.proposals import attachments as attachment_checks
 from hamafza.proposals.models import (
@@ -40,6 +45,9 @@ from hamafza.proposals.models import (
     Score,
     ScoreSheet,
 )
+from hamafza.proposals.rules import can
+from hamafza.proposals.selectors import panel_progress, panel_results
+from hamafza.proposals.tasks import send_judge_reminder, send_panel_invitation
 
 MAX_ATTACHMENTS = 20
 PROPOSAL_TEXT_FIELDS = ("title", "summary", "approach", "team", "timeline", "kpis")
@@ -65,8 +73,6 @@ def now():
 
 
 def _require(user, perm: str, obj=None) -> None:
-    from hamafza.proposals.rules import can
-
     if not can(user, perm, obj):
         raise PermissionDenied(perm)
 
@@ -404,9 +410,6 @@ def _member_add(*, panel: Panel, user, source: str, by) -> PanelMember:
 def panel_invite(*, panel: Panel, email: str, by) -> PanelInvitation:
     """Invite someone by email to judge (an outside expert, or a judge of the city). The email
     carries a one-time link; accepting creates the panel membership."""
-    from hamafza.challenges.notifications import emails_on
-    from hamafza.proposals.tasks import send_panel_invitation
-
     _require(by, "proposals.manage_evaluation", panel)
     if panel.status == Panel.Status.CLOSED:
         raise Refused([_("The panel is closed.")])
@@ -459,7 +462,6 @@ def invitation_accept(*, invitation: PanelInvitation, user=None, password: str =
         User = get_user_model()
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise Refused([_("An account with this email exists: sign in to accept.")])
-        from hamafza.accounts.services import user_register
 
         user = user_register(email=invitation.email, password=password, display_name_fa=display_name)
     member = _member_add(panel=invitation.panel, user=user, source=invitation.source, by=user)
@@ -481,8 +483,6 @@ def invitation_decline(*, invitation: PanelInvitation) -> None:
 
 def _call_transition(*, call, to: str, by):
     """Move the call through the challenges app's state machine (its permission and audit)."""
-    from hamafza.challenges.services import TransitionRefused, call_transition
-
     try:
         return call_transition(call=call, to=to, by=by)
     except TransitionRefused as exc:
@@ -493,8 +493,6 @@ def _call_transition(*, call, to: str, by):
 def panel_start_scoring(*, panel: Panel, by) -> Panel:
     """Start scoring: the call must be closed (it is moved to "in evaluation"), the rubric must have
     criteria and the panel at least one judge. The rubric is frozen from here on."""
-    from hamafza.challenges.services import call_close_if_due
-
     _require(by, "proposals.manage_evaluation", panel)
     panel = Panel.objects.select_for_update().select_related("call").get(pk=panel.pk)
     if panel.status != Panel.Status.SETUP:
@@ -539,10 +537,6 @@ def panel_close(*, panel: Panel, by) -> Panel:
 @transaction.atomic
 def judges_remind(*, panel: Panel, by, members=None) -> int:
     """Email a reminder to judges who still have proposals to declare or score. Returns how many."""
-    from hamafza.challenges.notifications import emails_on
-    from hamafza.proposals.selectors import panel_progress
-    from hamafza.proposals.tasks import send_judge_reminder
-
     _require(by, "proposals.manage_evaluation", panel)
     if panel.status != Panel.Status.SCORING:
         raise Refused([_("Reminders are sent while the panel is scoring.")])
@@ -712,10 +706,6 @@ def results_publish(*, call, by):
     result rows of the winners (with their reason; the rank from the panel's aggregation only if
     the manager chose to publish scores), moves the call to "results published" and notifies the
     applicants' members (each reads its own decision on its proposal page)."""
-    from hamafza.challenges.models import CallResult
-    from hamafza.challenges.notifications import notify
-    from hamafza.proposals.selectors import panel_results
-
     _require(by, "proposals.manage_evaluation", call)
     panel = Panel.objects.select_for_update().filter(call=call).first()
     if panel is None or panel.status != Panel.Status.CLOSED:
@@ -743,7 +733,6 @@ def results_publish(*, call, by):
         )
         result._history_user = by
         result.save()
-    from hamafza.directory.models import OrganizationMembership
 
     users = [
         m.user

@@ -7,6 +7,9 @@ from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from hamafza.accounts.models import User
+from hamafza.proposals.models import PanelInvitation, PanelMember
+
 
 def _absolute(url: str) -> str:
     if url.startswith("/"):
@@ -16,9 +19,6 @@ def _absolute(url: str) -> str:
 
 @shared_task(name="proposals.send_panel_invitation")
 def send_panel_invitation(invitation_id: int, url: str) -> bool:
-    from hamafza.accounts.models import User
-    from hamafza.proposals.models import PanelInvitation
-
     invitation = PanelInvitation.objects.select_related("panel__call", "invited_by").filter(pk=invitation_id).first()
     if invitation is None or invitation.status != PanelInvitation.Status.PENDING:
         return False
@@ -38,8 +38,6 @@ def send_panel_invitation(invitation_id: int, url: str) -> bool:
 @shared_task(name="proposals.send_judge_reminder")
 def send_judge_reminder(member_id: int, missing: int) -> bool:
     from django.urls import reverse
-
-    from hamafza.proposals.models import PanelMember
 
     member = PanelMember.objects.select_related("user", "panel__call").filter(pk=member_id).first()
     if member is None or not member.user.is_active:

@@ -1,14 +1,11 @@
 """Views parse the request, call one service or selector, and render. Anything a user may not see
 is a 404 (the existence of a proposal is confidential too)."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hamafza.challenges.eligibility import call_eligibility_for
+from hamafza.challenges.models import Call
+from hamafza.challenges.selectors import call_get
+from hamafza.core.exports import table_response
 from hamafza.core.paging import CappedPaginator
-from hamafza.directory.selectors import organizations_of_user
+from hamafza.directory.selectors import membership_get, organizations_of_user
 from hamafza.proposals import selectors, services
 from hamafza.proposals.attachments import CONTENT_TYPES
 from hamafza.proposals.forms import (
@@ -33,7 +33,7 @@ from hamafza.proposals.forms import (
     ProposalForm,
     ScoreSheetForm,
 )
-from hamafza.proposals.models import Panel, Proposal, RubricCriterion
+from hamafza.proposals.models import ConflictDeclaration, Panel, Proposal, RubricCriterion
 from hamafza.proposals.rules import can
 
 PAGE_SIZE = 25
@@ -41,8 +41,6 @@ PAGE_SIZE = 25
 
 def _call_for_manager(request, call_id):
     """The call, if the user is one of its city's innovation managers (else 404)."""
-    from hamafza.challenges.models import Call
-
     call = Call.objects.select_related("city").filter(pk=call_id).first()
     if call is None or not can(request.user, "proposals.manage_evaluation", call):
         raise Http404("No such call")
@@ -50,8 +48,6 @@ def _call_for_manager(request, call_id):
 
 
 def _public_call(request, call_id):
-    from hamafza.challenges.selectors import call_get
-
     return call_get(pk=call_id, user=request.user)
 
 
@@ -208,8 +204,6 @@ def _detail_context(request, proposal, **extra):
 
 
 def _is_member(user, proposal) -> bool:
-    from hamafza.directory.selectors import membership_get
-
     return membership_get(user=user, organization=proposal.organization) is not None
 
 
@@ -409,40 +403,18 @@ def _export_rows(request, call):
         ]
 
 
-def _safe_cell(value):
-    """Neutralise spreadsheet formulas in text typed by users (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+EXPORT_FORMATS = ("csv", "xlsx")
 
 
 def call_export(request, call_id, fmt):
+    if fmt not in EXPORT_FORMATS:  # no other format exists; the name also goes into a header
+        raise Http404("No such format")
     call = _call_for_manager(request, call_id)
     if not can(request.user, "proposals.export_proposals", call):
         raise Http404
-    rows = [[_safe_cell(v) for v in row] for row in _export_rows(request, call)]
-    filename = f"call-{call.pk}-proposals"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # Excel opens UTF-8 Persian text correctly with a BOM
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_HEADERS)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("proposals")
-        sheet.append(EXPORT_HEADERS)
-        for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(out.getvalue(), content_type=CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return table_response(
+        fmt=fmt, filename=f"call-{call.pk}-proposals", headers=EXPORT_HEADERS, rows=_export_rows(request, call)
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -731,8 +703,6 @@ def judging(request):
 
 def judging_proposal(request, pk):
     """Declare a conflict (before seeing the proposal), then score it."""
-    from hamafza.proposals.models import ConflictDeclaration, Proposal
-
     proposal = Proposal.objects.select_related("call", "organization").filter(pk=pk).first()
     if proposal is None or not can(request.user, "proposals.declare_conflict", proposal):
         # Not on this call's panel, not scoring, or not submitted: a visible proposal may still be

@@ -8,7 +8,7 @@ import datetime
 from typing import Literal
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, user_login_failed
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from ninja import Field, Query, Schema, Status
 
 from hamafza.accounts import services
 from hamafza.accounts.models import ApiToken
+from hamafza.accounts.selectors import two_factor_enabled, two_factor_required
 from hamafza.core.api.lists import ListQuery, order, ordering_param, page_of, paginate
 from hamafza.core.api.params import InputSchema
 from hamafza.core.api.problems import ApiError
@@ -41,6 +42,8 @@ def token_for_key(key: str) -> ApiToken:
     now = timezone.now()
     if found.is_expired(now):
         raise ApiError(401, "token_expired", _("This API token has expired."))
+    if two_factor_required(found.user) and not two_factor_enabled(found.user):
+        raise ApiError(403, "otp_enrolment_required", _enrolment_detail())
     if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
     return found
@@ -52,6 +55,11 @@ class TokenCreateIn(InputSchema):
     name: str = Field(min_length=1, max_length=100, description="What the token is for, e.g. 'e-services portal'.")
     expires_in_days: int | None = Field(
         None, ge=1, le=3650, description="Days until the token expires; omit for a token that does not expire."
+    )
+    otp: str | None = Field(
+        None,
+        max_length=20,
+        description="For accounts with two-factor authentication: the authenticator's current code or a recovery code.",
     )
 
 
@@ -80,13 +88,29 @@ class TokenFilters(ListQuery):
     ordering: ordering_param("created_at", "name", "expires_at") | None = None
 
 
+def _enrolment_detail() -> str:
+    return _("Your roles require two-factor authentication: set it up on your account page first.")
+
+
+def _refuse_if_locked(request) -> None:
+    """The sign-in lock (django-axes) answered as a 429 problem."""
+    if getattr(request, "axes_locked_out", False):
+        from hamafza.accounts.lockout import locked_message
+
+        seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+        raise ApiError(429, "locked_out", locked_message(), headers={"Retry-After": str(seconds)}, retry_after=seconds)
+
+
 @router.post(
     "/auth/tokens",
     response={201: TokenCreatedOut},
     auth=None,
     summary="Create a personal API token with an email and password",
-    description="For scripts. Rate-limited per client address and per email (`API_TOKEN_CREATE_PER_MINUTE`). "
-    "People can also create tokens on their profile page.",
+    description="For scripts. Rate-limited per client address and per email (`API_TOKEN_CREATE_PER_MINUTE`); "
+    "after `LOGIN_FAILURE_LIMIT` failures the account and the address are locked for `LOGIN_COOLOFF_MINUTES` "
+    "(429 `locked_out`, as on the login page). An account with two-factor authentication must send `otp` "
+    "(401 `otp_required` / `otp_invalid`); one whose roles require it but who has not set it up gets 403 "
+    "`otp_enrolment_required`. People can also create tokens on their profile page.",
 )
 def token_create(request, payload: TokenCreateIn):
     email = normalize(payload.email).strip().lower()
@@ -94,10 +118,23 @@ def token_create(request, payload: TokenCreateIn):
     throttle_or_raise("token-create-address", client_address(request), limit)
     throttle_or_raise("token-create-email", email, limit)
     user = authenticate(request, username=email, password=payload.password) if email else None
+    _refuse_if_locked(request)
     if user is None or not user.is_active:
         raise ApiError(401, "invalid_credentials", _("The email address or the password is wrong."))
+    if two_factor_enabled(user):
+        if not (payload.otp or "").strip():
+            raise ApiError(
+                401, "otp_required", _("This account uses two-factor authentication: send the current code as `otp`.")
+            )
+        if services.two_factor_verify(user=user, token=payload.otp) is None:
+            credentials = {"username": email, "otp": "********"}
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            _refuse_if_locked(request)
+            raise ApiError(401, "otp_invalid", _("The two-factor code is not right."))
+    elif two_factor_required(user):
+        raise ApiError(403, "otp_enrolment_required", _enrolment_detail())
     expires_at = timezone.now() + datetime.timedelta(days=payload.expires_in_days) if payload.expires_in_days else None
-    token, key = services.api_token_create(user=user, name=payload.name, expires_at=expires_at)
+    token, key = services.api_token_create(user=user, name=payload.name, expires_at=expires_at, request=request)
     token.token = key
     return Status(201, token)
 

@@ -26,6 +26,8 @@ from hamafza.core.api.auth import PUBLIC, ensure_perm
 from hamafza.core.api.lists import ListQuery, order, ordering_param, page_of, paginate
 from hamafza.core.api.params import (
     NO_NUL,
+    ApiDate,
+    ApiDateTime,
     InputSchema,
     Province,
     capabilities_from_codes,
@@ -128,8 +130,8 @@ class CallFilters(ListQuery):
     domain: str | None = Field(None, max_length=60, pattern=NO_NUL, description="A domain code.")
     capability: str | None = Field(None, max_length=80, pattern=NO_NUL, description="A capability code.")
     call_type: CallTypeCode | None = None
-    closes_before: datetime.date | None = Field(None, description="Closing on or before this day (Tehran).")
-    closes_after: datetime.date | None = Field(None, description="Closing on or after this day (Tehran).")
+    closes_before: ApiDate | None = Field(None, description="Closing on or before this day (Tehran).")
+    closes_after: ApiDate | None = Field(None, description="Closing on or after this day (Tehran).")
     open_to: str | None = Field(
         None,
         max_length=200,
@@ -172,8 +174,8 @@ class CallSettingsPatch(InputSchema):
     """Only the fields sent change. Times without an offset are Tehran time."""
 
     call_type: CallTypeCode | None = None
-    opens_at: datetime.datetime | None = Field(None, description="Empty: on publication.")
-    closes_at: datetime.datetime | None = None
+    opens_at: ApiDateTime | None = Field(None, description="Empty: on publication.")
+    closes_at: ApiDateTime | None = None
     allowed_provinces: list[Province] | None = Field(None, max_length=40)
     allowed_kinds: list[Kind] | None = Field(None, max_length=20)
     knowledge_based_required: bool | None = None

@@ -17,6 +17,7 @@ from hamafza.challenges.models import Canvas
 from hamafza.core.api.params import (
     MAX_ID,
     NO_NUL,
+    ApiDate,
     InputSchema,
     capabilities_from_codes,
     domain_from_code,
@@ -90,7 +91,7 @@ class CanvasIn(InputSchema):
     kpi_unit: str = Field("", max_length=60, pattern=NO_NUL)
     baseline_value: decimal.Decimal | None = Field(None, max_digits=16, decimal_places=2)
     target_value: decimal.Decimal | None = Field(None, max_digits=16, decimal_places=2)
-    target_date: datetime.date | None = None
+    target_date: ApiDate | None = None
     constraints_text: str = Field("", max_length=20_000, pattern=NO_NUL)
     budget_min_rial: int | None = Field(None, ge=0, le=10**17)
     budget_max_rial: int | None = Field(None, ge=0, le=10**17)

@@ -105,7 +105,9 @@ def test_attachments_checked_by_content_and_permission(
         {"title": "با پیوست", "urgency": "low", "action": "save", "file": fake},
     )
     assert r.status_code == 400
-    assert fa_html("This type of file is not accepted (PDF, images, office documents, text).") in r.content.decode()
+    allowed = fa("PDF, Word, Excel, PowerPoint, an image (PNG, JPEG, WebP, GIF) or text (TXT, CSV)")
+    refusal = fa_html("This type of file is not accepted. Upload a %(allowed)s file.", allowed=allowed)
+    assert refusal in r.content.decode()
     need = Need.objects.get()  # the draft text was kept
     r = c.post(
         reverse("challenges:need_edit", args=[city.slug, need.pk]),

@@ -1,7 +1,7 @@
 import factory
 
 from hamafza.accounts.tests.factories import UserFactory
-from hamafza.consortia.models import Mission, MissionRole
+from hamafza.consortia.models import Consortium, ConsortiumMember, Mission, MissionRole
 from hamafza.core.tests.factories import CityFactory
 
 
@@ -32,3 +32,22 @@ class MissionRoleFactory(factory.django.DjangoModelFactory):
     def capabilities(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.capabilities.set(extracted)
+
+
+class ConsortiumFactory(factory.django.DjangoModelFactory):
+    """A consortium for a call (pass `call=`), led by `lead`."""
+
+    class Meta:
+        model = Consortium
+
+    lead = factory.SubFactory("hamafza.directory.tests.factories.OrganizationFactory")
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ConsortiumMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsortiumMember
+
+    consortium = factory.SubFactory(ConsortiumFactory)
+    organization = factory.SubFactory("hamafza.directory.tests.factories.OrganizationFactory")
+    role = factory.LazyAttribute(lambda o: MissionRoleFactory(mission=None, call=o.consortium.call, max_members=3))

@@ -5,15 +5,18 @@ into objects or into a 400 problem naming the parameter.
 
 from __future__ import annotations
 
-from typing import Literal
+import datetime
+from typing import Annotated, Literal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Path, Schema
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict
+from pydantic_core import PydanticCustomError
 
 from hamafza.core import selectors
 from hamafza.core.api.problems import invalid, invalid_parameters
+from hamafza.core.dates import date_problem
 from hamafza.core.models import Capability, City, Domain, Unit
 from hamafza.core.provinces import PROVINCES
 
@@ -21,6 +24,20 @@ MAX_ID = 2**31 - 1
 NO_NUL = r"^[^\x00]*$"  # PostgreSQL cannot store NUL characters: refuse them as invalid input
 
 Province = Literal[tuple(code for code, _label in PROVINCES)]  # type: ignore[valid-type]
+
+
+def _in_window(value):
+    """A Gregorian date or datetime inside the platform's window (core.dates), else a 400 naming
+    the field with the reason (a Jalali-looking year gets the Gregorian date it probably meant)."""
+    problem = date_problem(value, gregorian_only=True)
+    if problem:
+        raise PydanticCustomError("date_out_of_range", problem)
+    return value
+
+
+#: Dates and datetimes of request bodies and queries: ISO 8601, Gregorian, 1900–2100 (ADR 0012).
+ApiDate = Annotated[datetime.date, AfterValidator(_in_window)]
+ApiDateTime = Annotated[datetime.datetime, AfterValidator(_in_window)]
 
 
 class InputSchema(Schema):

@@ -53,7 +53,8 @@ class Problem(Schema):
     code: str = Field(
         description="A stable machine-readable code: invalid_parameters, unknown_parameters, "
         "authentication_required, token_invalid, token_expired, token_revoked, invalid_credentials, "
-        "csrf_failed, permission_denied, not_found, rate_limited, conflict, server_error."
+        "csrf_failed, permission_denied, not_found, rate_limited, locked_out, otp_required, otp_invalid, "
+        "otp_enrolment_required, conflict, server_error."
     )
     instance: str = Field(description="The path of the request.")
     errors: list[ProblemError] | None = Field(None, description="One entry per invalid field or parameter.")
@@ -83,6 +84,7 @@ def _titles() -> dict[int, str]:
         404: _("Not found"),
         405: _("Method not allowed"),
         409: _("Conflict"),
+        413: _("Content too large"),
         429: _("Too many requests"),
         500: _("Server error"),
     }

@@ -217,6 +217,19 @@ class TestLoadedDemo:
         for email, _role, _city in rows:
             assert email in demo
 
+    def test_every_demo_account_is_in_the_readme(self, demo):
+        """Issue 17, finding 9: an account the demo creates but the README does not list (the outside
+        expert on the demo panels) is an undocumented door on a demo machine."""
+        import pathlib
+        import re
+
+        readme = (pathlib.Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+        section = readme.split("## Demo accounts", 1)[1].split("\n## ", 1)[0]
+        documented = set(re.findall(r"`([^`@\s]+@demo\.hamafza\.ir)`", section))
+        created = set(User.objects.filter(email__endswith="@demo.hamafza.ir").values_list("email", flat=True))
+        assert created - documented == set()
+        assert "expert@demo.hamafza.ir" in created
+
     def test_missing_capability_codes_are_skipped_with_a_warning(self, demo, monkeypatch):
         """The taxonomy may lose a code the demo data uses: the code is skipped, the rest loads."""
         from hamafza.directory import demo as directory_demo

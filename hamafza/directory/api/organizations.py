@@ -17,7 +17,7 @@ from ninja import Field, Query, Schema
 
 from hamafza.core.api.auth import PUBLIC, ensure_perm
 from hamafza.core.api.lists import ListQuery, order, ordering_param, page_of, paginate
-from hamafza.core.api.params import InputSchema, Province, capabilities_from_codes, objects_from_ids
+from hamafza.core.api.params import ApiDate, InputSchema, Province, capabilities_from_codes, objects_from_ids
 from hamafza.core.api.problems import invalid_parameters
 from hamafza.core.api.routers import ApiRouter
 from hamafza.core.paging import capped_count, count_limit, decode_cursor, encode_cursor
@@ -106,8 +106,8 @@ class OrganizationPatch(InputSchema):
     website: str | None = Field(None, max_length=200)
     knowledge_based: bool | None = None
     certificate_number: str | None = Field(None, max_length=60)
-    certificate_valid_from: datetime.date | None = None
-    certificate_valid_until: datetime.date | None = None
+    certificate_valid_from: ApiDate | None = None
+    certificate_valid_until: ApiDate | None = None
     capabilities: list[str] | None = Field(None, max_length=200, description="Capability codes; replaces the list.")
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .analysis import analyse, is_stopword
+from .analysis import analyse, compact_key, is_stopword
 
 DEFAULT_TAXONOMY_PATH = Path(__file__).resolve().parents[2] / "core" / "data" / "taxonomy.json"
 _WEAK_PATH = Path(__file__).with_name("weak_terms.json")
@@ -82,8 +82,6 @@ class Taxonomy:
                 )
         if weak_terms is None:
             weak_terms = _load_weak_terms()
-        from .analysis import compact_key
-
         self._weak_keys = {compact_key(w) for w in weak_terms}
         self._phrases: dict[str, _Phrase] = {}
         self._build_phrases()

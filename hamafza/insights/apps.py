@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InsightsConfig(AppConfig):
+    name = "hamafza.insights"
+    label = "insights"
+    verbose_name = _("Insights")
+
+    def ready(self):
+        from hamafza.core import hooks
+        from hamafza.insights import navigation
+
+        hooks.navigation.register(navigation.entries, order=75)

@@ -1,0 +1,45 @@
+"""iCalendar (RFC 5545) feeds: the opening and the closing of calls, in Asia/Tehran with a VTIMEZONE.
+Built with the `icalendar` package; one event per opening and one per deadline, with stable UIDs so a
+calendar application updates them when a deadline moves."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+TEHRAN = ZoneInfo("Asia/Tehran")
+
+
+def calendar(*, name: str, calls, url_for) -> bytes:
+    """A VCALENDAR with the opening and closing of each call; `url_for(call)` is its absolute page."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Hamafza//Calls//FA")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Asia/Tehran")
+    stamp = timezone.now().replace(microsecond=0)
+    for call in calls:
+        url = url_for(call)
+        moments = (
+            ("opens", call.opens_at or call.published_at, _("Opens: %(title)s")),
+            ("closes", call.closes_at, _("Deadline: %(title)s")),
+        )
+        for key, moment, summary in moments:
+            if moment is None:
+                continue
+            event = icalendar.Event()
+            event.add("uid", f"call-{call.pk}-{key}@hamafza")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", timezone.localtime(moment, TEHRAN))
+            event.add("summary", summary % {"title": call.title})
+            event.add("description", f"{call.unit.name} · {call.city.name}\n{url}")
+            event.add("url", url)
+            event.add("transp", "TRANSPARENT")
+            cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
