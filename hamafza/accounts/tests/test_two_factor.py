@@ -321,7 +321,13 @@ def test_required_is_off_by_default_in_tests_and_on_in_production():
     from django.conf import settings
 
     assert settings.TWO_FACTOR_REQUIRED is False
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": "x" * 50}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "x" * 50,
+        "ALLOW_SQLITE_IN_PRODUCTION": "1",
+        "ALLOW_EAGER_TASKS": "1",
+    }
     env.pop("TWO_FACTOR_REQUIRED", None)
     out = subprocess.run(  # noqa: S603
         [
