@@ -12,10 +12,10 @@ from django.core.exceptions import ImproperlyConfigured
 from .env import env_bool, env_int, env_str
 
 
-def _role_map(name: str) -> dict[str, list[str]]:
-    """A JSON object from the environment: directory group (or claim value) -> role specs
-    (`"city-slug:role"` or `"city-slug:unit_staff:unit-slug"`), one string or a list."""
-    raw = env_str(name, "").strip()
+def _role_map(raw: str, name: str) -> dict[str, list[str]]:
+    """A JSON object from the environment variable `name`: directory group (or claim value) -> role
+    specs (`"city-slug:role"` or `"city-slug:unit_staff:unit-slug"`), one string or a list."""
+    raw = raw.strip()
     if not raw:
         return {}
     try:
@@ -72,7 +72,7 @@ LDAP_GROUP_SEARCH_BASE = env_str("LDAP_GROUP_SEARCH_BASE", "")
 # groupOfNames (OpenLDAP), activeDirectory (AD, nested groups) or posixGroup
 LDAP_GROUP_TYPE = env_str("LDAP_GROUP_TYPE", "groupOfNames")
 LDAP_ATTR_DISPLAY_NAME = env_str("LDAP_ATTR_DISPLAY_NAME", "displayName")
-LDAP_ROLE_MAP = _role_map("LDAP_ROLE_MAP")
+LDAP_ROLE_MAP = _role_map(env_str("LDAP_ROLE_MAP", ""), "LDAP_ROLE_MAP")
 AUTH_LDAP_ALWAYS_UPDATE_USER = True
 AUTH_LDAP_FIND_GROUP_PERMS = False
 AUTH_LDAP_CACHE_TIMEOUT = 0
@@ -89,7 +89,7 @@ OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
 # Match the ID token's `kid` with the provider's keys; turn off for providers with one unnamed key.
 OIDC_VERIFY_KID = env_bool("OIDC_VERIFY_KID", True)
 OIDC_ROLES_CLAIM = env_str("OIDC_ROLES_CLAIM", "groups")
-OIDC_ROLE_MAP = _role_map("OIDC_ROLE_MAP")
+OIDC_ROLE_MAP = _role_map(env_str("OIDC_ROLE_MAP", ""), "OIDC_ROLE_MAP")
 OIDC_CREATE_USER = True
 OIDC_STORE_ID_TOKEN = False
 OIDC_USE_NONCE = True

@@ -22,6 +22,20 @@ def _allowed_paths() -> set[str]:
     return {reverse(f"accounts:{name}")[3:] for name in ALLOWED_NAMES}
 
 
+#: The session remembers whether its user has two-factor on (set at the first request after sign-in,
+#: and by the set-up page), so most requests cost no query. A session that says "on" but is not
+#: verified asks the database again (two-factor may have been reset by an admin).
+SESSION_FLAG = "hamafza_2fa"
+
+
+def _has_two_factor(request, user) -> bool:
+    flag = request.session.get(SESSION_FLAG)
+    if flag is None or (flag and not user.is_verified()):
+        flag = two_factor_enabled(user)
+        request.session[SESSION_FLAG] = flag
+    return flag
+
+
 class TwoFactorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -30,7 +44,7 @@ class TwoFactorMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or getattr(request, "api_token", None) is not None:
             return self.get_response(request)
-        if two_factor_enabled(user):
+        if _has_two_factor(request, user):
             if user.is_verified():
                 return self.get_response(request)
             return self._stop(

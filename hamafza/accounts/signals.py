@@ -18,6 +18,12 @@ def _backend_name(user) -> str:
 
 @receiver(user_logged_in, dispatch_uid="hamafza_audit_login")
 def audit_login(sender, request, user, **kwargs):
+    from hamafza.accounts.middleware import SESSION_FLAG
+    from hamafza.accounts.selectors import two_factor_enabled
+
+    session = getattr(request, "session", None)
+    if session is not None:  # the two-factor middleware reads it instead of asking each request
+        session[SESSION_FLAG] = two_factor_enabled(user)
     detail = _backend_name(user)
     if getattr(user, "otp_device", None) is not None:
         detail = " ".join(filter(None, [detail, "two-factor"]))

@@ -21,6 +21,7 @@ from hamafza.accounts.forms import (
     RegistrationForm,
     SetPasswordAndUnlockForm,
 )
+from hamafza.accounts.middleware import SESSION_FLAG
 from hamafza.accounts.models import ApiToken, SecurityEvent, User
 from hamafza.accounts.rules import roles_of
 from hamafza.accounts.selectors import recovery_codes_left, two_factor_enabled, two_factor_required
@@ -261,6 +262,7 @@ def two_factor(request):
 
                 device.refresh_from_db()
                 otp_login(request, device)
+                request.session[SESSION_FLAG] = True
                 context["enabled"] = True
                 messages.success(request, _("Two-factor authentication is on."))
         if not context["enabled"]:
@@ -280,6 +282,7 @@ def two_factor(request):
                 messages.error(request, exc.reasons[0])
                 status = 409
             else:
+                request.session[SESSION_FLAG] = False
                 messages.success(request, _("Two-factor authentication is off."))
                 return redirect("accounts:two_factor")
     if context["enabled"]:

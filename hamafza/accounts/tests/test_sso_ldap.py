@@ -142,15 +142,13 @@ def test_ldap_is_off_in_the_default_settings():
     assert not any("LDAP" in b or "OIDC" in b for b in settings.AUTHENTICATION_BACKENDS)
 
 
-def test_role_map_comes_from_json_in_the_environment(monkeypatch):
-    from config.settings.authentication import _role_map
-
-    monkeypatch.setenv(
-        "LDAP_ROLE_MAP", json.dumps({MANAGERS: "qom:innovation_manager", WATER: ["qom:unit_staff:water"]})
-    )
-    assert _role_map("LDAP_ROLE_MAP") == {MANAGERS: ["qom:innovation_manager"], WATER: ["qom:unit_staff:water"]}
-    monkeypatch.setenv("LDAP_ROLE_MAP", "not json")
+def test_role_maps_are_json_objects():
     from django.core.exceptions import ImproperlyConfigured
 
+    from config.settings.authentication import _role_map
+
+    raw = json.dumps({MANAGERS: "qom:innovation_manager", WATER: ["qom:unit_staff:water"]})
+    assert _role_map(raw, "LDAP_ROLE_MAP") == {MANAGERS: ["qom:innovation_manager"], WATER: ["qom:unit_staff:water"]}
+    assert _role_map("", "LDAP_ROLE_MAP") == {}
     with pytest.raises(ImproperlyConfigured):
-        _role_map("LDAP_ROLE_MAP")
+        _role_map("not json", "LDAP_ROLE_MAP")

@@ -325,7 +325,6 @@ def test_required_is_off_by_default_in_tests_and_on_in_production():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "x" * 50,
-        # production refuses SQLite and in-process tasks unless allowed (docs/decisions/0014)
         "ALLOW_SQLITE_IN_PRODUCTION": "1",
         "ALLOW_EAGER_TASKS": "1",
     }
