@@ -54,6 +54,9 @@ class IndexBackend(abc.ABC):
     def delete(self, org_id: str) -> None: ...
 
     @abc.abstractmethod
+    def delete_all(self) -> None: ...
+
+    @abc.abstractmethod
     def commit(self) -> None: ...
 
     @abc.abstractmethod
@@ -74,7 +77,8 @@ class IndexBackend(abc.ABC):
 
     @abc.abstractmethod
     def iter_stored(self) -> Iterator[tuple[dict[str, Any], bytes | None]]:
-        """Every stored (payload, vector) — used to rebuild in-memory features when opening."""
+        """Every stored (payload, vector), one at a time, as of the call (later writes and commits
+        do not change what it yields) — used to re-derive features."""
 
     def close(self) -> None:  # noqa: B027 - optional hook  # pragma: no cover - optional
         pass
@@ -135,6 +139,10 @@ class TantivyBackend(IndexBackend):
 
     def delete(self, org_id: str) -> None:
         self.writer.delete_documents_by_term("id", org_id)
+        self._dirty = True
+
+    def delete_all(self) -> None:
+        self.writer.delete_all_documents()
         self._dirty = True
 
     def commit(self) -> None:
@@ -208,11 +216,14 @@ class TantivyBackend(IndexBackend):
         return json.loads(self._searcher.doc(hits[0][1])["payload"][0])
 
     def iter_stored(self):
-        n = self._searcher.num_docs
-        if not n:
-            return
-        hits = self._searcher.search(tantivy.Query.all_query(), n, count=False).hits
+        searcher = self._searcher  # a snapshot: the generator keeps reading it after a commit
+        n = searcher.num_docs
+        hits = searcher.search(tantivy.Query.all_query(), n, count=False).hits if n else []
+        return self._stored(searcher, hits)
+
+    @staticmethod
+    def _stored(searcher, hits):
         for _, addr in hits:
-            d = self._searcher.doc(addr)
+            d = searcher.doc(addr)
             vec = d.get_first("vec") if "vec" in d.to_dict() else None
             yield json.loads(d["payload"][0]), vec

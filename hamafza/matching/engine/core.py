@@ -24,6 +24,7 @@ on every candidate, so an ineligible organization is never ranked.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import logging
 import math
@@ -45,6 +46,7 @@ from .backend import IndexBackend, IndexDoc, TantivyBackend
 from .documents import ChallengeDoc, ChallengeMatch, Eligibility, Match, OrgDoc, _OrgRec, _Query, org_key
 from .eligibility import EligibilityRules
 from .explanations import Explanations
+from .store import FeatureStore
 from .scoring import (
     BONUS,
     CHALLENGE_CAP_FLOOR,
@@ -126,8 +128,10 @@ class Engine(EligibilityRules, Scoring, Explanations):
         self.weights = dict(WEIGHTS_WITH_EMBEDDINGS if use_embeddings else WEIGHTS_LEXICAL_ONLY)
         self._today = today
         self.index_dir = Path(index_dir) if index_dir is not None else None
-        self._orgs: dict[str, _OrgRec] = {}
-        self._by_key: dict[int, str] = {}
+        # the records the scoring reads: memory-mapped arrays on disk, or a dict for an in-RAM index
+        self._store = FeatureStore(self.index_dir / "features" if self.index_dir else None)
+        self._orgs = self._store.records  # id -> _OrgRec
+        self._by_key = self._store.ids_by_key  # key -> id
         self._vecs: dict[str, np.ndarray] = {}
         self._matrix: np.ndarray | None = None
         self._matrix_ids: list[str] = []
@@ -159,24 +163,37 @@ class Engine(EligibilityRules, Scoring, Explanations):
         stale = meta.get("taxonomy") != self.taxonomy.fingerprint or (
             self.use_embeddings and not meta.get("embeddings")
         )
-        stored = list(self.backend.iter_stored())
         if stale:
             # The taxonomy (or the embedding setting) changed: re-derive every document's features
-            # from its stored source fields.
-            log.info("matching: rebuilding %d documents (taxonomy or embedding setting changed)", len(stored))
-            docs = [OrgDoc.from_dict(p["source"]) for p, _ in stored]
-            for d in docs:
-                self.backend.delete(d.id)
+            # from its stored source fields, streamed from a snapshot of the index.
+            log.info("matching: rebuilding %d documents (taxonomy or embedding setting changed)", self.backend.num_docs())
+            stored = self.backend.iter_stored()
+            self.backend.delete_all()
             self.backend.commit()
-            self.add_organizations(docs)
+            self.add_organizations(OrgDoc.from_dict(p["source"]) for p, _ in stored)
             return
-        for payload, vec in stored:
-            rec = _OrgRec(payload)
-            self._orgs[rec.id] = rec
-            self._by_key[rec.key] = rec.id
-            if vec:
-                self._vecs[rec.id] = np.frombuffer(vec, dtype=np.float32)
+        if self._store.exists():
+            self._vecs.update(self._store.open())
+        else:
+            # an index without a feature store (written before it, or a backend given in-RAM)
+            self._features_from_stored()
         self._matrix = None
+
+    def _features_from_stored(self) -> None:
+        """The features of every stored document, streamed into the store."""
+        writer = self._store.writer() if self._store.root is not None else None
+        for payload, vec in self.backend.iter_stored():
+            rec = _OrgRec(payload)
+            v = np.frombuffer(vec, dtype=np.float32) if vec else None
+            if writer is not None:
+                writer.add(rec, v)
+            else:
+                self._store.put(rec)
+            if v is not None:
+                self._vecs[rec.id] = v
+        if writer is not None:
+            writer.finish()
+            self._store.open()
 
     def _write_meta(self) -> None:
         path = self._meta_path()
@@ -293,9 +310,18 @@ class Engine(EligibilityRules, Scoring, Explanations):
         buf: list[OrgDoc] = []
         if workers is None:
             workers = os.cpu_count() or 1
-        if workers > 1 and not isinstance(docs, list):
-            docs = list(docs)
-        parallel = workers > 1 and len(docs) >= 5000 and hasattr(os, "fork")  # type: ignore[arg-type]
+        parallel = False
+        if workers > 1 and hasattr(os, "fork"):
+            # a large batch is analysed in parallel; the documents are streamed, not listed
+            it = iter(docs)
+            head = list(itertools.islice(it, 5000))
+            parallel = len(head) >= 5000
+            docs = itertools.chain(head, it)
+        # A new on-disk index writes its features as a base of compact arrays (no Python object
+        # per organization); later changes go to the store's overlay and delta log.
+        writer = self._store.writer() if self._store.root is not None and not self._store.has_base else None
+        written: set[int] = set()
+        again: list[tuple[_OrgRec, np.ndarray | None]] = []
 
         def flush():
             nonlocal n
@@ -307,14 +333,20 @@ class Engine(EligibilityRules, Scoring, Explanations):
             pres = _parallel_analyse(self, buf, workers) if parallel else None
             idocs = []
             for i, d in enumerate(buf):
-                if d.id in self._orgs:
-                    self.backend.delete(d.id)
                 vec = vecs[i] if vecs is not None else None
                 idoc, payload = self._index_doc(d, vec, pres[i] if pres is not None else None)
                 idocs.append(idoc)
                 rec = _OrgRec(payload)
-                self._orgs[rec.id] = rec
-                self._by_key[rec.key] = rec.id
+                if writer is not None and rec.key not in written:
+                    written.add(rec.key)
+                    writer.add(rec, vec)
+                elif writer is not None:  # the same organization twice in one build: the last wins
+                    self.backend.delete(d.id)
+                    again.append((rec, vec))
+                else:
+                    if d.id in self._orgs:
+                        self.backend.delete(d.id)
+                    self._store.put(rec, vec)
                 if vec is not None:
                     self._vecs[rec.id] = vec
                 if progress is not None:
@@ -331,6 +363,12 @@ class Engine(EligibilityRules, Scoring, Explanations):
                 flush()
         flush()
         self.backend.commit()
+        if writer is not None:
+            writer.finish()
+            self._store.open()
+            for rec, vec in again:
+                self._store.put(rec, vec)
+        self._store.commit()
         self._matrix = None
         self._write_meta()
         return n
@@ -340,15 +378,15 @@ class Engine(EligibilityRules, Scoring, Explanations):
 
     def remove_organization(self, org_id: str) -> bool:
         org_id = str(org_id)
-        rec = self._orgs.pop(org_id, None)
+        had = self._store.remove(org_id)
         self.backend.delete(org_id)
         self.backend.commit()
-        if rec is not None:
-            self._by_key.pop(rec.key, None)
+        self._store.commit()
+        if had:
             self._vecs.pop(org_id, None)
             self._matrix = None
         self._write_meta()
-        return rec is not None
+        return had
 
     def __len__(self) -> int:
         return len(self._orgs)
