@@ -182,6 +182,7 @@ def bench_env(args) -> dict:
             "API_RATE_LIMIT_PER_MINUTE": "10000000",
             "API_RATE_LIMIT_ANON_PER_MINUTE": "10000000",
             "LOG_LEVEL": "ERROR",
+            "GUNICORN_ACCESS_LOG": "",
             "PYTHONPATH": str(ROOT),
         }
     )
@@ -280,6 +281,8 @@ class Server:
     def start(self) -> float:
         cmd = [
             str(VENV_BIN / "gunicorn"),
+            "--config",
+            "deploy/gunicorn.conf.py",  # the production hooks (each worker opens the index at boot)
             "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{self.args.port}",
@@ -308,7 +311,9 @@ class Server:
                 time.sleep(0.3)
         raise SystemExit("gunicorn did not answer /healthz within 60 s")
 
-    def worker_rss_mb(self) -> list[int]:
+    def worker_rss_mb(self) -> list[str]:
+        """Each worker's resident memory: total (own anonymous memory + mapped files, which the
+        workers share through the page cache)."""
         if self.proc is None:
             return []
         sizes = []
@@ -317,9 +322,13 @@ class Server:
                 status = Path(f"/proc/{child}/status").read_text()
             except OSError:
                 continue
+            mb = {}
             for line in status.splitlines():
-                if line.startswith("VmRSS:"):
-                    sizes.append(int(line.split()[1]) // 1024)
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "RssAnon", "RssFile"):
+                    mb[key] = int(value.split()[0]) // 1024
+            if "VmRSS" in mb:
+                sizes.append(f"{mb['VmRSS']} MB ({mb.get('RssAnon', 0)} own + {mb.get('RssFile', 0)} mapped files)")
         return sizes
 
     def stop(self) -> None:
@@ -589,7 +598,7 @@ def main(argv=None) -> int:
         server = Server(args, env)
         boot = server.start()
         say(f"gunicorn: {args.workers} sync workers, production settings, up in {boot:.1f} s")
-        # the first search in each worker opens the matching index
+        # each worker opened the matching index at boot (deploy/gunicorn.conf.py's post_worker_init)
         first_search = []
         for _ in range(args.workers * 2):
             import requests
@@ -598,10 +607,10 @@ def main(argv=None) -> int:
             requests.get(f"{server.url}/fa/organizations/?q=recycling", timeout=600)
             first_search.append((time.perf_counter() - t0) * 1000)
         say(
-            "first directory searches after boot (each worker opens the index): "
+            "first directory searches after boot (each worker opened the index at boot): "
             + ", ".join(f"{ms / 1000:.1f} s" for ms in first_search)
         )
-        say(f"worker memory after the first searches: {', '.join(f'{m} MB' for m in server.worker_rss_mb())}")
+        say(f"worker memory after the first searches: {', '.join(server.worker_rss_mb())}")
 
         results, queries = [], {}
         if not args.locust_only:

@@ -25,3 +25,11 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Load the application in the master once; workers fork from it (faster start, shared memory).
 preload_app = True
+
+
+def post_worker_init(worker):
+    """Each worker opens the matching index as it starts (memory-mapped: well under a second at
+    100,000 organizations), so no visitor's first search waits for it (docs/decisions/0020)."""
+    from hamafza.matching.services import index_open_at_boot
+
+    index_open_at_boot()

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -504,6 +504,20 @@ def index_sync(*, open_engine: bool = True) -> int:
     if not open_engine and not holder.is_open:
         return 0
     return holder.sync()
+
+
+def index_open_at_boot() -> bool:
+    """Open this server's index in a freshly started process (gunicorn's ``post_worker_init``
+    hook), so that its first search does not pay for it. It never builds an index (a server
+    without one keeps its text search until ``hamafza index rebuild``); any error is logged and
+    the process serves as if the hook had not run. Returns whether an engine is open."""
+    try:
+        return index_holder().engine_if_available() is not None
+    except (DatabaseError, OSError, ValueError) as exc:
+        log.warning("matching: the index was not opened at boot (%s); it opens on the first search", exc)
+        return False
+    finally:
+        connections.close_all()  # the worker's requests open their own
 
 
 def index_rebuild(*, progress=None, total=None) -> int:

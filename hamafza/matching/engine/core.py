@@ -46,7 +46,6 @@ from .backend import IndexBackend, IndexDoc, TantivyBackend
 from .documents import ChallengeDoc, ChallengeMatch, Eligibility, Match, OrgDoc, _OrgRec, _Query, org_key
 from .eligibility import EligibilityRules
 from .explanations import Explanations
-from .store import FeatureStore
 from .scoring import (
     BONUS,
     CHALLENGE_CAP_FLOOR,
@@ -59,6 +58,7 @@ from .scoring import (
     WEIGHTS_WITH_EMBEDDINGS,
     Scoring,
 )
+from .store import FeatureStore
 from .taxonomy import Taxonomy, load_taxonomy
 
 __all__ = [
@@ -166,7 +166,9 @@ class Engine(EligibilityRules, Scoring, Explanations):
         if stale:
             # The taxonomy (or the embedding setting) changed: re-derive every document's features
             # from its stored source fields, streamed from a snapshot of the index.
-            log.info("matching: rebuilding %d documents (taxonomy or embedding setting changed)", self.backend.num_docs())
+            log.info(
+                "matching: rebuilding %d documents (taxonomy or embedding setting changed)", self.backend.num_docs()
+            )
             stored = self.backend.iter_stored()
             self.backend.delete_all()
             self.backend.commit()

@@ -193,10 +193,26 @@ class _Base:
 
     def __init__(self, path: Path):
         self.path = path
-        cols = (
-            "keys order sorted_keys id_off city province kind kb verified cert track cap_ptr cap_code cap_w cap_decl "
-            "ev_ptr ev_word has_vec"
-        ).split()
+        cols = [
+            "keys",
+            "order",
+            "sorted_keys",
+            "id_off",
+            "city",
+            "province",
+            "kind",
+            "kb",
+            "verified",
+            "cert",
+            "track",
+            "cap_ptr",
+            "cap_code",
+            "cap_w",
+            "cap_decl",
+            "ev_ptr",
+            "ev_word",
+            "has_vec",
+        ]
         for col in cols:
             setattr(self, col, _load(path / f"{col}.npy"))
         self.vec = _load(path / "vec.npy") if (path / "vec.npy").exists() else None
