@@ -99,6 +99,11 @@ def test_plans_use_the_list_indexes(world):
     assert "SubPlan" not in plan and "Seq Scan" not in plan
     search = Proposal.objects.filter(search_text__contains="zephyrsecret").values("pk")
     assert "proposal_search_trgm" in plan_of(search, enable_indexscan="off")
+    # the list's search: each word a union of the two trigram lookups, no OR across the join
+    searched = selectors.proposal_list_for(user=world.users["manager"], q="zephyrsecret")[:20]
+    plan = plan_of(searched, enable_indexscan="off")
+    assert "proposal_search_trgm" in plan and "organization_search_trgm" in plan
+    assert "SubPlan" not in plan
 
 
 @pytest.mark.django_db
