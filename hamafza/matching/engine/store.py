@@ -396,17 +396,6 @@ class FeatureStore:
         self.root.mkdir(parents=True, exist_ok=True)
         return FeatureWriter(self.root)
 
-    def remove_old_bases(self) -> None:
-        """Delete the bases the pointer no longer names (a process still mapping one keeps its
-        files until it closes them)."""
-        if self.root is None or self._base is None:
-            return
-        import shutil
-
-        for path in self.root.glob("features-*"):
-            if path.is_dir() and path != self._base.path:
-                shutil.rmtree(path, ignore_errors=True)
-
 
 class _Records(Mapping):
     """id -> ``_OrgRec`` over a store (``Engine._orgs``)."""
