@@ -43,8 +43,10 @@ CACHE_SIZE = 20_000
 
 
 def _load(path: Path) -> np.ndarray:
+    """A column mapped read-only, as a plain ndarray view of the mapping (slicing an ``np.memmap``
+    builds a memmap object each time, several times slower)."""
     try:
-        return np.load(path, mmap_mode="r")
+        return np.load(path, mmap_mode="r").view(np.ndarray)
     except ValueError:  # an empty array cannot be mapped
         return np.load(path)
 
@@ -219,6 +221,7 @@ class _Base:
         with open(path / "ids.bin", "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
         self.ids = np.memmap(path / "ids.bin", dtype=np.uint8, mode="r") if size else np.zeros(0, np.uint8)
+        self.ids = self.ids.view(np.ndarray)
         self.strings: list[str] = json.loads((path / "strings.json").read_text(encoding="utf-8"))
         self.n = len(self.keys)
 
@@ -276,7 +279,8 @@ class FeatureStore:
         self._base: _Base | None = None
         self._over: dict[str, _OrgRec | None] = {}  # id -> record (None: removed) since the base
         self._over_keys: dict[int, str | None] = {}
-        self._cache: dict[int, _OrgRec] = {}
+        self._cache: dict[str, _OrgRec] = {}  # id -> record built from the base
+        self._key_cache: dict[int, str] = {}  # key -> id found in the base
         self._count = 0
         self._pending: list[str] = []  # delta lines not yet written (flushed by commit())
         self.records = _Records(self)
@@ -286,7 +290,7 @@ class FeatureStore:
     def open(self) -> dict[str, np.ndarray]:
         """Map the base and replay the delta; returns the vectors of the records that have one
         (the engine keeps those for its embedding matrix)."""
-        self._base, self._over, self._over_keys, self._cache = None, {}, {}, {}
+        self._base, self._over, self._over_keys, self._cache, self._key_cache = None, {}, {}, {}, {}
         self._count = 0
         if self.root is None:
             return {}
@@ -338,23 +342,30 @@ class FeatureStore:
     def get(self, oid: str) -> _OrgRec | None:
         if oid in self._over:
             return self._over[oid]
+        rec = self._cache.get(oid)
+        if rec is not None:
+            return rec
         row = self._base_row(oid)
         if row < 0:
             return None
-        rec = self._cache.get(row)
-        if rec is None:
-            if len(self._cache) >= CACHE_SIZE:
-                self._cache.clear()
-            rec = self._cache[row] = self._base.record(row)
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.clear()
+        rec = self._cache[oid] = self._base.record(row)
         return rec
 
     def id_of_key(self, key: int) -> str | None:
         if key in self._over_keys:
             return self._over_keys[key]
-        if self._base is None:
-            return None
+        oid = self._key_cache.get(key)
+        if oid is not None or self._base is None:
+            return oid
         row = self._base.row_of_key(key)
-        return self._base.id_at(row) if row >= 0 else None
+        if row < 0:
+            return None
+        if len(self._key_cache) >= CACHE_SIZE:
+            self._key_cache.clear()
+        oid = self._key_cache[key] = self._base.id_at(row)
+        return oid
 
     def __len__(self) -> int:
         return self._count

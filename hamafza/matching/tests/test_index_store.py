@@ -64,7 +64,7 @@ def test_the_base_is_memory_mapped_and_records_are_built_on_demand(dev, tmp_path
     Engine(index_dir=tmp_path).add_organizations(orgs)
     engine = Engine(index_dir=tmp_path)
     base = engine._store._base
-    assert isinstance(base.cap_w, np.memmap) and isinstance(base.sorted_keys, np.memmap)
+    assert isinstance(base.cap_w.base, np.memmap) and isinstance(base.sorted_keys.base, np.memmap)
     assert engine._store._over == {} and engine._store._cache == {}  # nothing built by opening
     rec = engine._orgs[orgs[3].id]
     assert rec.id == orgs[3].id and engine._by_key[rec.key] == orgs[3].id
