@@ -214,14 +214,16 @@ def step_serve(index_dir: str, challenges_path: str, queries: int) -> dict:
 
     chs = list(_read_jsonl(Path(challenges_path), ChallengeDoc))
     base = _status_mb()
-    t = time.perf_counter()
+    t, c0 = time.perf_counter(), time.process_time()
     eng = Engine(index_dir=index_dir, use_embeddings=False)
-    opened = time.perf_counter() - t
+    opened, opened_cpu = time.perf_counter() - t, time.process_time() - c0
     gc.collect()
     gc.freeze()  # what a long-running server does after loading: keeps GC pauses out of queries
-    t = time.perf_counter()
+    t, c0 = time.perf_counter(), time.process_time()
     eng.match_challenge(chs[0], top=10)
-    first = time.perf_counter() - t
+    first, first_cpu = time.perf_counter() - t, time.process_time() - c0
+    # on standard error too: the wall clock on a loaded machine says little, the CPU time more
+    print(f"(open: CPU {opened_cpu:.2f} s; first search: CPU {first_cpu * 1000:.0f} ms)", file=sys.stderr)
     digest = hashlib.sha256()
     for c in chs[1:20]:  # warm-up
         eng.match_challenge(c, top=10)
@@ -238,6 +240,8 @@ def step_serve(index_dir: str, challenges_path: str, queries: int) -> dict:
         "orgs": len(eng),
         "open": opened,
         "first": first,
+        "open_cpu": opened_cpu,
+        "first_cpu": first_cpu,
         "lat": lat,
         "lat_elig": lat_elig,
         "cpu_ms": cpu_ms,
@@ -297,7 +301,8 @@ def main() -> int:
         print(
             f"a fresh process (a server worker) opens the index ({s['orgs']:,} orgs) in {s['open']:.2f}s; "
             f"its first search {s['first'] * 1000:.0f} ms  targets <= 1 s: "
-            f"{'ok' if s['open'] + s['first'] <= 1 else 'MISSED'}"
+            f"{'ok' if s['open'] + s['first'] <= 1 else 'MISSED on the wall clock'}; CPU {s['open_cpu']:.2f} s "
+            f"to open, {s['first_cpu'] * 1000:.0f} ms for the first search (taxonomy loading included)"
         )
         print(
             f"  its memory after {a.queries + 20} searches: {mem.get('VmRSS', 0):.0f} MB resident "
