@@ -283,8 +283,8 @@ class FeatureStore:
         self._key_cache: dict[int, str] = {}  # key -> id found in the base
         self._count = 0
         self._pending: list[str] = []  # delta lines not yet written (flushed by commit())
-        self.records = _Records(self)
-        self.ids_by_key = _IdsByKey(self)
+        self.records = _View(lambda oid: self.get(oid) if isinstance(oid, str) else None, self._ids, self.__len__)
+        self.ids_by_key = _View(self.id_of_key, lambda: (org_key(oid) for oid in self._ids()), self.__len__)
 
     # -- opening ------------------------------------------------------------------------------
     def open(self) -> dict[str, np.ndarray]:
@@ -370,6 +370,19 @@ class FeatureStore:
     def __len__(self) -> int:
         return self._count
 
+    def _ids(self):
+        """Every id in the store (the base's rows, then the records added since)."""
+        seen = set()
+        if self._base is not None:
+            for row in range(self._base.n):
+                oid = self._base.id_at(row)
+                seen.add(oid)
+                if self.get(oid) is not None:
+                    yield oid
+        for oid, rec in list(self._over.items()):
+            if rec is not None and oid not in seen:
+                yield oid
+
     # -- writing ------------------------------------------------------------------------------
     def _set(self, oid: str, rec: _OrgRec | None) -> None:
         had = self.get(oid) is not None
@@ -408,64 +421,28 @@ class FeatureStore:
         return FeatureWriter(self.root)
 
 
-class _Records(Mapping):
-    """id -> ``_OrgRec`` over a store (``Engine._orgs``)."""
+class _View(Mapping):
+    """A read-only mapping over a store: ``lookup(key)`` gives the value or None; ``keys_of()``
+    iterates the keys (``Engine._orgs``: id -> ``_OrgRec``; ``Engine._by_key``: key -> id)."""
 
-    def __init__(self, store: FeatureStore):
-        self._store = store
-
-    def get(self, oid, default=None):
-        rec = self._store.get(oid) if isinstance(oid, str) else None
-        return default if rec is None else rec
-
-    def __getitem__(self, oid):
-        rec = self.get(oid)
-        if rec is None:
-            raise KeyError(oid)
-        return rec
-
-    def __contains__(self, oid) -> bool:
-        return self.get(oid) is not None
-
-    def __len__(self) -> int:
-        return len(self._store)
-
-    def __iter__(self):
-        store = self._store
-        seen = set()
-        if store._base is not None:
-            for row in range(store._base.n):
-                oid = store._base.id_at(row)
-                seen.add(oid)
-                if store.get(oid) is not None:
-                    yield oid
-        for oid, rec in list(store._over.items()):
-            if rec is not None and oid not in seen:
-                yield oid
-
-
-class _IdsByKey(Mapping):
-    """key -> id over a store (``Engine._by_key``)."""
-
-    def __init__(self, store: FeatureStore):
-        self._store = store
+    def __init__(self, lookup, keys_of, size):
+        self._lookup, self._keys_of, self._size = lookup, keys_of, size
 
     def get(self, key, default=None):
-        oid = self._store.id_of_key(key)
-        return default if oid is None else oid
+        value = self._lookup(key)
+        return default if value is None else value
 
     def __getitem__(self, key):
-        oid = self.get(key)
-        if oid is None:
+        value = self._lookup(key)
+        if value is None:
             raise KeyError(key)
-        return oid
+        return value
 
     def __contains__(self, key) -> bool:
-        return self.get(key) is not None
+        return self._lookup(key) is not None
 
     def __len__(self) -> int:
-        return len(self._store)
+        return self._size()
 
     def __iter__(self):
-        for oid in self._store.records:
-            yield org_key(oid)
+        return iter(self._keys_of())
