@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -288,26 +287,8 @@ def city_call_list(*, city, user) -> QuerySet[Call]:
         pass
     else:
         unit_ids = [r.unit_id for r in roles_of(user) if r.role == CityRole.Role.UNIT_STAFF and r.city_id == city.pk]
-        facilitated = Call.facilitators.through.objects.filter(user_id=user.pk).values("call_id")
-        qs = qs.filter(Q(unit_id__in=unit_ids) | Q(pk__in=facilitated))  # a semi-join: no duplicate rows
+        qs = qs.filter(Q(unit_id__in=unit_ids) | Q(facilitators=user)).distinct()
     return qs.order_by("-updated_at", "-pk")
-
-
-def city_calls_recent_per_state(calls: QuerySet[Call], per_state: int) -> QuerySet[Call]:
-    """The `per_state` most recent of `calls` (a city's) in each state, in the calls' order."""
-    return calls.annotate(
-        state_rank=Window(RowNumber(), partition_by=[F("state")], order_by=[F("updated_at").desc(), F("pk").desc()])
-    ).filter(state_rank__lte=per_state)
-
-
-def city_calls_by_state(calls: QuerySet[Call], per_state: int) -> dict[str, list[Call]]:
-    """{state: its `per_state` most recent calls} of a city's calls in one query: a row number per
-    state over the (city, state, -updated_at, -id) index order, instead of one query (and one
-    prefetch) per state, which made the page's cost grow with the number of states (issue 19)."""
-    groups: dict[str, list[Call]] = {}
-    for call in city_calls_recent_per_state(calls, per_state):
-        groups.setdefault(call.state, []).append(call)
-    return groups
 
 
 def city_call_counts(calls: QuerySet[Call]) -> dict[str, int]:

@@ -537,11 +537,11 @@ def city_calls(request, city_slug):
         page = _page(request, calls.filter(state=state), int(number))
         groups.append((state, labels[state], list(page.object_list), counts.get(state, 0)))
     else:
-        # every state with calls: its most recent ones (one query for all the states)
-        recent = selectors.city_calls_by_state(calls, CITY_CALLS_PER_STATE)
+        # every state with calls: its most recent ones (a bounded number of queries: one per state)
         for value, label in Call.State.choices:
             if counts.get(value):
-                groups.append((value, label, recent.get(value, []), counts[value]))
+                items = list(calls.filter(state=value)[:CITY_CALLS_PER_STATE])
+                groups.append((value, label, items, counts[value]))
     return render(
         request,
         "challenges/city_calls.html",
