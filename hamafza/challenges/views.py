@@ -537,11 +537,12 @@ def city_calls(request, city_slug):
         page = _page(request, calls.filter(state=state), int(number))
         groups.append((state, labels[state], list(page.object_list), counts.get(state, 0)))
     else:
-        # every state with calls: its most recent ones (a bounded number of queries: one per state)
+        # every state with calls: its most recent ones (three queries for all the states)
+        shown = [value for value, _label in Call.State.choices if counts.get(value)]
+        recent = selectors.city_calls_by_state(calls, states=shown, per_state=CITY_CALLS_PER_STATE)
         for value, label in Call.State.choices:
             if counts.get(value):
-                items = list(calls.filter(state=value)[:CITY_CALLS_PER_STATE])
-                groups.append((value, label, items, counts[value]))
+                groups.append((value, label, recent.get(value, []), counts[value]))
     return render(
         request,
         "challenges/city_calls.html",

@@ -68,3 +68,11 @@ def test_call_list_plans_use_their_indexes(city, unit, manager):
     assert "call_closes" in plan_of(selectors.call_list_public(status="all")[:20], enable_sort="off")
     per_state = selectors.city_call_list(city=city, user=manager).filter(state=Call.State.CLOSED)[:10]
     assert "call_city_state_recent" in plan_of(per_state)
+    # the city's calls page: one union of a range scan of that index per state
+    calls = selectors.city_call_list(city=city, user=manager)
+    parts = [calls.filter(state=state).values_list("pk", flat=True)[:10] for state in ("closed", "published")]
+    plan = plan_of(parts[0].union(parts[1], all=True))
+    assert plan.count("call_city_state_recent") == 2
+    with CaptureQueriesContext(connection) as ctx:
+        groups = selectors.city_calls_by_state(calls, states=["closed", "published", "ready"], per_state=10)
+    assert len(ctx.captured_queries) == 3 and [c.state for c in groups["closed"]] == ["closed", "closed"]
