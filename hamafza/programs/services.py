@@ -201,7 +201,7 @@ def session_remove(*, session: EventSession, by) -> None:
 def question_save(*, event: Event, by, text: str, required: bool = False, question=None) -> RegistrationQuestion:
     _require(by, "programs.manage_event", event)
     question = question or RegistrationQuestion(event=event, position=event.questions.count())
-    question.text = normalize(text)
+    question.text = text.strip()
     question.required = required
     return _save(question, by)
 
@@ -213,7 +213,7 @@ def _clean_answers(event: Event, answers: dict) -> dict:
     """Answers keyed by question id (as text); a required question left empty is refused."""
     cleaned, missing = {}, []
     for question in event.questions.all():
-        value = normalize(str(answers.get(str(question.pk), answers.get(question.pk, "")) or ""))[:1000]
+        value = str(answers.get(str(question.pk), answers.get(question.pk, "")) or "").strip()[:1000]
         if question.required and not value:
             missing.append(question.text)
         if value:
@@ -425,8 +425,8 @@ def pitch_apply(*, event: Event, organization, by, title: str, summary: str = ""
     pitch = Pitch(
         event=event,
         organization=organization,
-        title=normalize(title),
-        summary=normalize(summary),
+        title=title.strip(),
+        summary=summary.strip(),
         proposal=proposal,
         created_by=by,
     )
@@ -534,7 +534,7 @@ PROGRAM_RUNNERS = {
 def program_create(*, organization, kind: str, name: str, by, city=None, description: str = "") -> Program:
     """A program run by an organization of the matching kind (an incubator or a science park's
     incubation centre incubates; an accelerator accelerates)."""
-    program = Program(organization=organization, kind=kind, name=normalize(name), city=city, description=description)
+    program = Program(organization=organization, kind=kind, name=name.strip(), city=city, description=description)
     _require(by, "programs.manage_program", program)
     if organization.kind not in PROGRAM_RUNNERS.get(kind, set()):
         raise Refused(
@@ -549,7 +549,7 @@ def cohort_create(*, program: Program, name: str, starts_on, ends_on, by, demo_d
     _require(by, "programs.manage_program", program)
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end must not be before the start.")})
-    cohort = Cohort(program=program, name=normalize(name), starts_on=starts_on, ends_on=ends_on, demo_day=demo_day)
+    cohort = Cohort(program=program, name=name.strip(), starts_on=starts_on, ends_on=ends_on, demo_day=demo_day)
     return _save(cohort, by)
 
 
@@ -592,7 +592,7 @@ def application_submit(
     application = Application(
         cohort=cohort,
         organization=organization,
-        team_name=normalize(team_name),
+        team_name=team_name.strip(),
         team=team.strip(),
         idea=idea.strip(),
         stage=stage,
@@ -689,7 +689,7 @@ def milestone_add(*, application: Application, title: str, due_on: datetime.date
     problem = date_problem(due_on)
     if problem:
         raise ValidationError({"due_on": problem})
-    return _save(TeamMilestone(application=application, title=normalize(title), due_on=due_on), by)
+    return _save(TeamMilestone(application=application, title=title.strip(), due_on=due_on), by)
 
 
 @transaction.atomic
@@ -721,10 +721,10 @@ def application_register_organization(
     if application.organization_id or application.registered_organization_id:
         raise Refused(_("This team already has an organization."))
     organization = directory_services.organization_create(
-        name=normalize(name),
+        name=name.strip(),
         kind=kind,
         province=province,
-        city_name=normalize(city_name),
+        city_name=city_name.strip(),
         description_fa=application.idea,
     )
     directory_services.membership_add(organization=organization, user=application.applicant, role="admin")
