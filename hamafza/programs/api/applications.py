@@ -27,7 +27,7 @@ Stage = Literal[tuple(Application.Stage.values)]  # type: ignore[valid-type]
 Province = Literal[tuple(code for code, _label in PROVINCES)]  # type: ignore[valid-type]
 
 
-class MilestoneOut(Schema):
+class TeamMilestoneOut(Schema):
     id: int
     title: str
     due_on: datetime.date
@@ -51,7 +51,7 @@ class ApplicationOut(Schema):
 
 class ApplicationDetailOut(ApplicationOut):
     mentors: list[str]
-    milestones: list[MilestoneOut]
+    milestones: list[TeamMilestoneOut]
 
 
 class ApplicationQuery(ListQuery):
@@ -67,21 +67,21 @@ class ApplicationIn(InputSchema):
     capabilities: list[str] = Field(default_factory=list, max_length=50, description="Capability codes.")
 
 
-class TransitionIn(InputSchema):
+class ApplicationTransitionIn(InputSchema):
     to: State
     reason: str = Field("", max_length=2000, pattern=NO_NUL)
 
 
-class MentorIn(InputSchema):
+class TeamMentorIn(InputSchema):
     email: str = Field(max_length=254, pattern=NO_NUL, description="The mentor's account email.")
 
 
-class MilestoneIn(InputSchema):
+class TeamMilestoneIn(InputSchema):
     title: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
     due_on: datetime.date
 
 
-class SignOffIn(InputSchema):
+class TeamMilestoneSignOffIn(InputSchema):
     note: str = Field("", max_length=2000, pattern=NO_NUL)
 
 
@@ -96,7 +96,7 @@ def _detail(application) -> dict:
     return {
         **ApplicationOut.from_orm(application).model_dump(),
         "mentors": [str(m.person.name if m.person else m.user) for m in details["mentors"]],
-        "milestones": [MilestoneOut.from_orm(m).model_dump() for m in details["milestones"]],
+        "milestones": [TeamMilestoneOut.from_orm(m).model_dump() for m in details["milestones"]],
     }
 
 
@@ -152,7 +152,9 @@ def application_detail(request, application_id: int = id_param("The application'
     "with a reason.",
     openapi_extra=REFUSED_DOC,
 )
-def application_transition(request, payload: TransitionIn, application_id: int = id_param("The application's id.")):
+def application_transition(
+    request, payload: ApplicationTransitionIn, application_id: int = id_param("The application's id.")
+):
     application = application_for(request, application_id, "programs.manage_program")
     services.application_transition(application=application, to=payload.to, by=request.user, reason=payload.reason)
     return _detail(application_for(request, application_id))
@@ -165,7 +167,7 @@ def application_transition(request, payload: TransitionIn, application_id: int =
     description="The program's managers, to an admitted team.",
     openapi_extra=REFUSED_DOC,
 )
-def mentor_assign(request, payload: MentorIn, application_id: int = id_param("The application's id.")):
+def mentor_assign(request, payload: TeamMentorIn, application_id: int = id_param("The application's id.")):
     application = application_for(request, application_id, "programs.manage_program")
     user = get_user_model().objects.filter(email__iexact=payload.email).first()
     if user is None:
@@ -176,25 +178,25 @@ def mentor_assign(request, payload: MentorIn, application_id: int = id_param("Th
 
 @router.post(
     "/applications/{application_id}/milestones",
-    response={201: MilestoneOut},
+    response={201: TeamMilestoneOut},
     summary="Add a milestone to a team",
     openapi_extra=REFUSED_DOC,
 )
-def milestone_add(request, payload: MilestoneIn, application_id: int = id_param("The application's id.")):
+def milestone_add(request, payload: TeamMilestoneIn, application_id: int = id_param("The application's id.")):
     application = application_for(request, application_id, "programs.manage_program")
     return Status(201, services.milestone_add(application=application, by=request.user, **payload.model_dump()))
 
 
 @router.post(
     "/applications/{application_id}/milestones/{milestone_id}/sign-off",
-    response=MilestoneOut,
+    response=TeamMilestoneOut,
     summary="Sign a milestone off",
     description="A mentor of the team or a program manager.",
     openapi_extra=REFUSED_DOC,
 )
 def milestone_sign_off(
     request,
-    payload: SignOffIn,
+    payload: TeamMilestoneSignOffIn,
     application_id: int = id_param("The application's id."),
     milestone_id: int = id_param("The milestone's id."),
 ):

@@ -48,7 +48,7 @@ class PitchTransitionIn(InputSchema):
     slot: int | None = Field(None, ge=1, le=1000)
 
 
-class InviteIn(InputSchema):
+class PitchInviteIn(InputSchema):
     call: int = Field(ge=1, le=MAX_ID, description="A call of the event's city.")
 
 
@@ -129,7 +129,10 @@ def pitch_transition(
     openapi_extra=REFUSED_DOC,
 )
 def pitch_invite(
-    request, payload: InviteIn, event_id: int = id_param("The event's id."), pitch_id: int = id_param("The pitch's id.")
+    request,
+    payload: PitchInviteIn,
+    event_id: int = id_param("The event's id."),
+    pitch_id: int = id_param("The pitch's id."),
 ):
     event = event_for(request, event_id, "programs.manage_event")
     call = Call.objects.filter(pk=payload.call, city_id=event.city_id).first()
