@@ -19,7 +19,7 @@ class EventForm(forms.Form):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     organiser_unit = forms.ModelChoiceField(label=_("Organising unit"), queryset=Unit.objects.none(), required=False)
     venue_address = forms.CharField(label=_("Venue address"), max_length=300, required=False)
-    online_url = forms.URLField(label=_("Online link"), required=False)
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     starts_at = JalaliDateTimeField(label=_("Starts at"))
     ends_at = JalaliDateTimeField(label=_("Ends at"))
     capacity = NumberTextField(label=_("Capacity"), max_value=100_000)

@@ -664,6 +664,7 @@ def application_transition(*, application: Application, to: str, by, reason: str
 def mentor_assign(*, application: Application, by, user=None, person=None) -> MentorAssignment:
     """Assign a mentor to an admitted team: a person of the directory (who has an account) or a
     facilitator of the program's city."""
+    application = Application.objects.select_for_update().select_related("cohort__program").get(pk=application.pk)
     _require(by, "programs.manage_program", application)
     if application.state != Application.State.ADMITTED:
         raise Refused(_("Mentors are assigned to admitted teams."))
@@ -683,6 +684,7 @@ def mentor_assign(*, application: Application, by, user=None, person=None) -> Me
 
 @transaction.atomic
 def milestone_add(*, application: Application, title: str, due_on: datetime.date, by) -> TeamMilestone:
+    application = Application.objects.select_for_update().select_related("cohort__program").get(pk=application.pk)
     _require(by, "programs.manage_program", application)
     if application.state != Application.State.ADMITTED:
         raise Refused(_("Milestones are set for admitted teams."))
