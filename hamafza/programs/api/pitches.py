@@ -77,7 +77,15 @@ def pitch_list(request, event_id: int = id_param("The event's id.")):
         if event.pitch_results_published_at
         else set()
     )
-    return selectors.pitches_of(event=event).filter(pk__in=own | lineup)
+    # Which proposal a pitch is judged as is confidential (it tells that the organization applied
+    # to the call): only the organisers and the organization's own members see it.
+    rows = []
+    for pitch in selectors.pitches_of(event=event).filter(pk__in=own | lineup):
+        row = PitchOut.from_orm(pitch).model_dump()
+        if pitch.pk not in own:
+            row["proposal"] = None
+        rows.append(row)
+    return rows
 
 
 @router.post(
