@@ -50,8 +50,8 @@ class ApplicationOut(Schema):
 
 
 class ApplicationDetailOut(ApplicationOut):
-    mentors: list[str]
-    milestones: list[TeamMilestoneOut]
+    mentors: list[str] = Field(alias="mentor_names")
+    milestones: list[TeamMilestoneOut] = Field(alias="milestone_rows")
 
 
 class ApplicationQuery(ListQuery):
@@ -91,13 +91,11 @@ class RegisterOrganizationIn(InputSchema):
     city_name: str = Field(min_length=1, max_length=120, pattern=NO_NUL)
 
 
-def _detail(application) -> dict:
+def _detail(application) -> Application:
     details = selectors.application_details(application=application)
-    return {
-        **ApplicationOut.from_orm(application).model_dump(),
-        "mentors": [str(m.person.name if m.person else m.user) for m in details["mentors"]],
-        "milestones": [TeamMilestoneOut.from_orm(m).model_dump() for m in details["milestones"]],
-    }
+    application.mentor_names = [str(m.person.name if m.person else m.user) for m in details["mentors"]]
+    application.milestone_rows = details["milestones"]
+    return application
 
 
 @router.get(

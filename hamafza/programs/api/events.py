@@ -53,8 +53,8 @@ class EventOut(Schema):
 
 class EventDetailOut(EventOut):
     seats_taken: int
-    sessions: list[SessionOut]
-    calls: list[int]
+    sessions: list[SessionOut] = Field(alias="session_rows")
+    calls: list[int] = Field(alias="call_ids", description="The ids of the linked calls.")
 
 
 class EventQuery(ListQuery):
@@ -90,7 +90,7 @@ class SessionIn(InputSchema):
     speakers_note: str = Field("", max_length=300, pattern=NO_NUL)
 
 
-def _detail(event) -> dict:
+def _detail(event) -> Event:
     sessions = [
         {
             "id": s.pk,
@@ -104,12 +104,10 @@ def _detail(event) -> dict:
         }
         for s in selectors.sessions_of(event=event)
     ]
-    return {
-        **EventOut.from_orm(event).model_dump(),
-        "seats_taken": selectors.seats_taken(event=event),
-        "sessions": sessions,
-        "calls": list(event.calls.values_list("pk", flat=True)),
-    }
+    event.session_rows = sessions
+    event.seats_taken = selectors.seats_taken(event=event)
+    event.call_ids = list(event.calls.values_list("pk", flat=True))
+    return event
 
 
 @router.get("/events", response=page_of(EventOut), auth=PUBLIC, summary="Upcoming events")

@@ -79,12 +79,10 @@ def pitch_list(request, event_id: int = id_param("The event's id.")):
     )
     # Which proposal a pitch is judged as is confidential (it tells that the organization applied
     # to the call): only the organisers and the organization's own members see it.
-    rows = []
-    for pitch in selectors.pitches_of(event=event).filter(pk__in=own | lineup):
-        row = PitchOut.from_orm(pitch).model_dump()
+    rows = list(selectors.pitches_of(event=event).filter(pk__in=own | lineup))
+    for pitch in rows:
         if pitch.pk not in own:
-            row["proposal"] = None
-        rows.append(row)
+            pitch.proposal_id = None  # shown only; never saved
     return rows
 
 

@@ -44,10 +44,9 @@ class CheckInIn(InputSchema):
     code: str = Field(min_length=1, max_length=20, pattern=NO_NUL)
 
 
-def _out(registration) -> dict:
-    data = RegistrationOut.from_orm(registration).model_dump()
-    data["waitlist_position"] = selectors.waitlist_position(registration=registration)
-    return data
+def _out(registration) -> Registration:
+    registration.waitlist_position = selectors.waitlist_position(registration=registration)
+    return registration
 
 
 @router.post(
@@ -95,7 +94,8 @@ def cancel(request, event_id: int = id_param("The event's id.")):
 def registration_list(request, query: Query[ListQuery], event_id: int = id_param("The event's id.")):
     event = event_for(request, event_id, "programs.manage_event")
     page = paginate(selectors.registrations_of_event(event=event), query)
-    page["items"] = [{**RegistrationOut.from_orm(r).model_dump(), "person": str(r.user)} for r in page["items"]]
+    for registration in page["items"]:
+        registration.person = str(registration.user)
     return page
 
 
@@ -109,4 +109,5 @@ def registration_list(request, query: Query[ListQuery], event_id: int = id_param
 def check_in(request, payload: CheckInIn, event_id: int = id_param("The event's id.")):
     event = event_for(request, event_id, "programs.manage_event")
     registration = services.registration_check_in(event=event, code=payload.code, by=request.user)
-    return {**RegistrationOut.from_orm(registration).model_dump(), "person": str(registration.user)}
+    registration.person = str(registration.user)
+    return registration
