@@ -77,7 +77,9 @@ def event_list(request):
     page = _page(request, selectors.event_list(user=request.user, city=city, kind=kind, upcoming=True))
     if page is None:
         return render(request, "400.html", status=400)
-    managed = [c for c in City.objects.order_by("name_en") if can(request.user, "programs.manage_event", _CityEvent(c))]
+    managed = [
+        c for c in City.objects.order_by("name_en") if can(request.user, "programs.manage_event", _new_event_of(c))
+    ]
     return render(
         request,
         "programs/event_list.html",
@@ -85,7 +87,7 @@ def event_list(request):
     )
 
 
-def _CityEvent(city) -> Event:
+def _new_event_of(city) -> Event:
     """A not-yet-created event of `city`, to ask whether the user may create one there."""
     return Event(city=city)
 
@@ -93,7 +95,7 @@ def _CityEvent(city) -> Event:
 @login_required
 def event_create(request, city_slug):
     city = get_object_or_404(City, slug=city_slug)
-    _require(request, "programs.manage_event", _CityEvent(city))
+    _require(request, "programs.manage_event", _new_event_of(city))
     form = forms.EventForm(request.POST or None, city=city)
     status = 200
     if request.method == "POST":
