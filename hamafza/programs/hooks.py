@@ -3,6 +3,10 @@ notification kinds and its navigation entries."""
 
 from django.utils.translation import gettext_lazy as _
 
+from hamafza.challenges.messages import register_kind
+from hamafza.core import hooks as core_hooks
+from hamafza.programs import selectors
+
 NOTIFICATION_KINDS = {
     "event_registered": (
         _("You are registered for “%(title)s” on %(when)s. Your check-in code: %(code)s"),
@@ -40,10 +44,8 @@ NOTIFICATION_KINDS = {
 
 
 def install() -> None:
-    from hamafza.challenges.messages import register_kind
-    from hamafza.core import hooks
-    from hamafza.programs import selectors
-
+    """Called from ``ProgramsConfig.ready()`` (this module is imported only then, once the apps are
+    loaded)."""
     for kind, (text, label) in NOTIFICATION_KINDS.items():
         register_kind(kind, text=text, label=label)
-    hooks.navigation.register(selectors.navigation_entries, order=87)
+    core_hooks.navigation.register(selectors.navigation_entries, order=87)
