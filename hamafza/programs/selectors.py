@@ -258,7 +258,10 @@ def milestones_of_user(*, user) -> QuerySet[TeamMilestone]:
 
 
 def navigation_entries(request, flags) -> list[dict]:
-    return [
+    entries = [
         {"label": _("Events"), "url": reverse("programs:event_list")},
         {"label": _("Programs"), "url": reverse("programs:program_list")},
     ]
+    if request.user.is_authenticated:
+        entries.append({"label": _("My events and teams"), "url": reverse("programs:mine")})
+    return entries
