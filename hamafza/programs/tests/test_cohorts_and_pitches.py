@@ -155,7 +155,7 @@ def test_invited_only_pitch_days(world):
     event.save()
     call = PublishedCallFactory(city=world.city, call_type=CallType.INVITED)
     event.calls.add(call)
-    with pytest.raises(services.Refused, match="invited"):
+    with pytest.raises(services.Refused, match="فراخوان پیوسته"):
         services.pitch_apply(event=event, organization=world.startup, by=world.founder, title="x")
     call.invited_organizations.add(world.startup)
     assert services.pitch_apply(event=event, organization=world.startup, by=world.founder, title="x").pk
