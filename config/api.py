@@ -17,6 +17,7 @@ from hamafza.directory.api import router as directory_router
 from hamafza.insights.api import router as insights_router
 from hamafza.matching.api import router as matching_router
 from hamafza.pilots.api import router as pilots_router
+from hamafza.programs.api import router as programs_router
 from hamafza.proposals.api import router as proposals_router
 
 api = HamafzaAPI(
@@ -44,6 +45,7 @@ api.add_router("", matching_router)
 api.add_router("", proposals_router)
 api.add_router("", consortia_router)
 api.add_router("", pilots_router)
+api.add_router("", programs_router)
 api.add_router("", insights_router)
 
 # Last: any other address under /api/v1/ answers a 404 problem, not the HTML error page.

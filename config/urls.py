@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("hamafza.proposals.urls")),
     path("", include("hamafza.consortia.urls")),
     path("", include("hamafza.pilots.urls")),
+    path("", include("hamafza.programs.urls")),
     path("", include("hamafza.insights.urls")),
     path("", include("hamafza.challenges.urls")),
     path("", include("hamafza.core.urls")),

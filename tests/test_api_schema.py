@@ -167,6 +167,11 @@ def world(db, keep_test_connection, settings, tmp_path):
     # signed one with a party, an obligation, a milestone and a signed document; a draft).
     pilots = _pilot_world(qom, staff_unit, org, users)
 
+    # Events and programs of Qom: a published pitch day linked to the published call (a
+    # registration, an applied pitch), an incubator's program with a cohort and an admitted team
+    # with a milestone.
+    programs = _programs_world(qom, org, published, users)
+
     headers = {"anonymous": {}}
     for role, user in users.items():
         _token, key = api_token_create(user=user, name=f"schemathesis {role}")
@@ -190,7 +195,11 @@ def world(db, keep_test_connection, settings, tmp_path):
             "proposal_id": [("/pilot", pilots["awaiting"].pk), ("", proposal.pk)],
             "pilot_id": [("", pilots["pilot"].pk)],
             "kpi_id": [("", pilots["kpi"].pk)],
-            "milestone_id": [("/agreements", pilots["agreement_milestone"].pk), ("", pilots["milestone"].pk)],
+            "milestone_id": [
+                ("/agreements", pilots["agreement_milestone"].pk),
+                ("/applications", programs["milestone"].pk),
+                ("", pilots["milestone"].pk),
+            ],
             "payment_id": [("", pilots["payment"].pk)],
             "file_id": [("", pilots["file"].pk)],
             "agreement_id": [("", pilots["agreement"].pk)],
@@ -198,6 +207,11 @@ def world(db, keep_test_connection, settings, tmp_path):
             "obligation_id": [("", pilots["obligation"].pk)],
             "document_id": [("", pilots["document"].pk)],
             "attachment_id": [("", attachment.pk)],
+            "event_id": [("", programs["event"].pk)],
+            "pitch_id": [("", programs["pitch"].pk)],
+            "program_id": [("", programs["program"].pk)],
+            "cohort_id": [("", programs["cohort"].pk)],
+            "application_id": [("", programs["application"].pk)],
         },
     }
     return {"headers": headers, "known": known}
@@ -258,6 +272,37 @@ def _pilot_world(city, unit, org, users) -> dict:
     }
 
 
+def _programs_world(city, org, call, users) -> dict:
+    import datetime
+
+    from django.utils import timezone
+
+    from hamafza.programs import services as program_services
+    from hamafza.programs.tests.factories import ApplicationFactory, CohortFactory, EventFactory, ProgramFactory
+
+    manager = users["innovation_manager"]
+    event = EventFactory(city=city, kind="pitch_day", pitches_open=True, created_by=manager, capacity=3)
+    event.calls.add(call)
+    program_services.registration_register(event=event, user=users["citizen"])
+    pitch = program_services.pitch_apply(event=event, organization=org, by=users["org_member"], title="Pitch")
+    incubator = OrganizationFactory(slug="qom-incubator", kind="incubator")
+    OrganizationMembershipFactory(organization=incubator, user=manager, role="admin")
+    program = ProgramFactory(organization=incubator, city=city)
+    cohort = CohortFactory(program=program)
+    application = ApplicationFactory(cohort=cohort, organization=org, applicant=users["org_member"], state="admitted")
+    milestone = program_services.milestone_add(
+        application=application, title="MVP", due_on=timezone.localdate() + datetime.timedelta(days=30), by=manager
+    )
+    return {
+        "event": event,
+        "pitch": pitch,
+        "program": program,
+        "cohort": cohort,
+        "application": application,
+        "milestone": milestone,
+    }
+
+
 def _known_path_parameters(path: str, known: dict) -> dict | None:
     """Real ids for the path, so generated requests also reach existing objects."""
     params = {}
@@ -287,6 +332,11 @@ ROLE_LOOP_PATHS = (
     "/api/v1/pilots",
     "/api/v1/agreements",
     "/api/v1/proposals/{proposal_id}/pilot",
+    "/api/v1/events",
+    "/api/v1/cities/{slug}/events",
+    "/api/v1/programs",
+    "/api/v1/cohorts",
+    "/api/v1/applications",
 )
 ROLE_LOOP_EXAMPLES = int(os.environ.get("HAMAFZA_API_FUZZ_ROLE_LOOP_EXAMPLES", "4"))
 

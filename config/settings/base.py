@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "hamafza.proposals",
     "hamafza.consortia",
     "hamafza.pilots",
+    "hamafza.programs",
     "hamafza.insights",  # last: it reads every other app and none reads it
 ]
 
@@ -177,6 +178,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Pilot reminders: milestones due within 7 days or overdue, KPI measurements due (idempotent).
     "pilots-send-reminders": {"task": "pilots.send_reminders", "schedule": 3600.0},
+    # Event reminders: one to each confirmed registrant within a day of the start (idempotent).
+    "programs-send-event-reminders": {"task": "programs.send_event_reminders", "schedule": 3600.0},
 }
 
 # Matching engine (docs/matching.md): each server's own index directory; the e5 re-ranker is off by

@@ -1,6 +1,7 @@
 """iCalendar (RFC 5545) feeds: the opening and the closing of calls, in Asia/Tehran with a VTIMEZONE.
 Built with the `icalendar` package; one event per opening and one per deadline, with stable UIDs so a
-calendar application updates them when a deadline moves."""
+calendar application updates them when a deadline moves. A city's feed also carries the city's
+published events (``hamafza.programs.ical.add_events``)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ import icalendar
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hamafza.programs.ical import add_events
+
 TEHRAN = ZoneInfo("Asia/Tehran")
 
 
-def calendar(*, name: str, calls, url_for) -> bytes:
-    """A VCALENDAR with the opening and closing of each call; `url_for(call)` is its absolute page."""
+def calendar(*, name: str, calls, url_for, events=(), event_url_for=None) -> bytes:
+    """A VCALENDAR with the opening and closing of each call; `url_for(call)` is its absolute page.
+    `events` (programs' events) are added with `event_url_for(event)` as their page."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Hamafza//Calls//FA")
     cal.add("version", "2.0")
@@ -41,5 +45,7 @@ def calendar(*, name: str, calls, url_for) -> bytes:
             event.add("url", url)
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)
+    if events:
+        add_events(cal, events, event_url_for)
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -18,6 +18,7 @@ from hamafza.core.exports import FORMATS, table_response
 from hamafza.core.selectors import city_get
 from hamafza.insights import dashboards, ical, ocds, selectors, services, tables
 from hamafza.insights.forms import InsightsFilterForm
+from hamafza.programs import selectors as program_selectors
 
 
 def _download(request, figures: list[tables.Table], *, prefix: str, private: bool = True):
@@ -134,12 +135,15 @@ def _absolute_call_url(request):
 
 
 def city_calendar(request, city_slug):
-    """Opening and closing of every published call of the city (public iCalendar feed)."""
+    """Opening and closing of every published call of the city and the city's published events
+    (public iCalendar feed)."""
     city = city_get(slug=city_slug)
     content = ical.calendar(
         name=_("Hamafza calls: %(city)s") % {"city": city.name},
         calls=selectors.calendar_calls(city=city),
         url_for=_absolute_call_url(request),
+        events=program_selectors.events_of_city_for_calendar(city=city),
+        event_url_for=lambda event: request.build_absolute_uri(reverse("programs:event_detail", args=[event.pk])),
     )
     return _ical_response(content, filename=f"{city.slug}-calls", private=False)
 

@@ -1,0 +1,150 @@
+"""Forms validate the shape of input (Jalali or ISO dates with Persian or Latin digits); services
+enforce the business rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hamafza.challenges.forms import JalaliDateField, JalaliDateTimeField, NumberTextField
+from hamafza.core.models import Capability, Unit
+from hamafza.core.provinces import PROVINCES
+from hamafza.directory.models import Organization
+from hamafza.programs.models import Application, Event, Program
+
+
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    organiser_unit = forms.ModelChoiceField(label=_("Organising unit"), queryset=Unit.objects.none(), required=False)
+    venue_address = forms.CharField(label=_("Venue address"), max_length=300, required=False)
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    starts_at = JalaliDateTimeField(label=_("Starts at"))
+    ends_at = JalaliDateTimeField(label=_("Ends at"))
+    capacity = NumberTextField(label=_("Capacity"), max_value=100_000)
+    registration_open = forms.BooleanField(label=_("Registration open"), required=False, initial=True)
+    pitches_open = forms.BooleanField(label=_("Pitch applications open"), required=False)
+    pitch_invited_only = forms.BooleanField(
+        label=_("Only organizations invited or matched to a linked call may pitch"), required=False
+    )
+
+    def __init__(self, *args, city, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser_unit"].queryset = Unit.objects.filter(city=city)
+
+    def clean_capacity(self):
+        value = self.cleaned_data["capacity"]
+        if value is None or value < 1:
+            raise forms.ValidationError(_("Enter a capacity of at least 1."))
+        return value
+
+
+class TransitionForm(forms.Form):
+    to = forms.CharField(max_length=20)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = JalaliDateTimeField(label=_("Starts at"))
+    ends_at = JalaliDateTimeField(label=_("Ends at"))
+    room = forms.CharField(label=_("Room"), max_length=120, required=False)
+    speakers_note = forms.CharField(label=_("Speakers (names)"), max_length=300, required=False)
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Question"), max_length=300)
+    required = forms.BooleanField(label=_("Required"), required=False)
+
+
+class RegistrationForm(forms.Form):
+    """One text field per registration question of the event (``q_<id>``)."""
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in event.questions.all():
+            self.fields[f"q_{question.pk}"] = forms.CharField(
+                label=question.text, max_length=1000, required=question.required
+            )
+
+    def answers(self) -> dict:
+        return {name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("q_")}
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(label=_("Check-in code"), max_length=20)
+
+
+class PitchForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
+class PitchDecisionForm(forms.Form):
+    to = forms.CharField(max_length=20)
+
+
+class InviteForm(forms.Form):
+    call = forms.IntegerField(min_value=1)
+
+
+class ProgramForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Run by"), queryset=Organization.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=Program.Kind.choices)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
+class CohortForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    starts_on = JalaliDateField(label=_("Starts on"))
+    ends_on = JalaliDateField(label=_("Ends on"))
+
+
+class ApplicationForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Leave empty to apply as a team of individual innovators."),
+    )
+    team_name = forms.CharField(label=_("Team name"), max_length=200)
+    team = forms.CharField(label=_("Team (members and roles)"), widget=forms.Textarea(attrs={"rows": 3}))
+    idea = forms.CharField(label=_("Idea"), widget=forms.Textarea(attrs={"rows": 4}))
+    stage = forms.ChoiceField(label=_("Stage"), choices=Application.Stage.choices)
+    capabilities = forms.ModelMultipleChoiceField(
+        label=_("Capabilities"), queryset=Capability.objects.all(), required=False
+    )
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
+class MentorForm(forms.Form):
+    email = forms.EmailField(label=_("Mentor's email (an account on the platform)"))
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    due_on = JalaliDateField(label=_("Due on"))
+
+
+class SignOffForm(forms.Form):
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RegisterOrganizationForm(forms.Form):
+    name = forms.CharField(label=_("Name of the organization"), max_length=200)
+    province = forms.ChoiceField(label=_("Province"), choices=PROVINCES)
+    city_name = forms.CharField(label=_("City"), max_length=120)
