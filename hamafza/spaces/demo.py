@@ -6,7 +6,7 @@ six desks, a meeting room and a training room, open on the Iranian working week,
 upcoming bookings of the demo Tabriz company's member (written through the booking service).
 
 Idempotent: the space is keyed by its slug, resources by (space, Persian name), opening hours by
-weekday; the demo bookings are added only when the member has none in the space.
+weekday; the demo bookings are added only when the member has no upcoming booking in the space.
 """
 
 from __future__ import annotations

@@ -21,12 +21,23 @@ ResourceKind = Literal[tuple(Resource.Kind.values)]  # type: ignore[valid-type]
 SlotMinutes = Literal[15, 30, 60]
 
 
+HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
 class OpeningHoursOut(Schema):
     weekday: int = Field(
         description="0 Monday … 6 Sunday (Python's numbering; the Iranian week starts on 5, Saturday)."
     )
-    opens: datetime.time
-    closes: datetime.time
+    opens: str = Field(pattern=HHMM, description="HH:MM, Tehran time.")
+    closes: str = Field(pattern=HHMM, description="HH:MM, Tehran time.")
+
+    @staticmethod
+    def resolve_opens(obj):
+        return _hhmm(obj.opens)
+
+    @staticmethod
+    def resolve_closes(obj):
+        return _hhmm(obj.closes)
 
 
 class SpaceOut(Schema):
@@ -121,13 +132,17 @@ class SlotOut(Schema):
 
 class DayOut(Schema):
     date: datetime.date
-    opens: datetime.time | None
-    closes: datetime.time | None
+    opens: str | None = Field(pattern=HHMM, description="HH:MM, Tehran time; null when closed.")
+    closes: str | None = Field(pattern=HHMM, description="HH:MM, Tehran time; null when closed.")
     slots: list[SlotOut]
 
 
 class SlotQuery(Schema):
     date: ApiDate | None = Field(None, description="The day (ISO 8601, Gregorian; default today in Tehran).")
+
+
+def _hhmm(value: datetime.time) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 def _space_out(space: Space) -> Space:
@@ -240,8 +255,8 @@ def resource_slots(request, query: Query[SlotQuery], resource_id: int = id_param
     hours = grid["hours"]
     return {
         "date": day,
-        "opens": hours.opens if hours else None,
-        "closes": hours.closes if hours else None,
+        "opens": _hhmm(hours.opens) if hours else None,
+        "closes": _hhmm(hours.closes) if hours else None,
         "slots": [
             {
                 "starts_at": slot.start,

@@ -3,11 +3,13 @@ naming the field, a taken slot as a 409 naming the conflicting slot — the same
 
 import datetime
 
+import jdatetime
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from hamafza.accounts.services import api_token_create
+from hamafza.core.text import persian_digits
 from hamafza.spaces import selectors, services
 from hamafza.spaces.models import Booking
 from hamafza.spaces.tests.factories import SpaceFactory, tomorrow_at
@@ -114,10 +116,6 @@ def test_same_answer_on_the_page_and_the_api(client, world):
     )
     assert api.json()["detail"] == expected
     client.force_login(world.someone)
-    import jdatetime
-
-    from hamafza.core.text import persian_digits
-
     day = jdatetime.date.fromgregorian(date=selectors.today() + datetime.timedelta(days=1)).strftime("%Y/%m/%d")
     with translation.override("fa"):
         address = reverse("spaces:resource_book", args=["tabriz-cowork", world.desk.pk])

@@ -88,7 +88,8 @@ def test_who_sees_a_bookings_details(client, world, booking, who, sees_details, 
     assert response.status_code == 200
     manager = who in ("manager", "org_admin", "admin")
     assert ("Team sync secret" in page) is manager
-    assert ("سارا احمدی" in page) is manager
+    if who != "booker":  # (the booker's own name is in the top bar)
+        assert ("سارا احمدی" in page) is manager
     if who == "booker":
         assert "رزرو شما" in page
     elif not sees_details:
@@ -99,17 +100,25 @@ def test_who_sees_a_bookings_details(client, world, booking, who, sees_details, 
     assert ("Team sync secret" in space) is manager
 
 
-def test_day_and_week_cost_a_fixed_number_of_queries(client, world, django_assert_num_queries):
+def test_day_and_week_cost_a_fixed_number_of_queries(
+    client, world, django_assert_num_queries, django_assert_max_num_queries
+):
+    # Anonymous: a signed-in session is touched (written) once a minute, which would make counts vary.
     day = (selectors.today() + datetime.timedelta(days=1)).isoformat()
-    client.force_login(world.someone)
-    address = url("resource_week", "tabriz-cowork", world.desk.pk) + f"?date={day}"
-    client.get(address)
-    with django_assert_num_queries(8) as few:
+    addresses = [
+        url(name, "tabriz-cowork", world.desk.pk) + f"?date={day}" for name in ("resource_day", "resource_week")
+    ]
+    counts = []
+    for address in addresses:
         client.get(address)
+        with django_assert_max_num_queries(6) as few:
+            client.get(address)
+        counts.append(len(few.captured_queries))
     for hour in (8, 10, 12, 14, 16):
         BookingFactory(resource=world.desk, starts_at=tomorrow_at(hour), ends_at=tomorrow_at(hour + 1))
-    with django_assert_num_queries(len(few.captured_queries)):
-        client.get(address)
+    for address, count in zip(addresses, counts, strict=True):
+        with django_assert_num_queries(count):
+            client.get(address)
 
 
 def test_bad_dates_are_400(client, world):

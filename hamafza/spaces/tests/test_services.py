@@ -3,12 +3,14 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.tests.factories import UserFactory, user_with_role
+from hamafza.core.formatting import format_date
 from hamafza.spaces import selectors, services
 from hamafza.spaces.models import Booking, Weekday
 from hamafza.spaces.tests.factories import BookingFactory, ResourceFactory, SpaceFactory, tomorrow_at
@@ -33,8 +35,6 @@ def test_booking_and_the_same_slot_again_names_the_conflict_in_persian(desk):
     message = caught.value.reasons[0]
     assert "میز ۱" in message and "۱۰:۰۰–۱۲:۰۰" in message
     day = selectors.today() + datetime.timedelta(days=1)
-    from hamafza.core.formatting import format_date
-
     with translation.override("fa"):
         assert format_date(day) in message  # the Jalali date, Persian digits
     with translation.override("en"), pytest.raises(services.SlotTaken) as caught:
@@ -107,8 +107,6 @@ def test_closed_weekday_capacity_and_notice(desk):
 
 
 def test_only_signed_in_people_book_and_only_open_resources(desk):
-    from django.contrib.auth.models import AnonymousUser
-
     with pytest.raises(PermissionDenied):
         book(desk, AnonymousUser(), tomorrow_at(10), tomorrow_at(11))
     desk.is_active = False
