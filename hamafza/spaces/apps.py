@@ -11,3 +11,4 @@ class SpacesConfig(AppConfig):
         from hamafza.spaces import selectors
 
         hooks.navigation.register(selectors.navigation_entries, order=87)
+        hooks.profile_sections.register(selectors.profile_section)

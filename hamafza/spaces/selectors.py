@@ -307,6 +307,14 @@ def week_grid(*, resource, day: datetime.date, user, manager: bool) -> dict:
     }
 
 
+def profile_section(user) -> dict | None:
+    """The person's next five bookings on their profile page (one query), or nothing."""
+    upcoming = list(bookings_of(user=user).filter(state=Booking.State.CONFIRMED)[:5])
+    if not upcoming:
+        return None
+    return {"template": "spaces/_profile_bookings.html", "context": {"bookings": upcoming}}
+
+
 # ------------------------------------------------------------------------------------------------
 # Navigation
 # ------------------------------------------------------------------------------------------------

@@ -192,3 +192,13 @@ def test_managers_cancel_from_the_space_page(client, world, booking):
         == 302
     )
     assert Booking.objects.get(pk=booking.pk).cancelled_by == world.org_admin
+
+
+def test_the_profile_shows_the_upcoming_bookings(client, world, booking, django_assert_max_num_queries):
+    client.force_login(world.someone)
+    with translation.override("fa"):
+        profile = reverse("accounts:profile")
+    assert 'id="profile-bookings"' not in client.get(profile).content.decode()
+    client.force_login(world.booker)
+    page = client.get(profile).content.decode()
+    assert 'id="profile-bookings"' in page and "میز ۱" in page
