@@ -103,46 +103,31 @@ def _resource(request, slug, resource_id):
     return selectors.resource_get(space=space, pk=resource_id)
 
 
-def resource_day(request, slug, resource_id):
+def _grid_page(request, slug, resource_id, *, grid_of, template):
+    """A resource's day or week: `grid_of` is ``selectors.day_grid`` or ``selectors.week_grid``."""
     resource = _resource(request, slug, resource_id)
     try:
         day = _day_param(request)
     except BadRequest as exc:
         return _bad(request, str(exc))
     manager = can(request.user, "spaces.manage_space", resource.space)
-    grid = selectors.day_grid(resource=resource, day=day, user=request.user, manager=manager)
-    return render(
-        request,
-        "spaces/resource_day.html",
-        {
-            "resource": resource,
-            "space": resource.space,
-            "grid": grid,
-            "previous": day - datetime.timedelta(days=1),
-            "next": day + datetime.timedelta(days=1),
-            "can_book": can(request.user, "spaces.book_resource", resource),
-        },
-    )
+    context = {
+        "resource": resource,
+        "space": resource.space,
+        "grid": grid_of(resource=resource, day=day, user=request.user, manager=manager),
+        "previous": day - datetime.timedelta(days=1),
+        "next": day + datetime.timedelta(days=1),
+        "can_book": can(request.user, "spaces.book_resource", resource),
+    }
+    return render(request, template, context)
+
+
+def resource_day(request, slug, resource_id):
+    return _grid_page(request, slug, resource_id, grid_of=selectors.day_grid, template="spaces/resource_day.html")
 
 
 def resource_week(request, slug, resource_id):
-    resource = _resource(request, slug, resource_id)
-    try:
-        day = _day_param(request)
-    except BadRequest as exc:
-        return _bad(request, str(exc))
-    manager = can(request.user, "spaces.manage_space", resource.space)
-    grid = selectors.week_grid(resource=resource, day=day, user=request.user, manager=manager)
-    return render(
-        request,
-        "spaces/resource_week.html",
-        {
-            "resource": resource,
-            "space": resource.space,
-            "grid": grid,
-            "can_book": can(request.user, "spaces.book_resource", resource),
-        },
-    )
+    return _grid_page(request, slug, resource_id, grid_of=selectors.week_grid, template="spaces/resource_week.html")
 
 
 @login_required
