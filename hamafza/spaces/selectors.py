@@ -300,7 +300,7 @@ def week_grid(*, resource, day: datetime.date, user, manager: bool) -> dict:
             ]
             rows.append({"time": time, "cells": cells})
     return {
-        "days": days,
+        "days": [{"date": d, "weekday": Weekday(d.weekday()).label} for d in days],
         "rows": rows,
         "previous": first - datetime.timedelta(days=7),
         "next": first + datetime.timedelta(days=7),

@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from hamafza.core.formatting import format_date
 from hamafza.core.text import persian_digits
 from hamafza.spaces import selectors, services
-from hamafza.spaces.models import Booking
+from hamafza.spaces.models import Booking, Weekday
 from hamafza.spaces.tests.factories import BookingFactory, ResourceFactory, SpaceFactory, tomorrow_at
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +203,16 @@ def test_the_profile_shows_the_upcoming_bookings(client, world, booking, django_
     client.force_login(world.booker)
     page = client.get(profile).content.decode()
     assert 'id="profile-bookings"' in page and "میز ۱" in page
+
+
+def test_week_and_day_are_headed_in_jalali_with_persian_weekdays(client, world):
+    day = selectors.today() + datetime.timedelta(days=1)
+    with translation.override("fa"):
+        jalali = format_date(day)
+        weekday = str(Weekday(day.weekday()).label)
+    week = client.get(
+        url("resource_week", "tabriz-cowork", world.desk.pk) + f"?date={day.isoformat()}"
+    ).content.decode()
+    assert jalali in week and weekday in week and "شنبه" in week
+    page = client.get(url("resource_day", "tabriz-cowork", world.desk.pk) + f"?date={day.isoformat()}").content.decode()
+    assert jalali in page and weekday in page and "۰۸:۰۰–۰۸:۳۰" in page
