@@ -136,3 +136,10 @@ def test_the_database_itself_refuses_an_overlap_on_postgresql(desk):
     with connection.cursor() as cursor:
         cursor.execute("SELECT contype FROM pg_constraint WHERE conname = 'booking_no_overlap'")
         assert cursor.fetchone() == ("x",)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite side of the guarantee")
+def test_sqlite_transactions_take_the_write_lock_at_begin():
+    # booking_create's overlap check and insert are serialised only because every transaction
+    # begins IMMEDIATE (config/settings/base.py): keep it so.
+    assert connection.settings_dict["OPTIONS"].get("transaction_mode") == "IMMEDIATE"
