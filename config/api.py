@@ -19,6 +19,7 @@ from hamafza.matching.api import router as matching_router
 from hamafza.pilots.api import router as pilots_router
 from hamafza.programs.api import router as programs_router
 from hamafza.proposals.api import router as proposals_router
+from hamafza.spaces.api import router as spaces_router
 
 api = HamafzaAPI(
     title="Hamafza API",
@@ -44,6 +45,7 @@ api.add_router("", challenges_router)
 api.add_router("", matching_router)
 api.add_router("", proposals_router)
 api.add_router("", consortia_router)
+api.add_router("", spaces_router)
 api.add_router("", pilots_router)
 api.add_router("", programs_router)
 api.add_router("", insights_router)

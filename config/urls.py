@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("organizations/", include("hamafza.directory.urls")),
     path("", include("hamafza.proposals.urls")),
     path("", include("hamafza.consortia.urls")),
+    path("", include("hamafza.spaces.urls")),
     path("", include("hamafza.pilots.urls")),
     path("", include("hamafza.programs.urls")),
     path("", include("hamafza.insights.urls")),

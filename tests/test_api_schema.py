@@ -166,6 +166,8 @@ def world(db, keep_test_connection, settings, tmp_path):
     # a milestone, a payment, an evidence file), a pilot waiting to start, and agreements of Qom (a
     # signed one with a party, an obligation, a milestone and a signed document; a draft).
     pilots = _pilot_world(qom, staff_unit, org, users)
+    # A co-working space of Qom with a desk and a room, and a booking of the organization's member.
+    spaces = _space_world(qom, users)
 
     # Events and programs of Qom: a published pitch day linked to the published call (a
     # registration, an applied pitch), an incubator's program with a cohort and an admitted team
@@ -212,6 +214,9 @@ def world(db, keep_test_connection, settings, tmp_path):
             "program_id": [("", programs["program"].pk)],
             "cohort_id": [("", programs["cohort"].pk)],
             "application_id": [("", programs["application"].pk)],
+            "space_id": [("", spaces["space"].pk)],
+            "resource_id": [("", spaces["desk"].pk)],
+            "booking_id": [("", spaces["booking"].pk)],
         },
     }
     return {"headers": headers, "known": known}
@@ -301,6 +306,17 @@ def _programs_world(city, org, call, users) -> dict:
         "application": application,
         "milestone": milestone,
     }
+def _space_world(city, users) -> dict:
+    from hamafza.spaces import services as space_services
+    from hamafza.spaces.tests.factories import ResourceFactory, SpaceFactory, tomorrow_at
+
+    space = SpaceFactory(city=city, slug="qom-cowork")
+    desk = ResourceFactory(space=space)
+    ResourceFactory(space=space, kind="room", capacity=8)
+    booking = space_services.booking_create(
+        resource=desk, by=users["org_member"], starts_at=tomorrow_at(10), ends_at=tomorrow_at(12)
+    )
+    return {"space": space, "desk": desk, "booking": booking}
 
 
 def _known_path_parameters(path: str, known: dict) -> dict | None:
@@ -321,7 +337,7 @@ def _known_path_parameters(path: str, known: dict) -> dict | None:
     return params or None
 
 
-# The needs-and-challenges (and the pilots and agreements) operations are many and most roles mean
+# The needs-and-challenges (and the pilots and agreements, spaces and bookings) operations are many and most roles mean
 # something to each of them: they run once per operation on one world, every role in turn with fewer
 # examples each, so that `make test` stays short. (Requests of one role change the world the next
 # role sees, as in real use.)
@@ -337,6 +353,8 @@ ROLE_LOOP_PATHS = (
     "/api/v1/programs",
     "/api/v1/cohorts",
     "/api/v1/applications",
+    "/api/v1/spaces",
+    "/api/v1/bookings",
 )
 ROLE_LOOP_EXAMPLES = int(os.environ.get("HAMAFZA_API_FUZZ_ROLE_LOOP_EXAMPLES", "4"))
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "hamafza.matching",
     "hamafza.proposals",
     "hamafza.consortia",
+    "hamafza.spaces",
     "hamafza.pilots",
     "hamafza.programs",
     "hamafza.insights",  # last: it reads every other app and none reads it

@@ -100,10 +100,12 @@ def profile(request):
 
 
 def _profile_context(request, form) -> dict:
-    """The form and roles, plus what higher apps add (``hooks.profile_context``: the memberships)."""
+    """The form and roles, plus what higher apps add (``hooks.profile_context``: the memberships;
+    ``hooks.profile_sections``: e.g. the upcoming bookings)."""
     context = {"form": form, "roles": roles_of(request.user), "two_factor_enabled": two_factor_enabled(request.user)}
     for extra in hooks.profile_context.results(request.user):
         context.update(extra)
+    context["sections"] = [section for section in hooks.profile_sections.results(request.user) if section]
     return context
 
 

@@ -114,6 +114,12 @@ profile_context = Hook(
     "profile_context",
     """Extra context of the profile page. ``fn(user) -> dict`` (e.g. the directory's ``memberships``).""",
 )
+profile_sections = Hook(
+    "profile_sections",
+    """Sections of the signed-in person's profile page (their workspace). ``fn(user) -> {"template",
+    "context"} | None``; the page includes each template with ``section`` = its context (the spaces
+    app: the person's upcoming bookings).""",
+)
 
 # ---------------------------------------------------------------------------------------------
 # Search and matching

@@ -39,3 +39,33 @@ class TrigramIndex(Operation):
 
     def describe(self):
         return f"Create the trigram index {self.name} on {self.table}.{self.column} (PostgreSQL only)"
+
+
+class PostgresOnlyConstraint(Operation):
+    """A model constraint that only PostgreSQL can hold (an ``ExclusionConstraint``), added on
+    PostgreSQL and skipped on SQLite. Not part of the model state (SQLite rebuilds tables from the
+    state on some schema changes and could not create it): the model's module keeps the constraint
+    object and explains the SQLite side of the guarantee."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, *, model_name: str, constraint):
+        self.model_name, self.constraint = model_name, constraint
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {"model_name": self.model_name, "constraint": self.constraint})
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.add_constraint(to_state.apps.get_model(app_label, self.model_name), self.constraint)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.remove_constraint(from_state.apps.get_model(app_label, self.model_name), self.constraint)
+
+    def describe(self):
+        return f"Create the constraint {self.constraint.name} on {self.model_name} (PostgreSQL only)"

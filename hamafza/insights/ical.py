@@ -5,28 +5,18 @@ published events (``hamafza.programs.ical.add_events``)."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import icalendar
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hamafza.core.ical import new_calendar, stamp, tehran, to_ical
 from hamafza.programs.ical import add_events
-
-TEHRAN = ZoneInfo("Asia/Tehran")
 
 
 def calendar(*, name: str, calls, url_for, events=(), event_url_for=None) -> bytes:
     """A VCALENDAR with the opening and closing of each call; `url_for(call)` is its absolute page.
     `events` (programs' events) are added with `event_url_for(event)` as their page."""
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Hamafza//Calls//FA")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Asia/Tehran")
-    stamp = timezone.now().replace(microsecond=0)
+    cal = new_calendar(name=name, product="Calls")
+    now = stamp()
     for call in calls:
         url = url_for(call)
         moments = (
@@ -38,8 +28,8 @@ def calendar(*, name: str, calls, url_for, events=(), event_url_for=None) -> byt
                 continue
             event = icalendar.Event()
             event.add("uid", f"call-{call.pk}-{key}@hamafza")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", timezone.localtime(moment, TEHRAN))
+            event.add("dtstamp", now)
+            event.add("dtstart", tehran(moment))
             event.add("summary", summary % {"title": call.title})
             event.add("description", f"{call.unit.name} · {call.city.name}\n{url}")
             event.add("url", url)
@@ -47,5 +37,4 @@ def calendar(*, name: str, calls, url_for, events=(), event_url_for=None) -> byt
             cal.add_component(event)
     if events:
         add_events(cal, events, event_url_for)
-    cal.add_missing_timezones()
-    return cal.to_ical()
+    return to_ical(cal)

@@ -5,26 +5,22 @@ application updates an event when its time moves. ``add_events`` is also used by
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import icalendar
-from django.utils import timezone
 
+from hamafza.core.ical import new_calendar, stamp, tehran, to_ical
 from hamafza.programs.models import Event
-
-TEHRAN = ZoneInfo("Asia/Tehran")
 
 
 def add_events(cal: icalendar.Calendar, events, url_for) -> None:
     """Add a VEVENT for each event to `cal`; `url_for(event)` is its absolute page."""
-    stamp = timezone.now().replace(microsecond=0)
+    now = stamp()
     for event in events:
         url = url_for(event)
         item = icalendar.Event()
         item.add("uid", f"event-{event.pk}@hamafza")
-        item.add("dtstamp", stamp)
-        item.add("dtstart", timezone.localtime(event.starts_at, TEHRAN))
-        item.add("dtend", timezone.localtime(event.ends_at, TEHRAN))
+        item.add("dtstamp", now)
+        item.add("dtstart", tehran(event.starts_at))
+        item.add("dtend", tehran(event.ends_at))
         item.add("summary", event.title)
         item.add("description", f"{event.get_kind_display()} · {event.organiser_name}\n{url}")
         item.add("location", event.venue_address or event.online_url)
@@ -35,12 +31,6 @@ def add_events(cal: icalendar.Calendar, events, url_for) -> None:
 
 def event_calendar(*, event: Event, url: str) -> bytes:
     """The `.ics` of one event."""
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Hamafza//Events//FA")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-timezone", "Asia/Tehran")
+    cal = new_calendar(name=event.title, product="Events")
     add_events(cal, [event], lambda _event: url)
-    cal.add_missing_timezones()
-    return cal.to_ical()
+    return to_ical(cal)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SpacesConfig(AppConfig):
+    name = "hamafza.spaces"
+    verbose_name = _("Co-working spaces")
+
+    def ready(self):
+        from hamafza.core import hooks
+        from hamafza.spaces import selectors
+
+        hooks.navigation.register(selectors.navigation_entries, order=87)
+        hooks.profile_sections.register(selectors.profile_section)

@@ -1,0 +1,111 @@
+"""Booking a desk in a real browser, in Persian (Debian's Chromium through Playwright), offline: a
+signed-in person opens the Tabriz space, looks at the desk's day, books a slot with a Jalali date
+typed in Persian digits, sees it in "my bookings"; a second person tries the same slot and sees
+the message naming it. Every request must stay on 127.0.0.1; screenshots go to var/screenshots/."""
+
+import datetime
+import os
+from urllib.parse import urlsplit
+
+import pytest
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the factories touch the database from this thread
+
+import jdatetime  # noqa: E402
+
+from config.settings.env import VAR_DIR  # noqa: E402
+from hamafza.accounts.tests.factories import PASSWORD, UserFactory  # noqa: E402
+from hamafza.core.tests.factories import CityFactory  # noqa: E402
+from hamafza.core.text import persian_digits  # noqa: E402
+from hamafza.spaces import selectors  # noqa: E402
+from hamafza.spaces.models import Booking  # noqa: E402
+from hamafza.spaces.tests.factories import ResourceFactory, SpaceFactory, tomorrow_at  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = VAR_DIR / "screenshots"
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="fa-IR", viewport={"width": 1280, "height": 1000})
+    foreign, failed, errors = [], [], []
+
+    def route(r):
+        host = urlsplit(r.request.url).hostname
+        if urlsplit(r.request.url).scheme in ("http", "https", "ws", "wss") and host != "127.0.0.1":
+            foreign.append(r.request.url)
+            r.abort()
+            return
+        r.continue_()
+
+    page = context.new_page()
+    page.route("**/*", route)
+    page.on("response", lambda resp: resp.status >= 500 and failed.append(f"{resp.status} {resp.url}"))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.base = live_server.url.replace("localhost", "127.0.0.1")
+    yield page
+    context.close()
+    assert foreign == [], f"requests left 127.0.0.1: {foreign}"
+    assert failed == [], f"server errors: {failed}"
+    assert errors == [], f"script errors: {errors}"
+
+
+def _login(page, user):
+    page.context.clear_cookies()
+    page.goto(f"{page.base}/fa/accounts/login/")
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit], main form button").last.click()
+    page.wait_for_load_state()
+
+
+def _shot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"spaces-{name}.png"), full_page=True)
+
+
+def _book(page, day_text):
+    page.fill("#id_date", day_text)
+    page.keyboard.press("Escape")  # close the date picker
+    page.fill("#id_start", "۱۰:۰۰")
+    page.fill("#id_end", "۱۲:۰۰")
+    page.locator("#booking-form button.btn-primary").click()
+    page.wait_for_load_state()
+
+
+def test_book_a_desk_and_fail_to_book_the_same_slot_twice(page, transactional_db):
+    tabriz = CityFactory(slug="tabriz", name_fa="تبریز", name_en="Tabriz")
+    space = SpaceFactory(city=tabriz, slug="tabriz-cowork", name_fa="فضای کار مشترک تبریز")
+    desk = ResourceFactory(space=space, name_fa="میز پنجره")
+    first, second = UserFactory(), UserFactory()
+    day = selectors.today() + datetime.timedelta(days=1)
+    j = jdatetime.date.fromgregorian(date=day)
+    day_text = persian_digits(f"{j.year}/{j.month:02d}/{j.day:02d}")
+
+    _login(page, first)
+    page.goto(f"{page.base}/fa/spaces/tabriz-cowork/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.get_by_role("link", name="روز").first.click()
+    page.wait_for_load_state()
+    assert page.locator("#day-slots .slot-free").count() > 0
+    page.goto(f"{page.base}/fa/spaces/tabriz-cowork/{desk.pk}/book/")
+    _book(page, day_text)
+    assert "/fa/bookings/" in page.url
+    assert "رزرو شد" in page.inner_text("main") and "میز پنجره" in page.inner_text("#bookings")
+    _shot(page, "my-bookings")
+    booking = Booking.objects.get()
+    assert (booking.starts_at, booking.ends_at) == (tomorrow_at(10), tomorrow_at(12))
+
+    _login(page, second)
+    page.goto(f"{page.base}/fa/spaces/tabriz-cowork/{desk.pk}/book/")
+    _book(page, day_text)
+    alert = page.locator("#booking-form .alert-danger").inner_text()
+    assert "میز پنجره" in alert and "پیش‌تر رزرو شده است" in alert and "۱۰:۰۰–۱۲:۰۰" in alert
+    assert persian_digits(str(j.year)) in alert  # the Jalali date of the taken slot
+    _shot(page, "slot-taken")
+    assert Booking.objects.count() == 1
+
+    page.goto(f"{page.base}/fa/spaces/tabriz-cowork/{desk.pk}/week/?date={day.isoformat()}")
+    assert page.locator("#week-slots td.slot-booked").count() == 4  # 10:00–12:00 in 30-minute slots
+    _shot(page, "week")
