@@ -54,9 +54,11 @@ __all__ = [
     "Result",
     "Role",
     "evaluate",
+    "cut_per_role",
     "greedy",
     "prune",
     "solve",
+    "solve_with_cut",
 ]
 
 EPS = 1e-9
@@ -113,6 +115,9 @@ class Problem:
     size_penalty: float = 0.05
     locality_weight: float = 0.2
     track_record_weight: float = 0.2
+    # Role code -> a sentence on organizations that hold the role's capabilities but are not
+    # eligible (filled by whoever applied eligibility); used when a role cannot be filled.
+    ineligible: Mapping[str, str] = field(default_factory=dict)
 
     def org_info(self, org_id: str) -> OrgInfo:
         return self._orgs.get(org_id) or OrgInfo(org_id)
@@ -629,7 +634,11 @@ def solve(problem: Problem, k: int = 5, time_limit: float = 30.0, *, use_pruning
                     f"{r.label} needs {r.min_members} members but a consortium may have at most {problem.max_members}"
                 )
             else:
-                parts.append(f"{r.label} needs {r.min_members} eligible organization(s), {n} found")
+                note = problem.ineligible.get(r.code)
+                if note:
+                    parts.append(f"{r.label} needs {r.min_members} eligible organization(s), {n} eligible: {note}")
+                else:
+                    parts.append(f"{r.label} needs {r.min_members} eligible organization(s), {n} found")
         result.reason = "No consortium can fill every role: " + "; ".join(parts) + "."
         result.stats["seconds"] = round(time.perf_counter() - t0, 4)
         return result
@@ -673,6 +682,81 @@ def solve(problem: Problem, k: int = 5, time_limit: float = 30.0, *, use_pruning
         model.exclude(c.member_ids)
     result.stats["solve_seconds"] = [round(s, 4) for s in solve_times]
     result.stats["seconds"] = round(time.perf_counter() - t0, 4)
+    return result
+
+
+def cut_per_role(candidates: Sequence[Candidate], per_role: int) -> tuple[list[Candidate], int]:
+    """The best ``per_role`` candidates of each role by fitness, keeping every candidate tied with
+    the last one kept (so the cut never depends on how ids sort). Returns (kept, number dropped).
+    ``per_role`` < 1 keeps everything."""
+    if per_role < 1:
+        return list(candidates), 0
+    by_role: dict[str, list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        by_role[c.role].append(c)
+    keep: set[tuple[str, str]] = set()
+    for cs in by_role.values():
+        cs.sort(key=lambda c: -c.fitness)
+        threshold = cs[min(per_role, len(cs)) - 1].fitness
+        keep.update((c.organization, c.role) for c in cs if c.fitness >= threshold)
+    kept = [c for c in candidates if (c.organization, c.role) in keep]
+    return kept, len(candidates) - len(kept)
+
+
+def solve_with_cut(problem: Problem, per_role: int, k: int = 5, time_limit: float = 30.0) -> Result:
+    """:func:`solve` on the instance cut to the best ``per_role`` candidates of each role
+    (:func:`cut_per_role`), honestly labelled. ``problem`` is the whole instance.
+
+    * Nothing cut (no role has more candidates than ``per_role`` beyond ties): the exact answer.
+    * The cut is *proved safe* when it keeps every candidate pair of every organization that the
+      exact dominance rule (:func:`prune`) keeps on the whole instance: the cut instance then lies
+      between the pruned and the whole instance, whose k best values are equal, so the answers
+      keep their "optimal" status and gap.
+    * Otherwise the answers are a heuristic (``status`` "heuristic", ``gap`` None): the best
+      consortia among the kept candidates, with no claim about the whole instance.
+    * When the cut instance has no consortium (or fewer than the whole one may have roles
+      filled), the whole instance is solved instead (exact) and ``stats["candidate_cut"]`` says so.
+    """
+    if k < 1:
+        raise ProblemError(f"k must be >= 1, got {k}")
+    problem.validate()
+    kept, dropped = cut_per_role(problem.candidates, per_role)
+    if not dropped:
+        return solve(problem, k, time_limit)
+    t0 = time.perf_counter()
+    kept_pairs = {(c.organization, c.role) for c in kept}
+    needed = prune(problem, k)
+    safe = all((c.organization, c.role) in kept_pairs for c in problem.candidates if c.organization in needed)
+    cut = Problem(
+        problem.roles,
+        kept,
+        problem._orgs,
+        max_members=problem.max_members,
+        size_penalty=problem.size_penalty,
+        locality_weight=problem.locality_weight,
+        track_record_weight=problem.track_record_weight,
+        ineligible=problem.ineligible,
+    )
+    result = solve(cut, k, max(time_limit - (time.perf_counter() - t0), 0.01))
+    info: dict = {"per_role": per_role}
+    if not result.feasible:
+        result = solve(problem, k, max(time_limit - (time.perf_counter() - t0), 0.01))
+        info["fallback"] = "whole instance"
+    elif safe:
+        info.update(dropped=dropped, proved_safe=True)
+    else:
+        info.update(
+            dropped=dropped,
+            proved_safe=False,
+            note=(
+                f"heuristic: only the best {per_role} candidates of each role (and ties) were considered; "
+                f"{dropped} candidate pair(s) were left out, so these consortia are the best among the kept "
+                f"candidates, not proved the best of all"
+            ),
+        )
+        for c in result.consortia:
+            c.status, c.gap = "heuristic", None
+    result.stats["candidate_cut"] = info
     return result
 
 
