@@ -56,6 +56,7 @@ __all__ = [
     "evaluate",
     "cut_per_role",
     "greedy",
+    "mark_heuristic",
     "prune",
     "solve",
     "solve_with_cut",
@@ -714,8 +715,8 @@ def solve_with_cut(problem: Problem, per_role: int, k: int = 5, time_limit: floa
       keep their "optimal" status and gap.
     * Otherwise the answers are a heuristic (``status`` "heuristic", ``gap`` None): the best
       consortia among the kept candidates, with no claim about the whole instance.
-    * When the cut instance has no consortium (or fewer than the whole one may have roles
-      filled), the whole instance is solved instead (exact) and ``stats["candidate_cut"]`` says so.
+    * When the cut instance has no consortium, the whole instance is solved instead (exact) and
+      ``stats["candidate_cut"]`` says so.
     """
     if k < 1:
         raise ProblemError(f"k must be >= 1, got {k}")
@@ -745,19 +746,27 @@ def solve_with_cut(problem: Problem, per_role: int, k: int = 5, time_limit: floa
     elif safe:
         info.update(dropped=dropped, proved_safe=True)
     else:
-        info.update(
-            dropped=dropped,
-            proved_safe=False,
-            note=(
-                f"heuristic: only the best {per_role} candidates of each role (and ties) were considered; "
-                f"{dropped} candidate pair(s) were left out, so these consortia are the best among the kept "
-                f"candidates, not proved the best of all"
-            ),
-        )
-        for c in result.consortia:
-            c.status, c.gap = "heuristic", None
+        mark_heuristic(result, per_role, dropped)
+        return result
     result.stats["candidate_cut"] = info
     return result
+
+
+def mark_heuristic(result: Result, per_role: int, dropped: int | None = None) -> None:
+    """Label the answers of a cut instance as a heuristic (``status`` "heuristic", ``gap`` None):
+    they are the best among the kept candidates, with no claim about the whole instance."""
+    left_out = f"{dropped} candidate pair(s) were left out" if dropped is not None else "others were left out"
+    result.stats["candidate_cut"] = {
+        "per_role": per_role,
+        "dropped": dropped,
+        "proved_safe": False,
+        "note": (
+            f"heuristic: only the best {per_role} candidates of each role (and ties) were considered; "
+            f"{left_out}, so these consortia are the best among the kept candidates, not proved the best of all"
+        ),
+    }
+    for c in result.consortia:
+        c.status, c.gap = "heuristic", None
 
 
 def _joint_infeasibility_reason(problem: Problem, deadline: float) -> str:
