@@ -603,7 +603,9 @@ def unfillable_roles(problem: Problem) -> list[tuple[Role, int]]:
     ]
 
 
-def solve(problem: Problem, k: int = 5, time_limit: float = 30.0, *, use_pruning: bool = True) -> Result:
+def solve(
+    problem: Problem, k: int = 5, time_limit: float = 30.0, *, use_pruning: bool = True, explain: bool = True
+) -> Result:
     """The k best consortia with pairwise different member sets, best first.
 
     Guarantees: every consortium fills each role with between its min and max members, all of
@@ -614,7 +616,8 @@ def solve(problem: Problem, k: int = 5, time_limit: float = 30.0, *, use_pruning
     exists, ``consortia`` is empty, ``infeasible_roles`` lists the roles nobody eligible can fill
     and ``reason`` says why in a sentence (including the case where every role is fillable alone
     but not together within N members). Fewer than k consortia are returned, with a reason, when
-    fewer distinct ones exist.
+    fewer distinct ones exist. ``explain=False`` skips the search for the smallest consortium that
+    explains a joint infeasibility (used for a cut instance about to fall back to the whole one).
     """
     if k < 1:
         raise ProblemError(f"k must be >= 1, got {k}")
@@ -669,8 +672,10 @@ def solve(problem: Problem, k: int = 5, time_limit: float = 30.0, *, use_pruning
         solve_times.append(time.perf_counter() - ts)
         if assignment is None:
             if rank == 1:
-                if status == "infeasible":
+                if status == "infeasible" and explain:
                     result.reason = _joint_infeasibility_reason(problem, deadline)
+                elif status == "infeasible":
+                    result.reason = "no consortium of the kept candidates fills every role"
                 else:
                     result.reason = f"no consortium found within the time limit ({status})"
             elif status == "infeasible":
@@ -738,13 +743,13 @@ def solve_with_cut(problem: Problem, per_role: int, k: int = 5, time_limit: floa
         track_record_weight=problem.track_record_weight,
         ineligible=problem.ineligible,
     )
-    result = solve(cut, k, max(time_limit - (time.perf_counter() - t0), 0.01))
-    info: dict = {"per_role": per_role}
+    result = solve(cut, k, max(time_limit - (time.perf_counter() - t0), 0.01), explain=False)
+    info: dict = {"per_role": per_role, "dropped": dropped}
     if not result.feasible:
         result = solve(problem, k, max(time_limit - (time.perf_counter() - t0), 0.01))
         info["fallback"] = "whole instance"
     elif safe:
-        info.update(dropped=dropped, proved_safe=True)
+        info["proved_safe"] = True
     else:
         mark_heuristic(result, per_role, dropped)
         return result

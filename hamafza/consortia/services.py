@@ -332,7 +332,8 @@ def consortia_propose(*, target, by, top: int = 5, max_members: int = 6, engine=
     ]
     candidates, infos, _orgs, cut = role_candidates(target=target, roles=roles, engine=engine)
     try:
-        result = solve(Problem(opt_roles, candidates, infos, max_members=max_members), k=top, time_limit=TIME_LIMIT_SECONDS)
+        problem = Problem(opt_roles, candidates, infos, max_members=max_members)
+        result = solve(problem, k=top, time_limit=TIME_LIMIT_SECONDS, explain=not cut)
         if cut and not result.feasible:
             # The engine's top CANDIDATES_PER_ROLE may have left out the organizations a consortium
             # needs (e.g. one filling two roles at a low fitness): solve the whole instance.

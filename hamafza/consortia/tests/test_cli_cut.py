@@ -67,7 +67,7 @@ def test_an_explicit_cut_is_a_heuristic_and_falls_back_to_the_whole_instance(tmp
     assert code == 0, err
     best = doc["consortia"][0]
     assert "zz-integrator" in [m["organization"] for m in best["members"]]
-    assert doc["stats"]["candidate_cut"] == {"per_role": 50, "fallback": "whole instance"}
+    assert doc["stats"]["candidate_cut"] == {"per_role": 50, "dropped": 2, "fallback": "whole instance"}
     assert best["status"] == "optimal" and best["gap"] == 0.0
 
 
