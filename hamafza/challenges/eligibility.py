@@ -11,12 +11,29 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection, Iterable
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.challenges.models import Call, CallType
 from hamafza.core.formatting import format_date, tehran_date
+
+# What the rule reads of an organization (besides its id, for invited calls). Organizations equal
+# on these fields get the same answer from ``call_eligibility_for`` for any call they are both
+# invited to (or that invites nobody); ``challenges.eligible_calls`` evaluates the rule once per
+# such profile. tests/test_eligible_calls.py checks the rule reads nothing else.
+ORGANIZATION_FIELDS = ("province", "kind", "knowledge_based", "certificate_valid_from", "certificate_valid_until")
+
+
+def call_admits_every_organization(call: Call) -> bool:
+    """Whether ``call_eligibility_for(check_open=False)`` admits any organization at all: the call
+    invites nobody in particular and restricts neither provinces, kinds nor certificates (each
+    condition below is one branch of the rule)."""
+    return (
+        call.call_type != CallType.INVITED
+        and not call.allowed_provinces
+        and not call.allowed_kinds
+        and not call.knowledge_based_required
+    )
 
 
 def invited_ids_of(call: Call) -> set[int]:
@@ -80,36 +97,3 @@ def eligibility_of_organizations(*, call: Call, organizations: Iterable, now=Non
     return [
         (org, *call_eligibility_for(call=call, organization=org, invited_ids=invited, now=now)) for org in organizations
     ]
-
-
-def call_ids_open_to(*, organizations, now=None) -> set[int]:
-    """Ids of open calls that at least one of `organizations` may apply to (a fixed number of
-    queries, whatever the number of calls)."""
-    organizations = list(organizations)
-    if not organizations:
-        return set()
-    now = now or timezone.now()
-    calls = list(
-        Call.objects.filter(state=Call.State.PUBLISHED, closes_at__gt=now)
-        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
-        .only(
-            "id",
-            "state",
-            "call_type",
-            "opens_at",
-            "closes_at",
-            "allowed_provinces",
-            "allowed_kinds",
-            "knowledge_based_required",
-        )
-    )
-    invited: dict[int, set[int]] = {}
-    through = Call.invited_organizations.through
-    for row in through.objects.filter(call_id__in=[c.pk for c in calls if c.call_type == CallType.INVITED]):
-        invited.setdefault(row.call_id, set()).add(row.organization_id)
-    result = set()
-    for call in calls:
-        ids = invited.get(call.pk, set())
-        if any(call_eligibility_for(call=call, organization=org, invited_ids=ids, now=now)[0] for org in organizations):
-            result.add(call.pk)
-    return result
