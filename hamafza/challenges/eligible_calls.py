@@ -192,10 +192,10 @@ def open_call_ids(*, organization_ids, now: datetime.datetime | None = None) -> 
     now = now or timezone.now()
     ids = [int(i) for i in organization_ids]
     if not ids:
-        return EligibleCall.objects.none().values("call_id")
+        return EligibleCall.objects.none().values_list("call_id", flat=True)
     return (
         EligibleCall.objects.filter(Q(organization_id__in=ids) | Q(organization__isnull=True))
         .filter(call__state=Call.State.PUBLISHED, call__closes_at__gt=now)
         .filter(Q(call__opens_at__isnull=True) | Q(call__opens_at__lte=now))
-        .values("call_id")
+        .values_list("call_id", flat=True)
     )
