@@ -433,9 +433,11 @@ class EligibleCall(models.Model):
     ``organizations_changed`` hook), rebuilt by ``manage.py eligible_calls rebuild``; no history
     (it is never edited, only recomputed)."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+")
+    # Indexes: the unique (organization, call) serves the readers and the organization's refresh;
+    # eligiblecall_call the call's refresh and cascades. No separate per-column FK indexes.
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+", db_index=False)
     organization = models.ForeignKey(
-        "directory.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "directory.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
     )
 
     class Meta:

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -256,6 +257,13 @@ def test_lists_read_the_table_with_constant_queries(client, city, unit, orgs):
 @requires_postgres
 def test_the_plan_uses_the_index(city, unit, orgs):
     PublishedCallFactory(city=city, unit=unit, allowed_provinces=["Qom"])
-    qs = Call.objects.filter(pk__in=eligible_calls.open_call_ids(organization_ids=[orgs["qom_kb"].pk]))
-    plan = plan_of(qs)
-    assert "eligiblecall_unique" in plan, plan
+    PublishedCallFactory(city=city, unit=unit)
+    ids = [orgs["qom_kb"].pk]
+    # The list's query: every table read through an index (the planner may start from the open
+    # calls or from the organization's rows; neither scans a table).
+    plan = plan_of(Call.objects.filter(pk__in=eligible_calls.open_call_ids(organization_ids=ids)))
+    assert "Seq Scan" not in plan and "eligiblecall" in plan, plan
+    # The organization's rows and the "everyone" rows: a BitmapOr on the unique index.
+    rows = EligibleCall.objects.filter(Q(organization_id__in=ids) | Q(organization__isnull=True))
+    plan = plan_of(rows, enable_indexscan="off")
+    assert "eligiblecall_unique" in plan and "Seq Scan" not in plan, plan
