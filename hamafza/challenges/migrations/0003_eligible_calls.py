@@ -5,25 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('challenges', '0002_list_order_indexes'),
-        ('directory', '0002_directory_order_and_trigram_search'),
+        ("challenges", "0002_list_order_indexes"),
+        ("directory", "0002_directory_order_and_trigram_search"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EligibleCall',
+            name="EligibleCall",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('call', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='challenges.call')),
-                ('organization', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directory.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "call",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="challenges.call",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="directory.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'eligible open call',
-                'verbose_name_plural': 'eligible open calls',
-                'indexes': [models.Index(fields=['call'], name='eligiblecall_call')],
-                'constraints': [models.UniqueConstraint(fields=('organization', 'call'), name='eligiblecall_unique')],
+                "verbose_name": "eligible open call",
+                "verbose_name_plural": "eligible open calls",
+                "indexes": [models.Index(fields=["call"], name="eligiblecall_call")],
+                "constraints": [models.UniqueConstraint(fields=("organization", "call"), name="eligiblecall_unique")],
             },
         ),
     ]
