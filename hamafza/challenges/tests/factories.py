@@ -36,14 +36,6 @@ class NeedFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             obj.capabilities.set(extracted)
 
-    @factory.post_generation
-    def eligibility(obj, create, extracted, **kwargs):
-        """A published call gets its precomputed eligibility, as the publishing service writes it
-        (``challenges.eligible_calls``); tests that change invitations or settings afterwards go
-        through the services."""
-        if create:
-            eligible_calls.refresh_call(obj)
-
 
 def complete_canvas_values(pilot_unit=None) -> dict:
     """Canvas values with nothing missing or weak."""
