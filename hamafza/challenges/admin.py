@@ -69,9 +69,10 @@ class CallAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         """Dates, eligibility and invitations edited here change who may apply: recompute the
-        precomputed eligibility (``challenges.eligible_calls``) once the invitations are saved."""
+        precomputed eligibility (``challenges.eligible_calls``) once the invitations are saved: the
+        call's rows go now, a task refills them after the commit."""
         super().save_related(request, form, formsets, change)
-        eligible_calls.refresh_call(form.instance)
+        eligible_calls.call_changed(form.instance)
 
 
 @admin.register(Canvas)

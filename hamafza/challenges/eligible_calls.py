@@ -1,23 +1,36 @@
 """The open calls each organization may apply to, precomputed (issue 19: calls ``?mine=on`` and the
-API's ``?open_to`` were checking every open call in Python on every request).
+API's ``?open_to`` were checking every open call in Python on every request; ADR 0019).
 
-``EligibleCall`` holds the *result* of the one rule, ``eligibility.call_eligibility_for`` (with
-``check_open=False``), for every call that is published and has not closed yet: one row per
-eligible organization, or one row without organization when the call admits every organization
+``EligibleCall`` holds the *result* of the one rule (``eligibility``, without the open-window
+check) for every call that is published and has not closed yet: one row per eligible
+organization, or one row without organization when the call admits every organization
 (``eligibility.call_admits_every_organization``). The readers add the clock (opened, not closed)
 with the indexes of ``Call``, so a list is an index lookup joined to the calls.
 
+How the rows are computed:
+* a call over every organization (:func:`refresh_call`, :func:`rebuild`): one
+  ``INSERT ... SELECT`` per restricted call, filtered by ``eligibility.eligible_organizations_filter``
+  (the rule's conditions as a filter: invitation, provinces, kinds, certificate valid on the
+  closing date) - the database does the work, no organization is loaded into Python;
+* a few organizations against every kept call (:func:`refresh_organizations`): the rule's
+  reasons-free fast path (``eligibility.is_eligible``) once per *group* of organizations equal on
+  what the rule reads for that call - province, kind and whether the certificate is valid on the
+  call's closing date;
+* the check (:func:`disagreements`, ``manage.py eligible_calls check``) evaluates the rule in
+  Python the same grouped way and compares with the table, so the SQL filter is checked against
+  the rule.
+
 Kept in step by:
-* the call services (``services.call_transition``, ``call_update_settings``, closing at the
-  deadline) -> :func:`refresh_call`;
+* the call services (``services.call_transition``, ``call_update_settings``, the admin) ->
+  :func:`call_changed`: the call's rows are deleted at once (one DELETE, inside the request, so a
+  changed call is never shown to an organization it no longer admits) and the task
+  :func:`refresh_call_task` refills them after the commit (eager in development and tests, on the
+  worker in production: until it has run, a just-published or just-changed call is missing from
+  "calls for you");
 * the directory's ``hooks.organizations_changed`` (kind, province, certificate ... changed)
-  -> :func:`organizations_changed`, inside the saving transaction;
+  -> :func:`organizations_changed`, inside the saving transaction (fast: a few groups per call);
 * ``manage.py eligible_calls rebuild`` -> :func:`rebuild` (after bulk loads, restores, or rows
   written straight into the tables), ``manage.py eligible_calls check`` -> :func:`disagreements`.
-
-The rule is evaluated once per organization *profile* (the fields in
-``eligibility.ORGANIZATION_FIELDS``), not once per organization, so a call over 100,000
-organizations costs a few hundred evaluations; invited calls look only at the invited ones.
 """
 
 from __future__ import annotations
@@ -26,14 +39,17 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from celery import shared_task
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
 from hamafza.challenges.eligibility import (
     ORGANIZATION_FIELDS,
     call_admits_every_organization,
-    call_eligibility_for,
+    certificate_date,
+    eligible_organizations_filter,
+    is_eligible,
 )
 from hamafza.challenges.models import Call, CallType, EligibleCall
 from hamafza.directory.models import Organization
@@ -49,6 +65,7 @@ CALL_FIELDS = (
     "allowed_kinds",
     "knowledge_based_required",
 )
+Profiles = dict[tuple, list[int]]
 
 
 def _kept_calls(now: datetime.datetime) -> QuerySet[Call]:
@@ -69,51 +86,96 @@ def _invited(calls: Iterable[Call]) -> dict[int, set[int]]:
     return out
 
 
-def _profiles(organizations: QuerySet[Organization]) -> dict[tuple, list[int]]:
-    """Organization ids grouped by the fields the rule reads."""
-    groups: dict[tuple, list[int]] = defaultdict(list)
+def _profiles(organizations: QuerySet[Organization]) -> Profiles:
+    """Organization ids grouped by the fields the rule reads (``eligibility.ORGANIZATION_FIELDS``)."""
+    groups: Profiles = defaultdict(list)
     for row in organizations.values_list("pk", *ORGANIZATION_FIELDS).iterator(chunk_size=BATCH):
         groups[row[1:]].append(row[0])
     return groups
 
 
-def _eligible_ids(call: Call, profiles: dict[tuple, list[int]], invited: set[int] | None) -> list[int]:
-    """Ids of the organizations (of `profiles`) that the rule admits to `call`."""
-    out: list[int] = []
+def _groups_on(profiles: Profiles, on: datetime.date | None) -> Profiles:
+    """`profiles` reduced to what the rule reads for one call: (province, kind, certificate valid on
+    `on`, the call's closing date; False when the call requires none and `on` is None). Few groups:
+    the certificate dates collapse into one boolean."""
+    groups: Profiles = defaultdict(list)
     for profile, ids in profiles.items():
+        fields = dict(zip(ORGANIZATION_FIELDS, profile, strict=True))
+        valid = on is not None and Organization(**fields).has_valid_certificate(on=on)
+        groups[(fields["province"], fields["kind"], valid)].extend(ids)
+    return groups
+
+
+def _eligible_ids(call: Call, profiles: Profiles, invited: set[int] | None, reduced: dict) -> list[int]:
+    """Ids of the organizations (of `profiles`) that the rule admits to `call`: the reasons-free rule
+    once per group (``_groups_on``; `reduced` caches the groups per certificate date)."""
+    on = certificate_date(call) if call.knowledge_based_required else None
+    if on not in reduced:
+        reduced[on] = _groups_on(profiles, on)
+    out: list[int] = []
+    for (province, kind, valid), ids in reduced[on].items():
         candidates = ids if invited is None else [i for i in ids if i in invited]
         if not candidates:
             continue
-        # One evaluation per profile: the rule reads nothing else of an organization but its id
-        # (for invited calls, where `candidates` holds invited organizations only).
-        sample = Organization(pk=candidates[0], **dict(zip(ORGANIZATION_FIELDS, profile, strict=True)))
-        if call_eligibility_for(call=call, organization=sample, invited_ids=invited or (), check_open=False)[0]:
+        # The rule reads nothing else of an organization but its id (for invited calls, where
+        # `candidates` holds invited organizations only); a certificate without dates is valid.
+        sample = Organization(pk=candidates[0], province=province, kind=kind, knowledge_based=valid)
+        if is_eligible(call=call, organization=sample, invited_ids=invited or (), check_open=False):
             out.extend(candidates)
     return out
 
 
-def _rows_for(call: Call, profiles: dict[tuple, list[int]], invited: set[int] | None) -> list[EligibleCall]:
+def _expected_rows(call: Call, profiles: Profiles, invited: set[int] | None, reduced: dict) -> list[EligibleCall]:
     if call_admits_every_organization(call):
         return [EligibleCall(call_id=call.pk, organization_id=None)]
-    return [EligibleCall(call_id=call.pk, organization_id=i) for i in _eligible_ids(call, profiles, invited)]
+    return [EligibleCall(call_id=call.pk, organization_id=i) for i in _eligible_ids(call, profiles, invited, reduced)]
+
+
+def _insert_eligible(call: Call) -> int:
+    """Write the rows of a kept call with one statement: a row without organization when it admits
+    everyone, else ``INSERT ... SELECT`` of the organizations the rule's filter admits."""
+    if call_admits_every_organization(call):
+        EligibleCall.objects.create(call_id=call.pk, organization_id=None)
+        return 1
+    select = (
+        Organization.objects.filter(eligible_organizations_filter(call))
+        .order_by()
+        .values_list(Value(call.pk, output_field=BigIntegerField()), "pk")
+    )
+    sql, params = select.query.sql_with_params()
+    table = connection.ops.quote_name(EligibleCall._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (call_id, organization_id) {sql} ON CONFLICT DO NOTHING", params)
+        return cursor.rowcount
 
 
 @transaction.atomic
-def refresh_call(call: Call, *, now: datetime.datetime | None = None) -> int:
+def refresh_call(call: Call | int, *, now: datetime.datetime | None = None) -> int:
     """Recompute the rows of one call (after it opens, closes or changes its eligibility settings
-    or invitations). Returns the number of rows written."""
+    or invitations), reading the call afresh under a row lock (so two refreshes of one call run one
+    after the other and the last one reads the last settings). Returns the number of rows written."""
     now = now or timezone.now()
-    EligibleCall.objects.filter(call_id=call.pk).delete()
-    if not _is_kept(call, now):
+    pk = call if isinstance(call, int) else call.pk
+    call = Call.objects.select_for_update().only(*CALL_FIELDS).filter(pk=pk).first()
+    EligibleCall.objects.filter(call_id=pk).delete()
+    if call is None or not _is_kept(call, now):
         return 0
-    invited = _invited([call]).get(call.pk)
-    orgs = Organization.objects.all()
-    if invited is not None:
-        orgs = orgs.filter(pk__in=invited)
-    profiles = {} if call_admits_every_organization(call) else _profiles(orgs)
-    rows = _rows_for(call, profiles, invited)
-    EligibleCall.objects.bulk_create(rows, batch_size=BATCH)
-    return len(rows)
+    return _insert_eligible(call)
+
+
+@shared_task(name="challenges.refresh_eligible_calls")
+def refresh_call_task(call_id: int) -> int:
+    """Background refill of one call's rows (enqueued by :func:`call_changed` after the commit)."""
+    return refresh_call(int(call_id))
+
+
+def call_changed(call: Call) -> None:
+    """A call was published, closed, cancelled or changed its dates, eligibility or invitations:
+    delete its rows now (one DELETE in the caller's transaction, so no reader shows it to an
+    organization it no longer admits) and refill them in a task once the transaction commits."""
+    EligibleCall.objects.filter(call_id=call.pk).delete()
+    if _is_kept(call, timezone.now()):
+        transaction.on_commit(lambda pk=call.pk: refresh_call_task.delay(pk))
 
 
 def organizations_changed(*, organization_ids) -> None:
@@ -125,7 +187,7 @@ def organizations_changed(*, organization_ids) -> None:
 @transaction.atomic
 def refresh_organizations(organization_ids, *, now: datetime.datetime | None = None) -> int:
     """Recompute the rows of some organizations against every kept call that does not admit
-    everyone. Returns the number of rows written."""
+    everyone (the reasons-free rule once per group and call). Returns the number of rows written."""
     ids = [int(i) for i in organization_ids]
     if not ids:
         return 0
@@ -136,37 +198,32 @@ def refresh_organizations(organization_ids, *, now: datetime.datetime | None = N
         return 0
     invited = _invited(calls)
     profiles = _profiles(Organization.objects.filter(pk__in=ids))
-    rows = [r for call in calls for r in _rows_for(call, profiles, invited.get(call.pk))]
-    EligibleCall.objects.bulk_create(rows, batch_size=BATCH)
+    reduced: dict = {}
+    rows = [r for call in calls for r in _expected_rows(call, profiles, invited.get(call.pk), reduced)]
+    EligibleCall.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
     return len(rows)
 
 
 @transaction.atomic
 def rebuild(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Recompute the whole table (also drops the rows of calls that closed at their deadline).
-    Returns {"calls": kept calls, "rows": rows written}."""
+    """Recompute the whole table (also drops the rows of calls that closed at their deadline): one
+    statement per kept call. Returns {"calls": kept calls, "rows": rows written}."""
     now = now or timezone.now()
     EligibleCall.objects.all().delete()
     calls = list(_kept_calls(now).only(*CALL_FIELDS))
-    invited = _invited(calls)
-    restricted = [c for c in calls if not call_admits_every_organization(c)]
-    profiles = _profiles(Organization.objects.all()) if any(c.pk not in invited for c in restricted) else {}
-    rows = 0
-    for call in calls:
-        batch = _rows_for(call, profiles, invited.get(call.pk))
-        EligibleCall.objects.bulk_create(batch, batch_size=BATCH)
-        rows += len(batch)
+    rows = sum(_insert_eligible(call) for call in calls)
     return {"calls": len(calls), "rows": rows}
 
 
 def disagreements(*, now: datetime.datetime | None = None, limit: int = 20) -> list[tuple[int, int | None, str]]:
-    """(call id, organization id or None, what is wrong) where the table and the rule disagree, for
-    kept calls (at most `limit`). Empty when the table is in step."""
+    """(call id, organization id or None, what is wrong) where the table and the rule (evaluated in
+    Python, not through its SQL filter) disagree, for kept calls (at most `limit`). Empty when the
+    table is in step."""
     now = now or timezone.now()
     calls = list(_kept_calls(now).only(*CALL_FIELDS))
     invited = _invited(calls)
     stored: dict[int, set[int | None]] = defaultdict(set)
-    for call_id, org_id in EligibleCall.objects.values_list("call_id", "organization_id"):
+    for call_id, org_id in EligibleCall.objects.values_list("call_id", "organization_id").iterator(chunk_size=BATCH):
         stored[call_id].add(org_id)
     kept_ids = {c.pk for c in calls}
     problems: list[tuple[int, int | None, str]] = [
@@ -175,8 +232,9 @@ def disagreements(*, now: datetime.datetime | None = None, limit: int = 20) -> l
         if call_id not in kept_ids
     ]
     profiles = _profiles(Organization.objects.all()) if calls else {}
+    reduced: dict = {}
     for call in calls:
-        expected = {r.organization_id for r in _rows_for(call, profiles, invited.get(call.pk))}
+        expected = {r.organization_id for r in _expected_rows(call, profiles, invited.get(call.pk), reduced)}
         have = stored.get(call.pk, set())
         problems += [(call.pk, o, "missing") for o in sorted(expected - have, key=lambda v: v or 0)]
         problems += [(call.pk, o, "not eligible") for o in sorted(have - expected, key=lambda v: v or 0)]

@@ -571,7 +571,7 @@ def call_transition(*, call: Call, to: str, by, note: str = "", now: datetime.da
     call.save()
     CallTransition.objects.create(call=call, from_state=source, to_state=to, by=by, note=note, at=now)
     if State.PUBLISHED in (source, to):  # opens or closes: the precomputed eligibility follows
-        eligible_calls.refresh_call(call, now=now)
+        eligible_calls.call_changed(call)  # rows deleted now, refilled by a task after the commit
 
     if to == State.PUBLISHED and call.call_type == CallType.INVITED:
         _notify_invited(call, call.invited_organizations.all())
@@ -689,7 +689,7 @@ def call_update_settings(*, call: Call, by, invited_organizations=None, now=None
         old = set(call.invited_organizations.values_list("pk", flat=True))
         call.invited_organizations.set(invited_organizations)
         newly_invited = [o for o in invited_organizations if o.pk not in old]
-    eligible_calls.refresh_call(call, now=now)
+    eligible_calls.call_changed(call)  # rows deleted now, refilled by a task after the commit
     if published:
         followers = _followers(call)
         if call.closes_at != before_deadline:

@@ -22,6 +22,9 @@ from hamafza.challenges.eligibility import (
     ORGANIZATION_FIELDS,
     call_admits_every_organization,
     call_eligibility_for,
+    certificate_date,
+    eligible_organizations_filter,
+    is_eligible,
 )
 from hamafza.challenges.models import Call, EligibleCall
 from hamafza.challenges.tests.factories import CallFactory, PublishedCallFactory
@@ -119,12 +122,15 @@ def test_a_call_without_restrictions_admits_everyone_and_costs_one_row(city, uni
     _assert_in_step()
 
 
-def test_in_step_after_publishing_changing_settings_and_closing(city, unit, manager, orgs):
+def test_in_step_after_publishing_changing_settings_and_closing(
+    city, unit, manager, orgs, django_capture_on_commit_callbacks
+):
     restricted = _ready(city, unit, allowed_provinces=["Qom"], closes_at=timezone.now() + datetime.timedelta(days=9))
     free = _ready(city, unit, closes_at=timezone.now() + datetime.timedelta(days=9))
     assert not EligibleCall.objects.exists()
     for call in (restricted, free):
-        services.call_transition(call=call, to=S.PUBLISHED, by=manager)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.call_transition(call=call, to=S.PUBLISHED, by=manager)
     _assert_in_step()
     assert {o for c, o in _table() if c == restricted.pk} == {orgs["qom_kb"].pk, orgs["qom_startup"].pk}
 
@@ -137,7 +143,8 @@ def test_in_step_after_publishing_changing_settings_and_closing(city, unit, mana
         {"knowledge_based_required": True, "closes_at": timezone.now() + datetime.timedelta(days=30)},
     ]
     for values in changes:
-        services.call_update_settings(call=restricted, by=manager, **values)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.call_update_settings(call=restricted, by=manager, **values)
         _assert_in_step()
     assert orgs["fars_expiring"].pk not in {o for c, o in _table() if c == restricted.pk}
 
@@ -146,15 +153,20 @@ def test_in_step_after_publishing_changing_settings_and_closing(city, unit, mana
     _assert_in_step()
 
 
-def test_in_step_with_invitations(city, unit, manager, orgs):
+def test_in_step_with_invitations(city, unit, manager, orgs, django_capture_on_commit_callbacks):
     call = _ready(city, unit, call_type="invited", closes_at=timezone.now() + datetime.timedelta(days=9))
-    services.call_update_settings(call=call, by=manager, invited_organizations=[orgs["tehran_uni"]])
-    services.call_transition(call=call, to=S.PUBLISHED, by=manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.call_update_settings(call=call, by=manager, invited_organizations=[orgs["tehran_uni"]])
+        services.call_transition(call=call, to=S.PUBLISHED, by=manager)
     _assert_in_step()
     assert {o for c, o in _table() if c == call.pk} == {orgs["tehran_uni"].pk}
-    services.call_update_settings(
-        call=call, by=manager, invited_organizations=[orgs["qom_kb"], orgs["qom_startup"]], allowed_provinces=["Qom"]
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.call_update_settings(
+            call=call,
+            by=manager,
+            invited_organizations=[orgs["qom_kb"], orgs["qom_startup"]],
+            allowed_provinces=["Qom"],
+        )
     _assert_in_step()
     assert {o for c, o in _table() if c == call.pk} == {orgs["qom_kb"].pk, orgs["qom_startup"].pk}
 
@@ -183,6 +195,71 @@ def test_in_step_after_organizations_change_or_arrive(city, unit, orgs):
     )
     _assert_in_step()
     assert {c for c, o in _table() if o == new.pk} == {calls[0].pk, calls[3].pk}
+
+
+def test_a_changed_call_is_hidden_until_the_task_refills_it(
+    city, unit, manager, orgs, django_capture_on_commit_callbacks
+):
+    """The refresh runs in a task after the commit; until then the changed call's rows are gone
+    (one DELETE in the request), so it is shown to nobody it may no longer admit."""
+    call = PublishedCallFactory(city=city, unit=unit, allowed_provinces=["Qom"])
+    _assert_in_step()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.call_update_settings(call=call, by=manager, allowed_provinces=["Tehran"])
+        assert not EligibleCall.objects.filter(call=call).exists()  # inside the request's transaction
+    assert len(callbacks) == 1 and not EligibleCall.objects.filter(call=call).exists()
+    assert call.pk not in {c for c, _ in _table()}  # not "calls for you" for anyone yet
+    callbacks[0]()  # the task (eager here; on the worker in production)
+    assert {o for c, o in _table() if c == call.pk} == {orgs["tehran_uni"].pk}
+    _assert_in_step()
+    # Closing deletes at once and needs no task.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.call_transition(call=call, to=S.CLOSED, by=manager)
+    assert callbacks == [] and not EligibleCall.objects.filter(call=call).exists()
+
+
+def test_the_fast_path_and_the_sql_filter_agree_with_the_rule(city, unit, orgs):
+    """``is_eligible`` (no reasons) and ``eligible_organizations_filter`` (SQL) against
+    ``call_eligibility_for`` for every combination of restrictions, with certificates that start or
+    end on, before and after the closing date."""
+    closes = timezone.now() + datetime.timedelta(days=30)
+    day = certificate_date(Call(closes_at=closes))
+    for start, end in itertools.product(
+        (None, day - datetime.timedelta(1), day, day + datetime.timedelta(1)), repeat=2
+    ):
+        for kb in (False, True):
+            OrganizationFactory(
+                province="Qom",
+                kind=OrganizationKind.KNOWLEDGE_BASED,
+                knowledge_based=kb,
+                certificate_valid_from=start,
+                certificate_valid_until=end,
+            )
+    invited = list(Organization.objects.all()[:3])
+    every = list(Organization.objects.all())
+    provinces = [[], ["Qom"], ["Fars", "Tehran"]]
+    kinds = [[], [OrganizationKind.KNOWLEDGE_BASED], [OrganizationKind.STARTUP, OrganizationKind.UNIVERSITY]]
+    for p, k, kb, call_type in itertools.product(provinces, kinds, (False, True), ("open", "invited")):
+        call = PublishedCallFactory(
+            city=city,
+            unit=unit,
+            allowed_provinces=p,
+            allowed_kinds=k,
+            knowledge_based_required=kb,
+            call_type=call_type,
+            closes_at=closes,
+        )
+        if call_type == "invited":
+            call.invited_organizations.set(invited)
+        rule = {o.pk for o in every if call_eligibility_for(call=call, organization=o, check_open=False)[0]}
+        fast = {o.pk for o in every if is_eligible(call=call, organization=o, check_open=False)}
+        sql = set(Organization.objects.filter(eligible_organizations_filter(call)).values_list("pk", flat=True))
+        assert fast == rule and sql == rule, (p, k, kb, call_type)
+        assert (
+            is_eligible(call=call, organization=every[0]) == call_eligibility_for(call=call, organization=every[0])[0]
+        )
+    eligible_calls.rebuild()
+    _assert_in_step()
 
 
 def test_time_passing_is_read_from_the_clock_and_rebuild_drops_closed_calls(city, unit, orgs):
