@@ -4,8 +4,10 @@ Creates its own PostgreSQL database (default `hz_eligible_bench`; BENCH_PG_URL f
 migrates it, writes N organizations and the open calls with the scale generator's mix of
 restrictions (20 % to 1-3 provinces, 15 % to kinds, 10 % to a certificate), then prints:
   * `eligible_calls rebuild` time, rows, table + index size;
-  * `refresh_call` (publishing or editing one restricted call) and `refresh_organizations` (one
-    organization changed) times;
+  * publishing or editing one restricted call: the part in the request (`call_changed`: one
+    DELETE) and the task (`refresh_call`: one INSERT ... SELECT); `refresh_organizations` (one
+    organization changed); `eligible_calls check` (the rule in Python against the table, asserted
+    in step);
   * the read behind calls `?mine=on` / API `?open_to` (the first page of open calls an
     organization may apply to): p50/p95 through the table, and the former Python check of every
     open call for comparison.
@@ -72,7 +74,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     _setup(args.db)
 
-    from django.db import connection
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from hamafza.accounts.models import User
@@ -148,11 +150,27 @@ def main(argv=None) -> int:
         f"table {table_size} + indexes {index_size}"
     )
     sample_calls = [c for c in calls if c.allowed_kinds][:5] or calls[:5]
+
+    def in_request(call):
+        # What the publishing/editing request does: delete the call's rows and enqueue the task after
+        # the commit (rolled back here, so the task is not run).
+        with transaction.atomic():
+            eligible_calls.call_changed(call)
+            transaction.set_rollback(True)
+
+    _, t_request = _timed(lambda: [in_request(c) for c in sample_calls])
     _, t_call = _timed(lambda: [eligible_calls.refresh_call(c) for c in sample_calls])
-    print(f"refresh_call (one restricted call published or edited): {1000 * t_call[0] / len(sample_calls):.0f} ms each")
+    print(
+        f"one restricted call published or edited: in the request (DELETE of its rows) "
+        f"{1000 * t_request[0] / len(sample_calls):.1f} ms, the task (refresh_call) "
+        f"{1000 * t_call[0] / len(sample_calls):.0f} ms each"
+    )
     org_ids = list(Organization.objects.order_by("?").values_list("pk", flat=True)[: args.repeat])
     _, t_org = _timed(lambda: eligible_calls.refresh_organizations([org_ids[0]]), repeat=5)
     print(f"refresh_organizations (one organization changed): {_ms(t_org)}")
+    problems, (t_check,) = _timed(eligible_calls.disagreements)
+    assert problems == [], problems
+    print(f"eligible_calls check (the rule in Python against the table): {t_check:.1f} s, in step")
 
     def page_via_table(oid):
         return list(call_list_public(status="open", only_ids=eligible_calls.open_call_ids(organization_ids=[oid]))[:20])
@@ -171,6 +189,7 @@ def main(argv=None) -> int:
     assert [c.pk for c in page_via_table(org_ids[0])] == [c.pk for c in page_via_python(org_ids[0])]
     print(f"first page of open calls for one organization, through the table: {_ms(times_table)}")
     print(f"the same, checking every open call in Python (before): {_ms(times_python)}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     return 0
 
 
