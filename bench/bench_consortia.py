@@ -37,6 +37,7 @@ from hamafza.consortia.optimizer import (  # noqa: E402
     greedy,
     is_feasible,
     solve,
+    solve_with_cut,
 )
 
 CHAIN = ["supply", "production", "packaging", "marketing", "sales", "installation", "maintenance"]
@@ -91,6 +92,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--no-unpruned", action="store_true", help="skip the run without pruning")
+    ap.add_argument("--cut", type=int, default=50, help="per-role cut measured against the exact optimum (0: skip)")
     args = ap.parse_args(argv)
 
     print(
@@ -108,6 +110,22 @@ def main(argv=None) -> int:
         else:
             ru, tu = timed(solve, problem, k=1, time_limit=args.time_limit, use_pruning=False)
             assert abs(ru.consortia[0].objective - r1.consortia[0].objective) < 1e-6, "pruning changed the optimum"
+        if args.cut > 0:
+            rc, tc = timed(solve_with_cut, problem, args.cut, k=1, time_limit=args.time_limit)
+            info = rc.stats.get("candidate_cut", {"per_role": args.cut, "dropped": 0})
+            cut_text = (
+                f"cut top {args.cut}/role: "
+                + (
+                    f"{rc.consortia[0].objective:.4f} ({rc.consortia[0].status}, "
+                    f"{100 * rc.consortia[0].objective / r1.consortia[0].objective:.1f}% of optimum)"
+                    if rc.consortia
+                    else "none"
+                )
+                + f", dropped {info.get('dropped')}, proved safe {info.get('proved_safe')}, "
+                f"fallback {info.get('fallback', 'no')}, in {tc:.3f} s; "
+            )
+        else:
+            cut_text = ""
         g, tg = timed(greedy, problem)
         best = r1.consortia[0]
         assert best.status == "optimal" and is_feasible(problem, best.roles)
@@ -120,7 +138,7 @@ def main(argv=None) -> int:
             f"[prune {r1.stats['prune_seconds']:.3f}, build {r1.stats['build_seconds']:.3f}, "
             f"HiGHS {r1.stats['solve_seconds'][0]:.3f}]; k={args.k}: {len(rk.consortia)} in {tk:.3f} s "
             f"(objectives {', '.join(f'{c.objective:.3f}' for c in rk.consortia)}); "
-            f"unpruned k=1 {tu:.3f} s; greedy {f'{g_obj:.4f}' if g else 'no feasible consortium'} "
+            f"unpruned k=1 {tu:.3f} s; {cut_text}greedy {f'{g_obj:.4f}' if g else 'no feasible consortium'} "
             f"in {tg:.3f} s" + (f" = {100 * g_obj / best.objective:.1f}% of optimum" if g else "")
         )
     t1s = [r[0] for r in rows]

@@ -4,6 +4,7 @@ challenges.services.call_transition (permissions, audit, notifications)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from hamafza.challenges import eligible_calls
 from hamafza.challenges.models import (
     Call,
     CallQuestion,
@@ -65,6 +66,13 @@ class CallAdmin(SimpleHistoryAdmin):
     readonly_fields = ["state", "published_at", "closed_at", "results_published_at", "created_at", "updated_at"]
     inlines = [CriterionInline, ResultInline, TransitionInline]
     formfield_overrides = SAFE_DATETIMES
+
+    def save_related(self, request, form, formsets, change):
+        """Dates, eligibility and invitations edited here change who may apply: recompute the
+        precomputed eligibility (``challenges.eligible_calls``) once the invitations are saved: the
+        call's rows go now, a task refills them after the commit."""
+        super().save_related(request, form, formsets, change)
+        eligible_calls.call_changed(form.instance)
 
 
 @admin.register(Canvas)

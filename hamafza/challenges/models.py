@@ -424,6 +424,32 @@ class CallFollow(models.Model):
         return f"{self.user} · {self.call}"
 
 
+class EligibleCall(models.Model):
+    """Derived data (issue 19): a published call that has not closed yet and an organization that
+    ``challenges.eligibility.call_eligibility_for`` admits to it (without the open-window check,
+    which the readers apply with the clock). One row with no organization stands for "every
+    organization" (a call without invitation, province, kind or certificate restriction), so open
+    calls cost one row each. Kept by ``challenges.eligible_calls`` (call services, the
+    ``organizations_changed`` hook), rebuilt by ``manage.py eligible_calls rebuild``; no history
+    (it is never edited, only recomputed)."""
+
+    # Indexes: the unique (organization, call) serves the readers and the organization's refresh;
+    # eligiblecall_call the call's refresh and cascades. No separate per-column FK indexes.
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+", db_index=False)
+    organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
+
+    class Meta:
+        verbose_name = _("eligible open call")
+        verbose_name_plural = _("eligible open calls")
+        constraints = [models.UniqueConstraint(fields=["organization", "call"], name="eligiblecall_unique")]
+        indexes = [models.Index(fields=["call"], name="eligiblecall_call")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id or '*'} · {self.call_id}"
+
+
 class CallQuestion(models.Model):
     """A question on a call by an organization member. Published with its answer; the asker is never
     shown publicly."""

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hamafza.accounts.models import CityRole
+from hamafza.challenges import eligible_calls
 from hamafza.challenges.completeness import canvas_completeness
 from hamafza.challenges.models import (
     Call,
@@ -569,6 +570,8 @@ def call_transition(*, call: Call, to: str, by, note: str = "", now: datetime.da
     call._history_user = by
     call.save()
     CallTransition.objects.create(call=call, from_state=source, to_state=to, by=by, note=note, at=now)
+    if State.PUBLISHED in (source, to):  # opens or closes: the precomputed eligibility follows
+        eligible_calls.call_changed(call)  # rows deleted now, refilled by a task after the commit
 
     if to == State.PUBLISHED and call.call_type == CallType.INVITED:
         _notify_invited(call, call.invited_organizations.all())
@@ -686,6 +689,7 @@ def call_update_settings(*, call: Call, by, invited_organizations=None, now=None
         old = set(call.invited_organizations.values_list("pk", flat=True))
         call.invited_organizations.set(invited_organizations)
         newly_invited = [o for o in invited_organizations if o.pk not in old]
+    eligible_calls.call_changed(call)  # rows deleted now, refilled by a task after the commit
     if published:
         followers = _followers(call)
         if call.closes_at != before_deadline:

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from hamafza.challenges import selectors, services
 from hamafza.challenges.completeness import canvas_completeness
-from hamafza.challenges.eligibility import call_ids_open_to, eligibility_of_organizations
+from hamafza.challenges.eligibility import eligibility_of_organizations
+from hamafza.challenges.eligible_calls import open_call_ids
 from hamafza.challenges.forms import (
     AnswerForm,
     AttachmentForm,
@@ -91,7 +92,7 @@ def call_list(request):
     only_ids = None
     my_orgs = list(organizations_of_user(user=request.user))
     if data.get("mine"):
-        only_ids = call_ids_open_to(organizations=my_orgs)
+        only_ids = open_call_ids(organization_ids=[o.pk for o in my_orgs])
     qs = selectors.call_list_public(
         status=data.get("status") or "open",
         city=data.get("city"),

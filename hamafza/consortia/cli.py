@@ -2,6 +2,8 @@
 
     consortia --roles ROLES.json --organizations ORGS.jsonl [--top 5] [--max-members 6]
 
+``hamafza consortia ...`` runs this module without starting Django (files in, JSON out).
+
 ROLES.json lists the roles of a mission (format in docs/consortia.md); ORGS.jsonl is the
 matching-dev organization format, optionally with a ``capabilities`` list and a ``track_record``
 count. Role fitness comes from the matching engine (:func:`fitness_from_engine`); the optimiser
@@ -15,15 +17,17 @@ never a traceback).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from hamafza.core.text import fold
 from hamafza.matching.engine import Eligibility, Engine, OrgDoc, load_taxonomy
 
-from .optimizer import Candidate, OrgInfo, Problem, ProblemError, Role, solve
+from .optimizer import Candidate, OrgInfo, Problem, ProblemError, Role, cut_per_role, solve, solve_with_cut
 
 TRACK_RECORD_FULL = 5  # past pilots + agreements that count as a full track record (1.0)
 
@@ -132,6 +136,14 @@ def load_mission(path: str) -> Mission:
             errors.append(f"{path}: eligibility.provinces must be a list of strings")
         if not isinstance(elig.get("knowledge_based_only", False), bool):
             errors.append(f"{path}: eligibility.knowledge_based_only must be true or false")
+        kinds = elig.get("kinds", [])
+        if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+            errors.append(f"{path}: eligibility.kinds must be a list of strings")
+        if not errors:
+            try:
+                Eligibility.from_dict(elig)
+            except (TypeError, ValueError) as exc:
+                errors.append(f"{path}: eligibility: {exc}")
     for key in ("city", "province"):
         if data.get(key) is not None and not isinstance(data.get(key), str):
             errors.append(f"{path}: '{key}' must be a string")
@@ -205,12 +217,23 @@ def _org_problem(rec: Any) -> str:
 # ----------------------------------------------------------------------------------------------
 
 
+def _docs(orgs: Sequence[Mapping[str, Any]]) -> list[OrgDoc]:
+    docs = []
+    for rec in orgs:
+        try:
+            docs.append(OrgDoc.from_dict(rec))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError([f"organization {rec.get('id')!r}: {exc}"]) from None
+    return docs
+
+
 def fitness_from_engine(
-    mission: Mission, orgs: Sequence[Mapping[str, Any]], candidates_per_role: int = 50
+    mission: Mission, orgs: Sequence[Mapping[str, Any]], candidates_per_role: int = 0
 ) -> list[Candidate]:
     """Candidates per role from ``hamafza.matching.engine``: eligibility applied by the engine,
     fitness = the engine's score in 0..1 for the role's capabilities (and text). The mission's
-    city/province are *not* passed, so locality is counted once, by the optimiser."""
+    city/province are *not* passed, so locality is counted once, by the optimiser.
+    ``candidates_per_role`` < 1: every organization the engine scores above 0 (the whole instance)."""
     engine = Engine(taxonomy=load_taxonomy(), use_embeddings=False)
     unknown = [
         f"role {s.role.code!r}: unknown capability code {c!r}"
@@ -220,13 +243,7 @@ def fitness_from_engine(
     ]
     if unknown:
         raise InputError(unknown)
-    docs = []
-    for rec in orgs:
-        try:
-            docs.append(OrgDoc.from_dict(rec))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InputError([f"organization {rec.get('id')!r}: {exc}"]) from None
-    engine.add_organizations(docs)
+    engine.add_organizations(_docs(orgs))
     eligibility = Eligibility.from_dict(mission.eligibility)
     out: list[Candidate] = []
     for spec in mission.roles:
@@ -235,7 +252,7 @@ def fitness_from_engine(
             list(role.required_capabilities),
             text=spec.text,
             eligibility=eligibility,
-            top=candidates_per_role,
+            top=candidates_per_role if candidates_per_role > 0 else len(orgs),
         )
         for m in matches:
             # The engine's explanation lists the capabilities that produced the score (the role's
@@ -250,29 +267,77 @@ def fitness_from_engine(
     return out
 
 
+def _exclusion(doc: OrgDoc, elig: Eligibility, provinces: frozenset[str]) -> str:
+    """Why ``doc`` is not eligible ("" when it is): the same rule as the engine's
+    ``EligibilityRules._eligible`` (provinces, kinds, knowledge-based with a certificate valid on
+    the closing date, or today)."""
+    if provinces and fold(doc.province) not in provinces:
+        return "province"
+    if elig.kinds and doc.kind not in elig.kinds:
+        return "kind"
+    if elig.knowledge_based_only:
+        if not doc.knowledge_based:
+            return "knowledge_based"
+        on = elig.closing_date or dt.date.today()
+        if doc.certificate_valid_until is not None and doc.certificate_valid_until < on:
+            return "certificate"
+    return ""
+
+
+EXCLUSION_WORDS = {
+    "province": "outside the provinces",
+    "kind": "not of the kinds",
+    "knowledge_based": "not knowledge-based",
+    "certificate": "with a knowledge-based certificate expired before the closing date",
+}
+
+
+def _exclusions(mission: Mission, docs: Sequence[OrgDoc]) -> dict[str, str]:
+    elig = Eligibility.from_dict(mission.eligibility)
+    provinces = frozenset(fold(p) for p in elig.provinces)
+    return {d.id: _exclusion(d, elig, provinces) for d in docs}
+
+
+def ineligible_notes(mission: Mission, orgs: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """Per role: how many organizations declare at least one of its capabilities but are not
+    eligible, and why (for the message when a role cannot be filled)."""
+    docs = _docs(orgs)
+    why = _exclusions(mission, docs)
+    notes: dict[str, str] = {}
+    for spec in mission.roles:
+        wanted = set(spec.role.required_capabilities)
+        counts: dict[str, int] = {}
+        for d in docs:
+            if why[d.id] and wanted.intersection(d.capabilities):
+                counts[why[d.id]] = counts.get(why[d.id], 0) + 1
+        if counts:
+            parts = ", ".join(f"{n} {EXCLUSION_WORDS[k]}" for k, n in counts.items())
+            notes[spec.role.code] = (
+                f"{sum(counts.values())} organization(s) hold its capabilities but are not eligible ({parts})"
+            )
+    return notes
+
+
 def fitness_from_capabilities(
-    mission: Mission, orgs: Sequence[Mapping[str, Any]], candidates_per_role: int = 50
+    mission: Mission, orgs: Sequence[Mapping[str, Any]], candidates_per_role: int = 0
 ) -> list[Candidate]:
     """Declared capabilities only (no engine): fitness = share of the role's capabilities the
-    organization declares. Eligibility (provinces, knowledge_based_only) is applied here."""
-    elig = mission.eligibility
-    provinces = {p.casefold() for p in elig.get("provinces") or []}
-    kb_only = bool(elig.get("knowledge_based_only"))
+    organization declares. Eligibility (provinces, kinds, knowledge_based_only with the
+    certificate date) is applied here. ``candidates_per_role`` >= 1 keeps the best that many per
+    role and every candidate tied with the last (:func:`optimizer.cut_per_role`); < 1 keeps all."""
+    docs = _docs(orgs)
+    why = _exclusions(mission, docs)
     out: list[Candidate] = []
     for spec in mission.roles:
         role = spec.role
-        scored = []
-        for rec in orgs:
-            if provinces and (rec.get("province") or "").casefold() not in provinces:
+        for d in docs:
+            if why[d.id]:
                 continue
-            if kb_only and not rec.get("knowledge_based"):
-                continue
-            matched = [c for c in role.required_capabilities if c in set(rec.get("capabilities") or [])]
+            held = set(d.capabilities)
+            matched = [c for c in role.required_capabilities if c in held]
             if matched:
-                scored.append((len(matched) / len(role.required_capabilities), str(rec["id"]), matched))
-        scored.sort(key=lambda t: (-t[0], t[1]))
-        out.extend(Candidate(o, role.code, f, tuple(m)) for f, o, m in scored[:candidates_per_role])
-    return out
+                out.append(Candidate(d.id, role.code, len(matched) / len(role.required_capabilities), tuple(matched)))
+    return cut_per_role(out, candidates_per_role)[0]
 
 
 FITNESS_SOURCES = {"engine": fitness_from_engine, "capabilities": fitness_from_capabilities}
@@ -313,7 +378,7 @@ def run(
     output: str | None = None,
     *,
     fitness: str = "engine",
-    candidates_per_role: int = 50,
+    candidates_per_role: int = 0,
     time_limit: float = 30.0,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
@@ -326,15 +391,27 @@ def run(
             raise InputError([f"--top must be at least 1, got {top}"])
         if max_members < 1:
             raise InputError([f"--max-members must be at least 1, got {max_members}"])
+        if candidates_per_role < 0:
+            raise InputError([f"--candidates-per-role must be 0 (all) or more, got {candidates_per_role}"])
         if fitness not in FITNESS_SOURCES:
             raise InputError([f"unknown fitness source {fitness!r}; use one of {sorted(FITNESS_SOURCES)}"])
         mission = load_mission(roles_path)
         orgs = load_organizations(organizations_path)
-        candidates = FITNESS_SOURCES[fitness](mission, orgs, candidates_per_role)
+        # The whole instance: every eligible candidate of every role. A cut (--candidates-per-role)
+        # is applied by the optimiser, which proves it safe or labels the answer a heuristic and
+        # falls back to the whole instance when the cut leaves no consortium.
+        candidates = FITNESS_SOURCES[fitness](mission, orgs, 0)
         problem = Problem(
-            [s.role for s in mission.roles], candidates, org_infos(mission, orgs), max_members=max_members
+            [s.role for s in mission.roles],
+            candidates,
+            org_infos(mission, orgs),
+            max_members=max_members,
+            ineligible=ineligible_notes(mission, orgs),
         )
-        result = solve(problem, k=top, time_limit=time_limit)
+        if candidates_per_role > 0:
+            result = solve_with_cut(problem, candidates_per_role, k=top, time_limit=time_limit)
+        else:
+            result = solve(problem, k=top, time_limit=time_limit)
     except InputError as exc:
         for msg in exc.messages:
             _say(stderr, f"error: {msg}")
@@ -394,7 +471,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="role fitness from the matching engine (default) or declared capabilities",
     )
     parser.add_argument(
-        "--candidates-per-role", type=int, default=50, help="eligible organizations considered per role (default 50)"
+        "--candidates-per-role",
+        type=int,
+        default=0,
+        help="consider only the best N eligible organizations per role (and ties); a heuristic unless proved "
+        "safe, with a fall-back to all when it leaves no consortium (default 0: all, exact)",
     )
     parser.add_argument("--time-limit", type=float, default=30.0, help="seconds for all solves (default 30)")
 

@@ -54,9 +54,12 @@ __all__ = [
     "Result",
     "Role",
     "evaluate",
+    "cut_per_role",
     "greedy",
+    "mark_heuristic",
     "prune",
     "solve",
+    "solve_with_cut",
 ]
 
 EPS = 1e-9
@@ -113,6 +116,9 @@ class Problem:
     size_penalty: float = 0.05
     locality_weight: float = 0.2
     track_record_weight: float = 0.2
+    # Role code -> a sentence on organizations that hold the role's capabilities but are not
+    # eligible (filled by whoever applied eligibility); used when a role cannot be filled.
+    ineligible: Mapping[str, str] = field(default_factory=dict)
 
     def org_info(self, org_id: str) -> OrgInfo:
         return self._orgs.get(org_id) or OrgInfo(org_id)
@@ -597,7 +603,9 @@ def unfillable_roles(problem: Problem) -> list[tuple[Role, int]]:
     ]
 
 
-def solve(problem: Problem, k: int = 5, time_limit: float = 30.0, *, use_pruning: bool = True) -> Result:
+def solve(
+    problem: Problem, k: int = 5, time_limit: float = 30.0, *, use_pruning: bool = True, explain: bool = True
+) -> Result:
     """The k best consortia with pairwise different member sets, best first.
 
     Guarantees: every consortium fills each role with between its min and max members, all of
@@ -608,7 +616,8 @@ def solve(problem: Problem, k: int = 5, time_limit: float = 30.0, *, use_pruning
     exists, ``consortia`` is empty, ``infeasible_roles`` lists the roles nobody eligible can fill
     and ``reason`` says why in a sentence (including the case where every role is fillable alone
     but not together within N members). Fewer than k consortia are returned, with a reason, when
-    fewer distinct ones exist.
+    fewer distinct ones exist. ``explain=False`` skips the search for the smallest consortium that
+    explains a joint infeasibility (used for a cut instance about to fall back to the whole one).
     """
     if k < 1:
         raise ProblemError(f"k must be >= 1, got {k}")
@@ -629,7 +638,11 @@ def solve(problem: Problem, k: int = 5, time_limit: float = 30.0, *, use_pruning
                     f"{r.label} needs {r.min_members} members but a consortium may have at most {problem.max_members}"
                 )
             else:
-                parts.append(f"{r.label} needs {r.min_members} eligible organization(s), {n} found")
+                note = problem.ineligible.get(r.code)
+                if note:
+                    parts.append(f"{r.label} needs {r.min_members} eligible organization(s), {n} eligible: {note}")
+                else:
+                    parts.append(f"{r.label} needs {r.min_members} eligible organization(s), {n} found")
         result.reason = "No consortium can fill every role: " + "; ".join(parts) + "."
         result.stats["seconds"] = round(time.perf_counter() - t0, 4)
         return result
@@ -659,8 +672,10 @@ def solve(problem: Problem, k: int = 5, time_limit: float = 30.0, *, use_pruning
         solve_times.append(time.perf_counter() - ts)
         if assignment is None:
             if rank == 1:
-                if status == "infeasible":
+                if status == "infeasible" and explain:
                     result.reason = _joint_infeasibility_reason(problem, deadline)
+                elif status == "infeasible":
+                    result.reason = "no consortium of the kept candidates fills every role"
                 else:
                     result.reason = f"no consortium found within the time limit ({status})"
             elif status == "infeasible":
@@ -674,6 +689,89 @@ def solve(problem: Problem, k: int = 5, time_limit: float = 30.0, *, use_pruning
     result.stats["solve_seconds"] = [round(s, 4) for s in solve_times]
     result.stats["seconds"] = round(time.perf_counter() - t0, 4)
     return result
+
+
+def cut_per_role(candidates: Sequence[Candidate], per_role: int) -> tuple[list[Candidate], int]:
+    """The best ``per_role`` candidates of each role by fitness, keeping every candidate tied with
+    the last one kept (so the cut never depends on how ids sort). Returns (kept, number dropped).
+    ``per_role`` < 1 keeps everything."""
+    if per_role < 1:
+        return list(candidates), 0
+    by_role: dict[str, list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        by_role[c.role].append(c)
+    keep: set[tuple[str, str]] = set()
+    for cs in by_role.values():
+        cs.sort(key=lambda c: -c.fitness)
+        threshold = cs[min(per_role, len(cs)) - 1].fitness
+        keep.update((c.organization, c.role) for c in cs if c.fitness >= threshold)
+    kept = [c for c in candidates if (c.organization, c.role) in keep]
+    return kept, len(candidates) - len(kept)
+
+
+def solve_with_cut(problem: Problem, per_role: int, k: int = 5, time_limit: float = 30.0) -> Result:
+    """:func:`solve` on the instance cut to the best ``per_role`` candidates of each role
+    (:func:`cut_per_role`), honestly labelled. ``problem`` is the whole instance.
+
+    * Nothing cut (no role has more candidates than ``per_role`` beyond ties): the exact answer.
+    * The cut is *proved safe* when it keeps every candidate pair of every organization that the
+      exact dominance rule (:func:`prune`) keeps on the whole instance: the cut instance then lies
+      between the pruned and the whole instance, whose k best values are equal, so the answers
+      keep their "optimal" status and gap.
+    * Otherwise the answers are a heuristic (``status`` "heuristic", ``gap`` None): the best
+      consortia among the kept candidates, with no claim about the whole instance.
+    * When the cut instance has no consortium, the whole instance is solved instead (exact) and
+      ``stats["candidate_cut"]`` says so.
+    """
+    if k < 1:
+        raise ProblemError(f"k must be >= 1, got {k}")
+    problem.validate()
+    kept, dropped = cut_per_role(problem.candidates, per_role)
+    if not dropped:
+        return solve(problem, k, time_limit)
+    t0 = time.perf_counter()
+    kept_pairs = {(c.organization, c.role) for c in kept}
+    needed = prune(problem, k)
+    safe = all((c.organization, c.role) in kept_pairs for c in problem.candidates if c.organization in needed)
+    cut = Problem(
+        problem.roles,
+        kept,
+        problem._orgs,
+        max_members=problem.max_members,
+        size_penalty=problem.size_penalty,
+        locality_weight=problem.locality_weight,
+        track_record_weight=problem.track_record_weight,
+        ineligible=problem.ineligible,
+    )
+    result = solve(cut, k, max(time_limit - (time.perf_counter() - t0), 0.01), explain=False)
+    info: dict = {"per_role": per_role, "dropped": dropped}
+    if not result.feasible:
+        result = solve(problem, k, max(time_limit - (time.perf_counter() - t0), 0.01))
+        info["fallback"] = "whole instance"
+    elif safe:
+        info["proved_safe"] = True
+    else:
+        mark_heuristic(result, per_role, dropped)
+        return result
+    result.stats["candidate_cut"] = info
+    return result
+
+
+def mark_heuristic(result: Result, per_role: int, dropped: int | None = None) -> None:
+    """Label the answers of a cut instance as a heuristic (``status`` "heuristic", ``gap`` None):
+    they are the best among the kept candidates, with no claim about the whole instance."""
+    left_out = f"{dropped} candidate pair(s) were left out" if dropped is not None else "others were left out"
+    result.stats["candidate_cut"] = {
+        "per_role": per_role,
+        "dropped": dropped,
+        "proved_safe": False,
+        "note": (
+            f"heuristic: only the best {per_role} candidates of each role (and ties) were considered; "
+            f"{left_out}, so these consortia are the best among the kept candidates, not proved the best of all"
+        ),
+    }
+    for c in result.consortia:
+        c.status, c.gap = "heuristic", None
 
 
 def _joint_infeasibility_reason(problem: Problem, deadline: float) -> str:

@@ -23,7 +23,7 @@ from hamafza.consortia.models import (
     MissionRole,
     ProposalRun,
 )
-from hamafza.consortia.optimizer import Candidate, OrgInfo, Problem, ProblemError, Role, solve
+from hamafza.consortia.optimizer import Candidate, OrgInfo, Problem, ProblemError, Role, mark_heuristic, solve
 from hamafza.consortia.selectors import consortium_coverage
 from hamafza.core import errors
 from hamafza.core.services import taxonomy_as_dict
@@ -252,7 +252,7 @@ def database_engine():
     return engine
 
 
-def role_candidates(*, target, roles, per_role: int = CANDIDATES_PER_ROLE, engine=None):
+def role_candidates(*, target, roles, per_role: int | None = None, engine=None):
     """The adapter between the matching engine and the optimiser.
 
     For each role, the engine (``hamafza.matching.services.get_engine()``, the process-wide engine
@@ -262,17 +262,24 @@ def role_candidates(*, target, roles, per_role: int = CANDIDATES_PER_ROLE, engin
     passed to the engine: locality is counted once, by the optimiser (1.0 same city, 0.5 same
     province), as is the track record (awarded results, 5 or more = 1.0).
 
-    `engine`: another engine to use (see :func:`database_engine`).
+    `engine`: another engine to use (see :func:`database_engine`). `per_role` < 1: every
+    organization the engine scores (the whole instance).
 
-    Returns (candidates, org infos, {organization id: Organization}).
+    Returns (candidates, org infos, {organization id: Organization}, cut) where `cut` says whether
+    the engine may have left candidates out (a role reached `per_role` matches).
     """
     if engine is None:
         engine = get_engine()
+    if per_role is None:
+        per_role = CANDIDATES_PER_ROLE
     eligibility = _engine_eligibility(target)
     ranked = []
+    cut = False
+    top = per_role if per_role > 0 else max(len(engine), 1)
     for role in roles:
         codes = [c.code for c in role.capabilities.all()]
-        matches = engine.rank_for_capabilities(codes, text=role.text, eligibility=eligibility, top=per_role)
+        matches = engine.rank_for_capabilities(codes, text=role.text, eligibility=eligibility, top=top)
+        cut = cut or (per_role > 0 and len(matches) >= per_role)
         ranked.append((role, codes, matches))
     ids = {int(m.organization) for _r, _c, ms in ranked for m in ms if str(m.organization).isdigit()}
     orgs = {o.pk: o for o in Organization.objects.filter(pk__in=ids).select_related("city")}
@@ -298,7 +305,7 @@ def role_candidates(*, target, roles, per_role: int = CANDIDATES_PER_ROLE, engin
             locality = 0.0
         track = min(tracks.get(oid, 0) / TRACK_RECORD_FULL, 1.0)
         infos.append(OrgInfo(str(oid), locality, track, org.display_name))
-    return candidates, infos, {oid: orgs[oid] for oid in ok_ids}
+    return candidates, infos, {oid: orgs[oid] for oid in ok_ids}, cut
 
 
 @transaction.atomic
@@ -320,18 +327,23 @@ def consortia_propose(*, target, by, top: int = 5, max_members: int = 6, engine=
     roles = list(target_roles(target))
     if not roles:
         raise Refused(_("Add at least one role before asking for consortia."))
-    candidates, infos, _orgs = role_candidates(target=target, roles=roles, engine=engine)
-    problem = Problem(
-        [
-            Role(r.code, r.name, tuple(c.code for c in r.capabilities.all()), r.min_members, r.max_members)
-            for r in roles
-        ],
-        candidates,
-        infos,
-        max_members=max_members,
-    )
+    opt_roles = [
+        Role(r.code, r.name, tuple(c.code for c in r.capabilities.all()), r.min_members, r.max_members) for r in roles
+    ]
+    candidates, infos, _orgs, cut = role_candidates(target=target, roles=roles, engine=engine)
     try:
-        result = solve(problem, k=top, time_limit=TIME_LIMIT_SECONDS)
+        problem = Problem(opt_roles, candidates, infos, max_members=max_members)
+        result = solve(problem, k=top, time_limit=TIME_LIMIT_SECONDS, explain=not cut)
+        if cut and not result.feasible:
+            # The engine's top CANDIDATES_PER_ROLE may have left out the organizations a consortium
+            # needs (e.g. one filling two roles at a low fitness): solve the whole instance.
+            candidates, infos, _orgs, _cut = role_candidates(target=target, roles=roles, engine=engine, per_role=0)
+            result = solve(
+                Problem(opt_roles, candidates, infos, max_members=max_members), k=top, time_limit=TIME_LIMIT_SECONDS
+            )
+            result.stats["candidate_cut"] = {"per_role": CANDIDATES_PER_ROLE, "fallback": "whole instance"}
+        elif cut:
+            mark_heuristic(result, CANDIDATES_PER_ROLE)
     except ProblemError as exc:  # a role table the forms should not let through
         raise Refused(str(exc)) from exc
     per_role: dict[str, list[dict]] = {r.code: [] for r in roles}

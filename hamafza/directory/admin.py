@@ -26,6 +26,10 @@ class OrganizationAdmin(SimpleHistoryAdmin):
     readonly_fields = ["verified_at", "created_at", "updated_at"]
     inlines = [MembershipInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.organization_changed_in_admin(form.instance)
+
     def save_formset(self, request, form, formset, change):
         """Memberships edited inline are audited and announced like those of the membership admin."""
         if formset.model is not OrganizationMembership:

@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -117,6 +118,16 @@ class Organization(models.Model):
         if self.certificate_valid_from and on < self.certificate_valid_from:
             return False
         return not (self.certificate_valid_until and on > self.certificate_valid_until)
+
+    @staticmethod
+    def valid_certificate_filter(*, on: datetime.date) -> Q:
+        """``has_valid_certificate(on=on)`` as a database filter (same conditions: knowledge-based,
+        not before its start, not after its end; unknown dates count as valid)."""
+        return (
+            Q(knowledge_based=True)
+            & (Q(certificate_valid_from__isnull=True) | Q(certificate_valid_from__lte=on))
+            & (Q(certificate_valid_until__isnull=True) | Q(certificate_valid_until__gte=on))
+        )
 
     def build_search_text(self) -> str:
         return fold(

@@ -137,6 +137,12 @@ def certificate_is_valid(organization: Organization, on: datetime.date | None = 
     return organization.has_valid_certificate(on)
 
 
+def organization_changed_in_admin(organization: Organization) -> None:
+    """The Django admin saved `organization` (fields or capabilities): announce it like the services
+    do, so the apps' derived data (matching index, eligible open calls) follows."""
+    _index_later(organization)
+
+
 def _index_later(organization: Organization) -> None:
     """Tell the apps that keep derived data about organizations (``hooks.organizations_changed``),
     inside the saving transaction: the matching app logs the change there, so it cannot be lost even

@@ -23,7 +23,8 @@ import operator
 from functools import reduce
 
 import rules
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -324,41 +325,103 @@ def sheet_get(*, member, proposal) -> ScoreSheet | None:
     return ScoreSheet.objects.filter(member=member, proposal=proposal).prefetch_related("scores").first()
 
 
-def panel_progress(*, panel) -> dict:
+PROGRESS_PAGE = 25  # proposals (columns) per page of the progress matrix
+CELL_STATES = ("complete", "partial", "conflict", "undeclared", "todo")
+MISSING_STATES = ("undeclared", "partial", "todo")
+
+
+def _declared_states(panel, n_criteria: int) -> QuerySet[ConflictDeclaration]:
+    """The declarations of the panel's judges on the call's submitted proposals, each annotated
+    with the state of its cell ("conflict", "complete", "partial", "todo"), computed in the
+    database. A cell without a declaration is "undeclared"."""
+    scores = (
+        Score.objects.filter(sheet__member_id=OuterRef("member_id"), sheet__proposal_id=OuterRef("proposal_id"))
+        .order_by()
+        .values("sheet_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    completed = ScoreSheet.objects.filter(
+        member_id=OuterRef("member_id"), proposal_id=OuterRef("proposal_id"), completed_at__isnull=False
+    )
+    return (
+        ConflictDeclaration.objects.filter(
+            member__panel=panel, proposal__call_id=panel.call_id, proposal__status=Proposal.Status.SUBMITTED
+        )
+        .annotate(n_scores=Coalesce(Subquery(scores), 0), sheet_completed=Exists(completed))
+        .annotate(
+            state=Case(
+                When(has_conflict=True, then=Value("conflict")),
+                When(sheet_completed=True, n_scores__gte=n_criteria, then=Value("complete")),
+                When(n_scores__gt=0, then=Value("partial")),
+                default=Value("todo"),
+                output_field=CharField(),
+            )
+        )
+        .order_by()
+    )
+
+
+def _state_counts(declared: QuerySet, by: str) -> dict[int, dict[str, int]]:
+    """{member or proposal id: {state: count}} over declared cells, in one grouped query."""
+    rows = declared.values(by).annotate(
+        **{state: Count("pk", filter=Q(state=state)) for state in ("conflict", "complete", "partial", "todo")}
+    )
+    return {row[by]: {k: v for k, v in row.items() if k != by} for row in rows}
+
+
+def panel_progress(*, panel, page: int = 1, per_page: int = PROGRESS_PAGE) -> dict:
     """Who scored what and what is missing: a matrix members × submitted proposals with the cell
-    state ("conflict", "undeclared", "complete", "partial", "todo")."""
+    state ("conflict", "undeclared", "complete", "partial", "todo").
+
+    The counts per judge (over every submitted proposal) and per proposal (over every judge) are
+    grouped in the database; the cells are read for one page of `per_page` proposals (columns) only.
+    A fixed number of queries whatever the size of the panel or the call (issue 19)."""
     members = list(panel_members(panel=panel))
-    proposals = list(submitted_proposals(call=panel.call).order_by("pk"))
+    submitted = submitted_proposals(call=panel.call).order_by("pk")
+    total = submitted.count()
+    pages = max((total + per_page - 1) // per_page, 1)
+    page = min(max(int(page), 1), pages)
+    proposals = list(submitted[(page - 1) * per_page : page * per_page])
     n_criteria = panel.criteria.count()
-    declarations = {(d.member_id, d.proposal_id): d for d in ConflictDeclaration.objects.filter(member__panel=panel)}
-    sheets = {
-        (s.member_id, s.proposal_id): s
-        for s in ScoreSheet.objects.filter(member__panel=panel).annotate(n_scores=Count("scores"))
+    declared = _declared_states(panel, n_criteria)
+    per_member = _state_counts(declared, "member_id")
+    ids = [p.pk for p in proposals]
+    per_proposal = _state_counts(declared.filter(proposal_id__in=ids), "proposal_id")
+    cells_of = {
+        (member_id, proposal_id): state
+        for member_id, proposal_id, state in declared.filter(proposal_id__in=ids).values_list(
+            "member_id", "proposal_id", "state"
+        )
     }
     rows = []
     missing_total = 0
     for m in members:
-        cells = []
-        missing = 0
-        for p in proposals:
-            d = declarations.get((m.pk, p.pk))
-            s = sheets.get((m.pk, p.pk))
-            if d is None:
-                state = "undeclared"
-            elif d.has_conflict:
-                state = "conflict"
-            elif s is not None and s.completed_at and s.n_scores >= n_criteria:
-                state = "complete"
-            elif s is not None and s.n_scores:
-                state = "partial"
-            else:
-                state = "todo"
-            if state in ("undeclared", "partial", "todo"):
-                missing += 1
-            cells.append({"proposal": p, "state": state})
+        counts = per_member.get(m.pk, {})
+        counts = {s: counts.get(s, 0) for s in ("conflict", "complete", "partial", "todo")}
+        counts["undeclared"] = total - sum(counts.values())
+        missing = sum(counts[s] for s in MISSING_STATES)
         missing_total += missing
-        rows.append({"member": m, "cells": cells, "missing": missing})
-    return {"members": members, "proposals": proposals, "rows": rows, "missing": missing_total}
+        cells = [{"proposal": p, "state": cells_of.get((m.pk, p.pk), "undeclared")} for p in proposals]
+        rows.append({"member": m, "cells": cells, "missing": missing, "counts": counts})
+    columns = []
+    for p in proposals:
+        counts = per_proposal.get(p.pk, {})
+        counts = {s: counts.get(s, 0) for s in ("conflict", "complete", "partial", "todo")}
+        counts["undeclared"] = len(members) - sum(counts.values())
+        columns.append({"proposal": p, "counts": counts, "missing": sum(counts[s] for s in MISSING_STATES)})
+    return {
+        "members": members,
+        "proposals": proposals,
+        "columns": columns,
+        "rows": rows,
+        "missing": missing_total,
+        "total_proposals": total,
+        "page": page,
+        "pages": pages,
+        "has_previous": page > 1,
+        "has_next": page < pages,
+    }
 
 
 def panel_totals(*, panel) -> dict[tuple[int, int], float]:

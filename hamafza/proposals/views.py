@@ -17,6 +17,7 @@ from hamafza.challenges.models import Call
 from hamafza.challenges.selectors import call_get
 from hamafza.core.exports import table_response
 from hamafza.core.paging import CappedPaginator
+from hamafza.core.text import normalize
 from hamafza.directory.selectors import membership_get, organizations_of_user
 from hamafza.proposals import selectors, services
 from hamafza.proposals.attachments import CONTENT_TYPES
@@ -420,11 +421,18 @@ def call_export(request, call_id, fmt):
 # --------------------------------------------------------------------------------------------
 # The manager's evaluation page
 # --------------------------------------------------------------------------------------------
+def _progress_page(request) -> int | None:
+    """The page of the progress matrix (`?progress_page=`, Persian digits too); None when it is not
+    a positive whole number."""
+    raw = normalize(request.GET.get("progress_page", "1")) if request.method == "GET" else "1"
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else None
+
+
 def _evaluation_context(request, call, **extra):
     panel = selectors.panel_for_call(call=call)
     context = {"call": call, "panel": panel}
     if panel is not None:
-        progress = selectors.panel_progress(panel=panel)
+        progress = selectors.panel_progress(panel=panel, page=_progress_page(request) or 1)
         context.update(
             {
                 "criteria": selectors.rubric(panel=panel),
@@ -446,6 +454,9 @@ def _evaluation_context(request, call, **extra):
 
 def evaluation(request, call_id):
     call = _call_for_manager(request, call_id)
+    if _progress_page(request) is None:
+        context = _evaluation_context(request, call, errors=[_("The page of the progress table must be a number.")])
+        return render(request, "proposals/evaluation.html", context, status=400)
     return render(request, "proposals/evaluation.html", _evaluation_context(request, call))
 
 

@@ -20,7 +20,8 @@ from ninja import Field, Query, Schema, Status
 
 from hamafza.challenges import selectors, services
 from hamafza.challenges.api.common import REFUSED_DOC, CallState, CallTypeCode, TaggedOut, call_for, call_reread
-from hamafza.challenges.eligibility import call_eligibility_for, call_ids_open_to
+from hamafza.challenges.eligibility import call_eligibility_for
+from hamafza.challenges.eligible_calls import open_call_ids
 from hamafza.challenges.models import Call
 from hamafza.core.api.auth import PUBLIC, ensure_perm
 from hamafza.core.api.lists import ListQuery, order, ordering_param, page_of, paginate
@@ -229,7 +230,7 @@ def call_list(request, filters: Query[CallFilters]):
         organization = organizations_of_user(user=request.user).filter(slug=filters.open_to).first()
         if organization is None:
             raise invalid("query.open_to", _("This is not one of your organizations."))
-        only_ids = call_ids_open_to(organizations=[organization])
+        only_ids = open_call_ids(organization_ids=[organization.pk])
     city = city_from_slug(filters.city, "query.city") if filters.city else None
     capability = capabilities_from_codes([filters.capability], "query.capability")[0] if filters.capability else None
     qs = selectors.call_list_public(

@@ -5,6 +5,7 @@ import factory
 from django.utils import timezone
 
 from hamafza.accounts.tests.factories import UserFactory
+from hamafza.challenges import eligible_calls
 from hamafza.challenges.models import (
     Call,
     CallQuestion,
@@ -86,6 +87,14 @@ class CallFactory(factory.django.DjangoModelFactory):
     def capabilities(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.capabilities.set(extracted)
+
+    @factory.post_generation
+    def eligibility(obj, create, extracted, **kwargs):
+        """A published call gets its precomputed eligibility, as the publishing service writes it
+        (``challenges.eligible_calls``); tests that change invitations or settings afterwards go
+        through the services."""
+        if create:
+            eligible_calls.refresh_call(obj)
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.services import api_token_create
 from hamafza.accounts.tests.factories import UserFactory, user_with_role
+from hamafza.challenges import services
 from hamafza.challenges.models import Call, CallFollow, Canvas, Need
 from hamafza.challenges.tests.factories import (
     CallFactory,
@@ -331,7 +332,7 @@ def calls(city, other_city, unit):
     }
 
 
-def test_public_call_list_with_filters(client, calls, member, org):
+def test_public_call_list_with_filters(client, calls, member, org, other_manager):
     c = {k: v.pk for k, v in calls.items()}
     public = {c["open"], c["late"], c["invited"], c["closed"], c["results"]}
     assert ids(get(client, "/calls")) == public
@@ -352,7 +353,7 @@ def test_public_call_list_with_filters(client, calls, member, org):
 
     # open_to: open calls the member's organization may apply to (not the invitation-only one)
     assert ids(get(client, "/calls", member, {"open_to": org.slug})) == {c["open"], c["late"]}
-    calls["invited"].invited_organizations.add(org)
+    services.call_update_settings(call=calls["invited"], by=other_manager, invited_organizations=[org])
     assert ids(get(client, "/calls", member, {"open_to": org.slug})) == {c["open"], c["late"], c["invited"]}
 
 

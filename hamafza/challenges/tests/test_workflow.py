@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.tests.factories import UserFactory, user_with_role
-from hamafza.challenges import services
-from hamafza.challenges.eligibility import call_eligibility_for, call_ids_open_to
+from hamafza.challenges import eligible_calls, services
+from hamafza.challenges.eligibility import call_eligibility_for
 from hamafza.challenges.models import Call, CallFollow, CallTransition, Need, Notification
 from hamafza.challenges.services import CanvasConflict, TransitionRefused
 from hamafza.challenges.tests.factories import (
@@ -430,8 +430,9 @@ def test_eligibility_reasons(city, unit):
     ok, reasons = call_eligibility_for(call=call, organization=far, now=now)
     assert not ok and len(reasons) == 3
     assert call_eligibility_for(call=call, organization=good, now=closes + datetime.timedelta(seconds=1))[0] is False
-    assert call_ids_open_to(organizations=[far, good], now=now) == {call.pk}
-    assert call_ids_open_to(organizations=[far], now=now) == set()
+    eligible_calls.rebuild(now=now)
+    assert set(eligible_calls.open_call_ids(organization_ids=[far.pk, good.pk], now=now)) == {call.pk}
+    assert set(eligible_calls.open_call_ids(organization_ids=[far.pk], now=now)) == set()
 
 
 def test_invited_call_only_for_invited(city, unit, org):

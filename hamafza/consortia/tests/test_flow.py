@@ -79,6 +79,29 @@ def test_eligibility_of_the_mission_removes_candidates(world, engine_dir):
     assert {e["organization"] for lst in run.result["candidates"].values() for e in lst} == {str(world.outsider.pk)}
 
 
+def test_a_cut_instance_is_labelled_a_heuristic_not_optimal(client, world, engine_dir, monkeypatch):
+    # Issue 16: with the engine's top N per role, two organizations fill "sorting" and only the
+    # best one is kept; the answer is the best among the kept candidates, not a proved optimum.
+    monkeypatch.setattr(services, "CANDIDATES_PER_ROLE", 1)
+    run = _run(world)
+    cut = run.result["stats"]["candidate_cut"]
+    assert cut["per_role"] == 1
+    if cut.get("fallback"):  # the cut left no consortium: the whole instance was solved (exact)
+        assert all(c["status"] == "optimal" for c in run.result["consortia"])
+    else:
+        assert run.result["consortia"]
+        assert all(c["status"] == "heuristic" and c["gap"] is None for c in run.result["consortia"])
+        _login(client, world.manager)
+        html = client.get(reverse("consortia:run_detail", args=[run.pk])).content.decode()
+        assert "proved optimal" not in html and "ابتکاری" in html
+
+
+def test_no_cut_keeps_the_proved_optimum(world, engine_dir):
+    run = _run(world)
+    assert "candidate_cut" not in run.result["stats"]
+    assert run.result["consortia"][0]["status"] == "optimal" and run.result["consortia"][0]["gap"] == 0.0
+
+
 def test_role_limits_are_respected(world, engine_dir):
     role = world.roles.sorting
     role.min_members = role.max_members = 2
