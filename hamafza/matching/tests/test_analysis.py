@@ -81,3 +81,22 @@ def test_taxonomy_shape(taxonomy):
             assert set(c) == {"code", "name_fa", "name_en", "synonyms_fa", "synonyms_en"}
             assert c["code"].startswith(d["code"] + ".")
             assert len(c["synonyms_fa"]) >= 10 and len(c["synonyms_en"]) >= 10
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("ابپتجچخدرزسشعفقکگلمنوهی")), min_size=3, max_size=8),
+    st.sampled_from(["ها", "های", "ای", "ترین", "سازی", "هایی"]),
+)
+def test_analyzer_reads_a_suffix_alike_after_a_half_space_or_a_space(word, suffix):
+    joined = analyse(word + ZWNJ + suffix)
+    spaced = analyse(word + " " + suffix)
+    assert joined == spaced
+    assert joined.stems == analyse(word).stems
+
+
+@given(st.text())
+def test_analyzer_never_raises_and_aligns_tokens_and_stems(text):
+    an = analyse(text)
+    assert len(an.tokens) == len(an.stems)
+    assert all(an.stems)
+    assert compact_key(text) == "".join(an.stems)
