@@ -53,6 +53,8 @@ from .scoring import (
     INFERRED_CAP,
     MAX_BONUS,
     MIN_RELEVANCE,
+    ORG_MEANING,
+    QUERY_MEANING,
     WEIGHTS_LEXICAL_ONLY,
     WEIGHTS_WITH_EMBEDDINGS,
     Scoring,
@@ -125,12 +127,16 @@ class Engine(EligibilityRules, Scoring, Explanations):
         self.use_embeddings = use_embeddings
         self.weights = dict(WEIGHTS_WITH_EMBEDDINGS if use_embeddings else WEIGHTS_LEXICAL_ONLY)
         self._today = today
+        self.feedback = True  # pseudo-relevance feedback through the capability space
+        self.meaning = True  # capabilities read from the embeddings too (when they are on)
+        self._cap_space: tuple[list[str], np.ndarray] | None = None
         self.index_dir = Path(index_dir) if index_dir is not None else None
         self._orgs: dict[str, _OrgRec] = {}
         self._by_key: dict[int, str] = {}
         self._vecs: dict[str, np.ndarray] = {}
         self._matrix: np.ndarray | None = None
         self._matrix_ids: list[str] = []
+        self._matrix_pos: dict[str, int] = {}
         if backend is not None:
             self.backend = backend
         else:
@@ -211,6 +217,31 @@ class Engine(EligibilityRules, Scoring, Explanations):
                 caps[code] = (DECLARED_WEIGHT, True, inferred.get(code, (0, []))[1][:6])
         return [(c, w, d, ev) for c, (w, d, ev) in caps.items()]
 
+    def _meaning(self, vec: np.ndarray | None) -> dict[str, float]:
+        """Capabilities close in meaning to a vector (empty without embeddings or a vector)."""
+        if vec is None or not (self.use_embeddings and self.meaning):
+            return {}
+        if self._cap_space is None:
+            self._cap_space = semantic.capability_matrix(self.taxonomy)
+        codes, mat = self._cap_space
+        return semantic.meaning_weights(vec, codes, mat)
+
+    def _with_meaning(self, caps, vec: np.ndarray | None):
+        """An organization's capabilities plus those its vector is closest to. A capability known
+        only from the meaning has no evidence phrase (the explanation says "meaning")."""
+        weights = self._meaning(vec)
+        if not weights:
+            return caps
+        by_code = {c: (w, d, ev) for c, w, d, ev in caps}
+        for code, w in weights.items():
+            mw = round(INFERRED_CAP * ORG_MEANING * w, 4)
+            old = by_code.get(code)
+            if old is None:
+                by_code[code] = (mw, False, [])
+            elif not old[1] and old[0] < mw:
+                by_code[code] = (mw, False, old[2])
+        return [(c, w, d, ev) for c, (w, d, ev) in by_code.items()]
+
     def _payload(self, doc: OrgDoc, caps) -> dict[str, Any]:
         source = {
             "id": doc.id,
@@ -244,11 +275,21 @@ class Engine(EligibilityRules, Scoring, Explanations):
                 if w >= CHALLENGE_CAP_FLOOR * top:
                     caps[code] = scale * w / top
                     evidence[code] = ev
+        sources: dict[str, str] = {}
+        if self.use_embeddings and self.meaning:
+            for code, w in self._meaning(semantic.embed_query(text)).items():
+                if caps.get(code, 0.0) < QUERY_MEANING * w:
+                    if code not in caps:
+                        sources[code] = "meaning"
+                    caps[code] = QUERY_MEANING * w
         declared = {c for c in ch.capabilities if c in self.taxonomy}
         for c in declared:
             caps[c] = 1.0
+            sources.pop(c, None)
         terms = Counter(lexical_terms(an))
-        return _Query(text, an, caps, declared, evidence, terms, fold(ch.city), fold(ch.province), ch.eligibility)
+        return _Query(
+            text, an, caps, declared, evidence, terms, fold(ch.city), fold(ch.province), ch.eligibility, sources
+        )
 
     # -- indexing -------------------------------------------------------------------------------
     def _analyse_org(self, doc: OrgDoc):
@@ -257,6 +298,7 @@ class Engine(EligibilityRules, Scoring, Explanations):
 
     def _index_doc(self, doc: OrgDoc, vec: np.ndarray | None, pre=None) -> tuple[IndexDoc, dict]:
         an, caps, text_terms = pre if pre is not None else self._analyse_org(doc)
+        caps = self._with_meaning(caps, vec)
         payload = self._payload(doc, caps)
         payload["tokens"] = " ".join(an.tokens)  # folded tokens: explanations need no re-folding
         cap_terms = []
