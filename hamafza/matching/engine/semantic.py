@@ -18,6 +18,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 DIM = 384
+MODEL_NAME = "e5-small-q4"  # stored with each vector: another model's vectors are not mixed in
 MAX_CHARS = 1500  # passages are cut to keep indexing time bounded (e5-small window is 512 tokens)
 
 _lock = threading.Lock()
