@@ -19,8 +19,9 @@ from pathlib import Path
 
 REPO = Path(os.environ.get("HAMAFZA_REPO") or Path(__file__).resolve().parents[1])
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import hamafza.matching.engine  # noqa: E402, F401  (from REPO, before the helper below adds its own path)
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_matching_speed import pct, synth  # noqa: E402
 
 
@@ -32,6 +33,7 @@ def main() -> int:
     a = ap.parse_args()
     from hamafza.matching.engine import ChallengeSet, Engine
 
+    print(f"engine: {Path(hamafza.matching.engine.__file__).parent}")
     orgs, chs = synth(a.orgs, seed=11, challenges=a.calls)
     eng = Engine(use_embeddings=False)
     eng.add_organizations(orgs)
