@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-""""Calls for you" at national scale: open calls ranked for one organization.
+""" "Calls for you" at national scale: open calls ranked for one organization.
 
     .venv/bin/python bench/bench_calls_for_you.py [--calls 50000] [--orgs 2000] [--queries 300]
 
@@ -40,7 +40,9 @@ def main() -> int:
     t = time.perf_counter()
     cs = ChallengeSet(eng, chs)
     build = time.perf_counter() - t
-    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other jobs inflate wall-clock times)")
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other jobs inflate wall-clock times)"
+    )
     print(f"calls for you: {len(chs):,} open calls analysed and indexed once in {build:.1f}s")
     gc.collect()
     gc.freeze()

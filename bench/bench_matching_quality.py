@@ -57,17 +57,29 @@ def stored_vectors(docs, semantic) -> tuple[dict, float, int]:
     return {d.id: cache[keys[d.id]] for d in docs}, secs, len(todo)
 
 
+def score_row(sm, ranking, data, unexplained: int, secs: float) -> str:
+    orgs_raw, chs_raw, qrels = data
+    res = sm.score(ranking, qrels, chs_raw)["all"]
+    bad, _cross, other, same = sm.audit_by_language(ranking, orgs_raw, qrels, chs_raw)
+    ms = secs * 1000 / len(chs_raw)
+    return f"{res[0]:.3f}  {res[1]:.3f}  {same:.2f}  {other:.2f}  {bad:3d}  {unexplained:3d}  {ms:6.1f}"
+
+
 def engine_runs(ablation: bool, embeddings: bool):
     """(name, engine settings) of the runs."""
-    runs = [("engine, embeddings off (with feedback)", {"emb": False})]
+    runs = [("engine, embeddings off", {"emb": False})]
     if not embeddings:
         return runs
     if ablation:
         runs += [
-            ("  e5 cosine re-rank only (issue 5)", {"emb": True, "mode": "cosine", "meaning": False, "feedback": False}),
+            (
+                "  e5 cosine re-rank only (issue 5)",
+                {"emb": True, "mode": "cosine", "meaning": False, "feedback": False},
+            ),
             ("  + capability profiles", {"emb": True, "mode": "profile", "meaning": False, "feedback": False}),
             ("  + capabilities from meaning", {"emb": True, "mode": "profile", "meaning": True, "feedback": False}),
-            ("  lexical without feedback", {"emb": False, "feedback": False}),
+            ("  lexical + capability-space feedback", {"emb": False, "feedback": True}),
+            ("  embeddings on + feedback", {"emb": True, "feedback": True}),
         ]
     runs.append(("engine, embeddings on", {"emb": True}))
     return runs
@@ -98,6 +110,7 @@ def main() -> int:
         orgs_raw = sm.load_jsonl(data / "organizations.jsonl")
         chs_raw = sm.load_jsonl(data / "challenges.jsonl")
         qrels = sm.load_jsonl(data / "qrels.jsonl")
+        judged = (orgs_raw, chs_raw, qrels)
         orgs = [OrgDoc.from_dict(o) for o in orgs_raw]
         chs = [ChallengeDoc.from_dict(c) for c in chs_raw]
         print(f"{data.name}: {len(orgs)} organizations, {len(chs)} challenges")
@@ -105,24 +118,22 @@ def main() -> int:
         if embeddings:
             vectors, secs, n = stored_vectors(orgs, semantic)
             if n:
-                print(f"  embedded {n} organizations in {secs:.1f}s = {n / secs:.2f} passages/s (kept in {VECTOR_CACHE})")
+                print(
+                    f"  embedded {n} organizations in {secs:.1f}s = {n / secs:.2f} passages/s (kept in {VECTOR_CACHE})"
+                )
             t = time.perf_counter()
             for c in chs:
                 semantic.embed_query(c.text)
             print(f"  query vectors: {len(chs)} in {time.perf_counter() - t:.1f}s (cached per query text)")
 
-        def score(ranking, unexplained, secs):
-            res = sm.score(ranking, qrels, chs_raw)["all"]
-            bad, _cross, other, same = sm.audit_by_language(ranking, orgs_raw, qrels, chs_raw)
-            return f"{res[0]:.3f}  {res[1]:.3f}  {same:.2f}  {other:.2f}  {bad:3d}  {unexplained:3d}  {secs * 1000 / len(chs):6.1f}"
-
         t = time.perf_counter()
-        rows.setdefault("plain BM25", {})[data.name] = score(sm.bm25_baseline(orgs_raw, chs_raw), 0, time.perf_counter() - t)
+        bm25 = sm.bm25_baseline(orgs_raw, chs_raw)
+        rows.setdefault("plain BM25", {})[data.name] = score_row(sm, bm25, judged, 0, time.perf_counter() - t)
         for name, cfg in engine_runs(a.ablation, embeddings):
             scoring.SEM_MODE = cfg.get("mode", "profile")
             eng = Engine(use_embeddings=cfg["emb"], embed_missing=False)
             eng.meaning = cfg.get("meaning", True)
-            eng.feedback = cfg.get("feedback", True)
+            eng.feedback = cfg.get("feedback", False)
             eng.add_organizations(orgs, vectors=vectors if cfg["emb"] else None)
             t = time.perf_counter()
             ranking, unexplained = {}, 0
@@ -130,13 +141,13 @@ def main() -> int:
                 ms = eng.match_challenge(c, top=10)
                 ranking[c.id] = [m.organization for m in ms]
                 unexplained += sum(1 for m in ms if not m.explanation)
-            rows.setdefault(name, {})[data.name] = score(ranking, unexplained, time.perf_counter() - t)
+            rows.setdefault(name, {})[data.name] = score_row(sm, ranking, judged, unexplained, time.perf_counter() - t)
         scoring.SEM_MODE = "profile"
     head = "nDCG  R@10   same  other inel unexp ms/query"
     print()
-    print(f"{'run':36s} " + "   ".join(f"{d.name + ': ' + head:56s}" for d in sets))
+    print(f"{'run':40s} " + "   ".join(f"{d.name + ': ' + head:56s}" for d in sets))
     for name, by_set in rows.items():
-        print(f"{name:36s} " + "   ".join(f"{' ' * (len(d.name) + 2)}{by_set.get(d.name, '-'):54s}" for d in sets))
+        print(f"{name:40s} " + "   ".join(f"{' ' * (len(d.name) + 2)}{by_set.get(d.name, '-'):54s}" for d in sets))
     print("(R@10 = Recall@10 of grade-2 organizations; same/other = written in the challenge's language or not;")
     print(" inel = ineligible organizations in the top 10; unexp = matches without an explanation)")
     return 0

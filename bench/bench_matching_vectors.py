@@ -54,7 +54,13 @@ def main() -> int:
 
     vectors = {}
     for o in orgs:
-        mine = [c for c in codes if any(s in o.description for s in tax.capabilities[c].synonyms_en[:3] + tax.capabilities[c].synonyms_fa[:3])]
+        mine = [
+            c
+            for c in codes
+            if any(
+                s in o.description for s in tax.capabilities[c].synonyms_en[:3] + tax.capabilities[c].synonyms_fa[:3]
+            )
+        ]
         base = np.mean([by_code[c] for c in mine], axis=0) if mine else by_code[codes[int(rnd.integers(len(codes)))]]
         v = base + rnd.normal(scale=0.02, size=base.shape)
         vectors[o.id] = (v / np.linalg.norm(v)).astype(np.float32)
@@ -68,7 +74,9 @@ def main() -> int:
     t = time.perf_counter()
     eng._matrix_view()
     prof = time.perf_counter() - t
-    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other jobs inflate wall-clock times)")
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other jobs inflate wall-clock times)"
+    )
     print(
         f"{len(eng):,} organizations with vectors indexed in RAM in {build:.1f}s; "
         f"capability profiles of all vectors ({len(eng):,} x {len(codes)}) in {prof:.1f}s"
@@ -85,7 +93,8 @@ def main() -> int:
         cpu.append((time.process_time() - c0) * 1000)
     p95 = pct(lat, 95)
     print(
-        f"warm top-10 query, vectors on, {len(lat)} queries over {len(eng):,} organizations: p50 {pct(lat, 50):.1f} ms, "
+        f"warm top-10 query, vectors on, {len(lat)} queries over {len(eng):,} organizations: "
+        f"p50 {pct(lat, 50):.1f} ms, "
         f"p95 {p95:.1f} ms, max {max(lat):.1f} ms (CPU p50 {pct(cpu, 50):.1f} / p95 {pct(cpu, 95):.1f} ms)  "
         f"target p95 <= 20 ms: {'ok' if p95 <= 20 else 'MISSED on the wall clock'}"
     )

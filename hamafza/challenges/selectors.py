@@ -35,7 +35,7 @@ from hamafza.challenges.similarity import keywords, similarity
 from hamafza.core import hooks
 from hamafza.core.formatting import digits
 from hamafza.core.models import Capability
-from hamafza.core.text import search_stems, words
+from hamafza.core.text import search_stems
 
 MAX_QUERY_LENGTH = 200
 SIMILAR_CANDIDATES = 400

@@ -374,6 +374,7 @@ PERSIAN_STOPWORDS = frozenset(
     ]
 )
 
+
 def is_persian_token(token: str) -> bool:
     return bool(_PERSIAN.search(token))
 

@@ -54,9 +54,7 @@ class Explanations:
             }
             if how == "exact":
                 item["challenge_weight"] = round(q.caps[code], 4)
-                item["challenge_source"] = (
-                    "declared" if code in q.declared else q.sources.get(code, "inferred")
-                )
+                item["challenge_source"] = "declared" if code in q.declared else q.sources.get(code, "inferred")
                 item["challenge_evidence"] = q.evidence.get(code, [])
             else:
                 asked = how.split(":", 1)[1]

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0001_initial'),
+        ("matching", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrganizationVector',
+            name="OrganizationVector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organization_id', models.PositiveBigIntegerField(unique=True, verbose_name='organization id')),
-                ('model', models.CharField(max_length=40, verbose_name='model')),
-                ('text_key', models.CharField(max_length=40, verbose_name='text key')),
-                ('vector', models.BinaryField(verbose_name='vector')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("organization_id", models.PositiveBigIntegerField(unique=True, verbose_name="organization id")),
+                ("model", models.CharField(max_length=40, verbose_name="model")),
+                ("text_key", models.CharField(max_length=40, verbose_name="text key")),
+                ("vector", models.BinaryField(verbose_name="vector")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
             ],
             options={
-                'verbose_name': 'organization vector',
-                'verbose_name_plural': 'organization vectors',
+                "verbose_name": "organization vector",
+                "verbose_name_plural": "organization vectors",
             },
         ),
     ]

@@ -65,7 +65,9 @@ def test_a_changed_text_makes_the_stored_vector_stale(with_embeddings, fake_mode
     assert set(services.stored_vectors(docs)) == {str(org.pk)}
 
 
-def test_saving_through_the_directory_embeds_with_the_task(with_embeddings, fake_model, orgs, django_capture_on_commit_callbacks):
+def test_saving_through_the_directory_embeds_with_the_task(
+    with_embeddings, fake_model, orgs, django_capture_on_commit_callbacks
+):
     org = next(iter(orgs.values()))
     with django_capture_on_commit_callbacks(execute=True):
         directory_services.organization_update(organization=org, by=None, description_en="Leak detection at night")

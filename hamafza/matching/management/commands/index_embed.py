@@ -31,7 +31,9 @@ class Command(BaseCommand):
     def _status(self) -> None:
         total = Organization.objects.count()
         stored = OrganizationVector.objects.count()
-        self.stdout.write(_("vectors stored: %(stored)s of %(total)s organizations") % {"stored": stored, "total": total})
+        self.stdout.write(
+            _("vectors stored: %(stored)s of %(total)s organizations") % {"stored": stored, "total": total}
+        )
 
     def handle(self, *args, chunk=200, here=False, status=False, no_progress=False, **options):
         if status:
