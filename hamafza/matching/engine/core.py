@@ -309,11 +309,15 @@ class Engine(EligibilityRules, Scoring, Explanations):
 
     def _index_doc(self, doc: OrgDoc, vec: np.ndarray | None, pre=None) -> tuple[IndexDoc, dict]:
         an, caps, text_terms = pre if pre is not None else self._analyse_org(doc)
+        # the capabilities read from the vector's meaning count in the score but are not index
+        # terms: the semantic candidates come from the vectors themselves, and more capability
+        # postings made every capability search slower at 100,000 organizations
+        indexed_caps = caps
         caps = self._with_meaning(caps, vec)
         payload = self._payload(doc, caps)
         payload["tokens"] = " ".join(an.tokens)  # folded tokens: explanations need no re-folding
         cap_terms = []
-        for code, w, declared, _ in caps:
+        for code, w, declared, _ in indexed_caps:
             reps = 4 if declared else 1 + int(round(3 * w))
             cap_terms += [code] * reps
             dom = self.taxonomy.domain_of(code)
