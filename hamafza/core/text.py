@@ -142,8 +142,10 @@ def persian_digits(value: object) -> str:
 # -- Persian word forms ---------------------------------------------------------------------------
 # A Persian word often carries a suffix after a half-space (داده‌ها, هوشمند‌سازی, رایانه‌ای). Real input
 # writes that half-space, drops it (دادهها) or types a space instead (داده ها). ``split_words`` reads
-# all three alike: a suffix after a half-space or standing alone after a Persian word is split off
-# exactly; ``persian_stem`` then removes the suffixes that a dropped half-space left glued on, by rule.
+# all three as one word (a suffix standing alone after a Persian word is glued back) and
+# ``persian_stem`` removes the suffixes by rule, so the three spellings get one stem. (The cut at
+# the half-space, ``base``, is exact, but stemming it would part the spellings: ``رایانه‌ای`` would
+# give ``رایانه`` and ``رایانهای`` ``رایان``.)
 
 # Suffixes that follow a word after a half-space (or a space typed in its place). Longest first.
 PERSIAN_SUFFIXES = (
@@ -187,7 +189,7 @@ _INFLECTION_RULES = (
     ("ها", 2),
     ("ترین", 3),
     ("ات", 4),
-    ("ان", 3),
+    ("ان", 4),
     ("ی", 3),
 )
 _DERIVATION_RULES = (
@@ -260,7 +262,7 @@ def search_stems(text: str | None) -> list[str]:
     Persian words to their stem (so ``هوشمند‌سازی`` and ``داده‌ها`` find ``هوشمند`` and ``داده``,
     with the half-space present, missing or typed as a space), other words folded as they are."""
     out = []
-    for word, base in split_words(text):
-        stem = persian_stem(base) if _LETTERS_FA.search(base) else word
+    for word, _base in split_words(text):
+        stem = persian_stem(word) if _LETTERS_FA.search(word) else word
         out.append(stem if len(stem) >= 2 else word)
     return out

@@ -6,9 +6,9 @@ Built on the shared normaliser (:mod:`hamafza.core.text`): every token is first 
 * English words are stemmed with the Snowball (Porter2) stemmer, with a few protected words whose
   stem would collide with an unrelated word (``parking`` must not become ``park``).
 * Persian words get the shared light stemmer (:func:`hamafza.core.text.persian_stem`: plural,
-  possessive, superlative and ezafe suffixes, then ``ساز``/``گر``). A suffix written after a
-  half-space or typed as a separate word (``داده‌ها``, ``سطل های``) is cut exactly; one glued on by a
-  lost half-space is removed by rule. The verbal prefix (``می شود``) is glued to its verb.
+  possessive, superlative and ezafe suffixes, then ``ساز``/``گر``). A suffix typed as a separate
+  word (``سطل های``) is glued back first, so a word with its half-space, without it or with a space
+  gets one stem. The verbal prefix (``می شود``) is glued to its verb.
 * Lost or extra half-spaces: besides single stems, the lexical terms include the concatenation of
   every pair of adjacent Persian stems (``هدر رفت`` → ``هدر``, ``رفت``, ``هدررفت``), so a compound
   written joined, with a ZWNJ or with a space produces a common term. Phrase matching against the
@@ -412,10 +412,11 @@ class Analysed:
 
 
 def analyse(text: str | None) -> Analysed:
-    """Tokens and stems; a suffix that a half-space (or a space) set apart is cut exactly, one glued
-    on by a lost half-space by the stemmer's rules (see :func:`hamafza.core.text.split_words`)."""
-    pairs = split_words(text)
-    return Analysed(tuple(w for w, _ in pairs), tuple(stem(base) for _, base in pairs))
+    """Tokens and stems. A word's stem depends on the word alone, whether its suffix followed a
+    half-space, a space or nothing (see :func:`hamafza.core.text.split_words`), so the three
+    spellings always meet."""
+    toks = raw_tokens(text)
+    return Analysed(tuple(toks), tuple(stem(t) for t in toks))
 
 
 _STOP = ENGLISH_STOPWORDS | PERSIAN_STOPWORDS
