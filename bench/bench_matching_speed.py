@@ -86,7 +86,7 @@ FILLER_EN = [
 ]
 
 
-def synth(n: int, seed: int = 7):
+def synth(n: int, seed: int = 7, challenges: int = 1000):
     from hamafza.matching.engine import ChallengeDoc, Eligibility, OrgDoc, load_taxonomy
 
     rnd = random.Random(seed)
@@ -118,7 +118,7 @@ def synth(n: int, seed: int = 7):
             )
         )
     chs = []
-    for i in range(1000):
+    for i in range(challenges):
         c = rnd.choice(caps)
         fa = rnd.random() < 0.5
         pool = c.synonyms_fa if fa else c.synonyms_en

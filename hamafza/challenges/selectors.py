@@ -36,7 +36,7 @@ from hamafza.challenges.similarity import keywords, similarity
 from hamafza.core import hooks
 from hamafza.core.formatting import digits
 from hamafza.core.models import Capability
-from hamafza.core.text import words
+from hamafza.core.text import search_stems
 
 MAX_QUERY_LENGTH = 200
 SIMILAR_CANDIDATES = 400
@@ -54,7 +54,7 @@ def _caps_prefetch():
 
 def _text_filter(q: str) -> Q:
     condition = Q()
-    for token in words(q)[:12]:
+    for token in search_stems(q)[:12]:
         condition &= Q(search_text__contains=token)
     return condition
 
@@ -224,7 +224,7 @@ def _call_search_filter(q: str) -> Q:
     query finds a Persian call about the same capability and the reverse."""
     through = Call.capabilities.through
     words_match = Q()
-    for token in words(q)[:12]:
+    for token in search_stems(q)[:12]:
         cap_ids = Capability.objects.filter(search_text__contains=token).values("pk")
         with_cap = through.objects.filter(capability__in=cap_ids).values("call_id")
         words_match &= Q(search_text__contains=token) | Q(pk__in=with_cap)

@@ -137,3 +137,132 @@ _TO_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 def persian_digits(value: object) -> str:
     """``value`` as text with ASCII digits written as Persian digits (for display)."""
     return str(value).translate(_TO_PERSIAN_DIGITS)
+
+
+# -- Persian word forms ---------------------------------------------------------------------------
+# A Persian word often carries a suffix after a half-space (داده‌ها, هوشمند‌سازی, رایانه‌ای). Real input
+# writes that half-space, drops it (دادهها) or types a space instead (داده ها). ``split_words`` reads
+# all three as one word (a suffix standing alone after a Persian word is glued back) and
+# ``persian_stem`` removes the suffixes by rule, so the three spellings get one stem. (The cut at
+# the half-space, ``base``, is exact, but stemming it would part the spellings: ``رایانه‌ای`` would
+# give ``رایانه`` and ``رایانهای`` ``رایان``.)
+
+# Suffixes that follow a word after a half-space (or a space typed in its place). Longest first.
+PERSIAN_SUFFIXES = (
+    "هایشان",
+    "هایمان",
+    "هایتان",
+    "هایی",
+    "هایم",
+    "هایت",
+    "هایش",
+    "های",
+    "ها",
+    "ترین",
+    "تری",
+    "تر",
+    "سازی",
+    "ساز",
+    "گری",
+    "ایی",
+    "ای",
+    "ی",
+    "اند",
+    "ام",
+    "اش",
+)
+_PERSIAN_SUFFIX_SET = frozenset(PERSIAN_SUFFIXES)
+# Verbal prefixes written before a half-space (می‌شود): glued to the next word, never split off.
+PERSIAN_PREFIXES = frozenset(["می", "نمی"])
+
+# Rules for a folded word whose half-spaces are lost: (suffix, minimum length of what remains).
+# First the inflection (plural, possessive, superlative, ezafe), then one derivational suffix.
+_INFLECTION_RULES = (
+    ("هایشان", 2),
+    ("هایمان", 2),
+    ("هایتان", 2),
+    ("هایی", 2),
+    ("هایم", 2),
+    ("هایت", 2),
+    ("هایش", 2),
+    ("های", 2),
+    ("ها", 2),
+    ("ترین", 3),
+    ("ات", 4),
+    ("ان", 4),
+    ("ی", 3),
+)
+_DERIVATION_RULES = (
+    ("ساز", 3),  # هوشمندسازی → هوشمند، بهینه‌سازی → بهینه، مدلسازی → مدل
+    ("گر", 4),  # تحلیلگر → تحلیل (not کارگر: what remains must have four letters)
+)
+# Words a rule would turn into another word: kept whole.
+_PERSIAN_PROTECTED = frozenset(["بازساز", "نوساز", "کارساز", "دیگر", "بازیگر"])
+_LETTERS_FA = re.compile("[\u0600-\u06ff]")
+_WORD_WITH_HALF_SPACES = re.compile(r"\w+(?:" + ZWNJ + r"\w+)*", re.UNICODE)
+
+
+def persian_stem(word: str) -> str:
+    """The stem of one *folded* Persian word: plural, possessive, superlative and ezafe suffixes,
+    then ``ساز``/``گر``, removed until none applies (so the stem of a stem is itself, and
+    ``سازمان‌ها``, ``سازمانها`` and ``سازمان`` share one). Never empty for a non-empty word."""
+    if word.endswith("ندگان") and len(word) >= 7:  # رانندگان → راننده
+        word = word[:-3] + "ه"
+    for _ in range(6):
+        before = word
+        if word in _PERSIAN_PROTECTED:
+            return word
+        for suffix, keep in _INFLECTION_RULES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+                word = word[: -len(suffix)]
+                break
+        else:
+            for suffix, keep in _DERIVATION_RULES:
+                if word.endswith(suffix) and len(word) - len(suffix) >= keep and word not in _PERSIAN_PROTECTED:
+                    word = word[: -len(suffix)]
+                    break
+        if word == before:
+            return word
+    return word
+
+
+def split_words(text: str | None) -> list[tuple[str, str]]:
+    """``(word, base)`` for every word of ``text``, both folded.
+
+    ``word`` is the whole word with its half-spaces removed (a suffix or verbal prefix that was typed
+    as a separate word is glued back: ``داده ها`` gives one word ``دادهها``). ``base`` is the word
+    without the suffixes that a half-space or a space set apart (``داده‌ها`` and ``داده ها`` give
+    ``داده``; ``رایانه‌ای`` gives ``رایانه``); when nothing was set apart it equals ``word``."""
+    out: list[tuple[str, str]] = []
+    glue_next = False
+    for raw in _WORD_WITH_HALF_SPACES.findall(normalize(text)):
+        parts = [p for p in (fold(p) for p in raw.split(ZWNJ)) if p]
+        if not parts:
+            continue
+        persian = bool(_LETTERS_FA.search(parts[0]))
+        # a word that is only a suffix, after a Persian word: a half-space typed as a space
+        if out and persian and _LETTERS_FA.search(out[-1][0]) and "".join(parts) in _PERSIAN_SUFFIX_SET:
+            out[-1] = (out[-1][0] + "".join(parts), out[-1][1])
+            continue
+        cut = len(parts)
+        while persian and cut > 1 and parts[cut - 1] in _PERSIAN_SUFFIX_SET:
+            cut -= 1
+        word, base = "".join(parts), "".join(parts[:cut])
+        if glue_next and persian:
+            out[-1] = (out[-1][0] + word, out[-1][1] + base)
+            glue_next = False
+            continue
+        glue_next = word in PERSIAN_PREFIXES
+        out.append((word, base))
+    return out
+
+
+def search_stems(text: str | None) -> list[str]:
+    """The words of a search query reduced to what an organization's folded text must contain:
+    Persian words to their stem (so ``هوشمند‌سازی`` and ``داده‌ها`` find ``هوشمند`` and ``داده``,
+    with the half-space present, missing or typed as a space), other words folded as they are."""
+    out = []
+    for word, _base in split_words(text):
+        stem = persian_stem(word) if _LETTERS_FA.search(word) else word
+        out.append(stem if len(stem) >= 2 else word)
+    return out

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamafza.core import hooks
 from hamafza.core.models import Capability
-from hamafza.core.text import words
+from hamafza.core.text import search_stems
 from hamafza.directory.models import Organization, OrganizationMembership, Person
 
 MAX_QUERY_LENGTH = 200
@@ -20,13 +20,16 @@ MAX_QUERY_LENGTH = 200
 def _search_filter(q: str) -> Q:
     """Every word must be in the organization's folded text or name one of its capabilities.
 
+    A Persian word is looked up by its stem (``search_stems``): ``داده‌ها`` or ``هوشمند سازی`` find the
+    organizations whose text says ``داده`` or ``هوشمند``, whatever the half-space became.
+
     Each word is a semi-join on the union of two index lookups (the trigram index on
     ``search_text`` on PostgreSQL, the capability links by capability id), never an OR across a
     join, which made PostgreSQL read every organization (issue 19). The capabilities matching the
     word come from the (small) taxonomy table, joined to the links by their index."""
     links = Organization.capabilities.through.objects
     condition = Q()
-    for token in words(q)[:12]:
+    for token in search_stems(q)[:12]:
         by_text = Organization.objects.filter(search_text__contains=token).order_by().values("pk")
         by_capability = links.filter(capability__search_text__contains=token).order_by().values("organization_id")
         condition &= Q(pk__in=by_text.union(by_capability))

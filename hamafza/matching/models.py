@@ -63,3 +63,26 @@ class IndexChange(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version} {self.action} {self.organization_id}"
+
+
+class OrganizationVector(models.Model):
+    """An organization's embedding vector (multilingual e5, 384 float32), computed by the
+    ``matching.embed_organizations`` task after a save and read by every server's index: no
+    server embeds on its own and no query embeds an organization.
+
+    ``text_key`` is a hash of the text that was embedded; a vector whose text has changed since is
+    ignored until the task replaces it. Not audited with django-simple-history on purpose: it is
+    derived from the organization's audited text, like ``IndexState``."""
+
+    organization_id = models.PositiveBigIntegerField(_("organization id"), unique=True)
+    model = models.CharField(_("model"), max_length=40)
+    text_key = models.CharField(_("text key"), max_length=40)
+    vector = models.BinaryField(_("vector"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organization vector")
+        verbose_name_plural = _("organization vectors")
+
+    def __str__(self) -> str:
+        return f"vector of organization {self.organization_id}"

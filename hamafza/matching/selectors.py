@@ -79,6 +79,7 @@ def explain(raw: dict) -> Explanation:
                 "code": c["code"],
                 "name": name,
                 "declared": c.get("source") == "declared",
+                "by_meaning": c.get("source") == "meaning",
                 "related": bool(c.get("related_to")),
                 "organization_evidence": c.get("organization_evidence", [])[:4],
                 "challenge_evidence": c.get("challenge_evidence", [])[:4],

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connections, transaction
@@ -45,8 +46,8 @@ from hamafza.core.formatting import tehran_date
 from hamafza.core.models import Capability
 from hamafza.core.services import taxonomy_as_dict
 from hamafza.directory.models import Organization
-from hamafza.matching.engine import ChallengeDoc, Eligibility, Engine, OrgDoc, Taxonomy, load_taxonomy
-from hamafza.matching.models import IndexChange, IndexState
+from hamafza.matching.engine import ChallengeDoc, Eligibility, Engine, OrgDoc, Taxonomy, load_taxonomy, semantic
+from hamafza.matching.models import IndexChange, IndexState, OrganizationVector
 
 try:  # advisory locks between the processes of one server (Linux, macOS)
     import fcntl
@@ -125,6 +126,65 @@ def organization_docs(ids: Iterable[int] | None = None) -> Iterator[OrgDoc]:
         for org in batch:
             yield organization_doc(org, track_record=tracks.get(org.pk, 0))
         last = batch[-1].pk
+
+
+# --------------------------------------------------------------------------------------------
+# Stored organization vectors (embeddings on): computed by a task after a save, read by the index
+# --------------------------------------------------------------------------------------------
+EMBED_BATCH = 32
+
+
+def stored_vectors(docs: Iterable[OrgDoc]) -> dict[str, np.ndarray]:
+    """The stored vectors of these organizations whose embedded text is still their text."""
+    keys = {int(d.id): semantic.passage_key(d.text) for d in docs}
+    out: dict[str, np.ndarray] = {}
+    ids = list(keys)
+    for i in range(0, len(ids), DOC_BATCH):
+        rows = OrganizationVector.objects.filter(organization_id__in=ids[i : i + DOC_BATCH], model=semantic.MODEL_NAME)
+        for oid, text_key, vector in rows.values_list("organization_id", "text_key", "vector"):
+            if keys.get(oid) == text_key:
+                out[str(oid)] = np.frombuffer(bytes(vector), dtype=np.float32)
+    return out
+
+
+def organization_vectors_compute(
+    *, organization_ids: Iterable[int] | None = None, progress: Callable[[int], None] | None = None
+) -> int:
+    """Embed the organizations (all when None) whose stored vector is missing or stale, store the
+    vectors and record an index change for them so every server picks them up. Returns how many
+    were embedded. Slow (the e5 pass, ~0.5 s per organization on a loaded 2-core machine): it runs
+    in the ``matching.embed_organizations`` task, spread over the workers by ``hamafza index embed``."""
+    if not semantic.available():
+        return 0
+    docs = list(organization_docs(organization_ids))
+    have = stored_vectors(docs)
+    todo = [d for d in docs if d.id not in have]
+    done = 0
+    for i in range(0, len(todo), EMBED_BATCH):
+        chunk = todo[i : i + EMBED_BATCH]
+        vectors = semantic.embed_passages([d.text for d in chunk])
+        with transaction.atomic():
+            for d, vec in zip(chunk, vectors, strict=True):
+                OrganizationVector.objects.update_or_create(
+                    organization_id=int(d.id),
+                    defaults={
+                        "model": semantic.MODEL_NAME,
+                        "text_key": semantic.passage_key(d.text),
+                        "vector": vec.astype(np.float32).tobytes(),
+                    },
+                )
+            index_change_record(organization_ids=[int(d.id) for d in chunk])
+        done += len(chunk)
+        if progress is not None:
+            progress(len(chunk))
+    return done
+
+
+def organizations_without_vectors() -> list[int]:
+    """Ids of the organizations that have no stored vector of the current model (stale texts are
+    found by ``organization_vectors_compute`` itself)."""
+    stored = OrganizationVector.objects.filter(model=semantic.MODEL_NAME).values("organization_id")
+    return list(Organization.objects.exclude(pk__in=stored).order_by("pk").values_list("pk", flat=True))
 
 
 def call_eligibility(call) -> Eligibility:
@@ -365,10 +425,21 @@ class IndexHolder:
         stored = self._stored(generation)
         if stored is None or stored[1] != epoch or stored[0] > target:
             return False
-        engine = Engine(taxonomy=self.taxonomy(), index_dir=self.root / generation, use_embeddings=self.use_embeddings)
+        engine = self._new_engine(generation)
         self._opened = _Opened(engine, generation, mtime, stored[0], epoch)
         _freeze_long_lived_objects()
         return True
+
+    def _new_engine(self, generation: str) -> Engine:
+        # a server never embeds an organization itself: the vectors come from the database
+        # (OrganizationVector, written by the embed task); until all are there the engine serves
+        # lexical-plus-capability results
+        return Engine(
+            taxonomy=self.taxonomy(),
+            index_dir=self.root / generation,
+            use_embeddings=self.use_embeddings,
+            embed_missing=False,
+        )
 
     def rebuild(self, progress: Callable[[int], None] | None = None, total: Callable[[int], None] | None = None) -> int:
         """Build a new generation from the database and make it current; returns the number of
@@ -379,12 +450,12 @@ class IndexHolder:
             version, epoch = state.version, state.epoch
             stamp = timezone.now().strftime("%Y%m%dT%H%M%S%f")
             generation = f"gen-{stamp}-{os.getpid()}"
-            engine = Engine(
-                taxonomy=self.taxonomy(), index_dir=self.root / generation, use_embeddings=self.use_embeddings
-            )
+            engine = self._new_engine(generation)
             if total is not None:
                 total(Organization.objects.count())
-            n = engine.add_organizations(organization_docs(), progress=progress)
+            docs = list(organization_docs())
+            vectors = stored_vectors(docs) if engine.use_embeddings else None
+            n = engine.add_organizations(docs, progress=progress, vectors=vectors)
             self._store(generation, version, epoch)
             previous, _ = self._current()
             self._write_atomic(self.root / "CURRENT", generation)
@@ -442,7 +513,8 @@ class IndexHolder:
         found = {int(d.id) for d in docs}
         removed = [oid for oid in changes if oid not in found]
         if docs:
-            opened.engine.add_organizations(docs)
+            vectors = stored_vectors(docs) if opened.engine.use_embeddings else None
+            opened.engine.add_organizations(docs, vectors=vectors)
         for oid in removed:
             opened.engine.remove_organization(str(oid))
         opened.version = target

@@ -5,6 +5,7 @@ enqueues ``index_sync`` after it commits. ``index_organization`` records and app
 one organization for callers outside those services."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 
 from hamafza.matching import services
@@ -31,9 +32,21 @@ def index_sync(open_engine: bool = True) -> int:
     return services.index_sync(open_engine=open_engine)
 
 
+@shared_task(name="matching.embed_organizations")
+def embed_organizations(ids: list[int] | None = None) -> int:
+    """Embed the given organizations (all when None) whose stored vector is missing or stale and
+    store the vectors; each embedded organization is recorded in the change log, so every server
+    re-indexes it with its vector. Returns how many were embedded."""
+    return services.organization_vectors_compute(organization_ids=ids)
+
+
 def organizations_changed(*, organization_ids) -> None:
     """``hooks.organizations_changed`` receiver: log the change inside the saving transaction (so a
     lost task loses nothing), then let a task apply it once the transaction commits (every other
-    server catches up from the log when it next matches)."""
+    server catches up from the log when it next matches). With embeddings on, another task then
+    computes the changed organizations' vectors."""
     services.index_change_record(organization_ids=organization_ids)
     transaction.on_commit(lambda: index_sync.delay(open_engine=False))
+    if getattr(settings, "MATCHING_USE_EMBEDDINGS", False):
+        ids = [int(pk) for pk in organization_ids]
+        transaction.on_commit(lambda: embed_organizations.delay(ids))

@@ -234,3 +234,32 @@ def test_detail_query_count_does_not_grow_with_capabilities(client, django_asser
         assert client.get(reverse("directory:organization_detail", args=[small.slug])).status_code == 200
     with django_assert_max_num_queries(len(ctx.captured_queries)):
         assert client.get(reverse("directory:organization_detail", args=[large.slug])).status_code == 200
+
+
+Z = "\u200c"
+
+
+@pytest.fixture
+def word_forms():
+    return {
+        "smart": OrganizationFactory(slug="smart", description_fa="روشنایی هوشمند معابر", description_en=""),
+        "data": OrganizationFactory(slug="data", description_fa="تحلیل داده برای مدیریت ترافیک", description_en=""),
+        "other": OrganizationFactory(slug="other", description_fa="تعمیر آسانسور", description_en=""),
+    }
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("هوشمند" + Z + "سازی", {"smart"}),  # the standard spelling, with a half-space
+        ("هوشمندسازی", {"smart"}),  # half-space lost
+        ("هوشمند سازی", {"smart"}),  # half-space typed as a space
+        ("داده" + Z + "ها", {"data"}),
+        ("دادهها", {"data"}),
+        ("داده ها", {"data"}),
+        ("داده" + Z + "های ترافیک", {"data"}),
+        ("هوشمند", {"smart"}),
+    ],
+)
+def test_search_finds_the_stem_of_suffixed_persian_words(client, word_forms, q, expected):
+    assert slugs(client.get(LIST_URL, {"q": q})) == expected

@@ -34,7 +34,10 @@ class CapabilityMatchOut(Schema):
     code: str
     name_fa: str
     name_en: str
-    source: Literal["declared", "inferred"] = Field(description="How the organization has it.")
+    source: Literal["declared", "inferred", "meaning"] = Field(
+        description="How the organization has it: declared, found in its words, or read from the meaning of its "
+        "description (embeddings on)."
+    )
     contribution: float = Field(description="Its share of the capability signal, 0–1.")
     organization_evidence: list[str] = Field(description="Phrases of the organization's text that show it.")
     challenge_evidence: list[str] = Field(description="Phrases of the call's text that ask for it.")

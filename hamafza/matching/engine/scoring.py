@@ -19,6 +19,8 @@ WEIGHTS_LEXICAL_ONLY = {"capability": 0.75, "text": 0.25, "semantic": 0.0}
 DOMAIN_CREDIT = 0.2
 DECLARED_WEIGHT = 1.0
 INFERRED_CAP = 0.85
+QUERY_MEANING = 0.6  # a capability read from the query's embedding, relative to the strongest found in its words
+ORG_MEANING = 0.6  # the same for an organization (× INFERRED_CAP)
 CHALLENGE_CAP_FLOOR = 0.15  # inferred challenge capabilities weaker than this × the strongest are dropped
 BONUS = {"city": 0.06, "province": 0.03, "knowledge_based": 0.03, "track_record": 0.03, "verified": 0.02}
 MAX_BONUS = BONUS["city"] + BONUS["knowledge_based"] + BONUS["track_record"] + BONUS["verified"]
@@ -29,6 +31,17 @@ CAND_TEXT = 60
 CAND_SEM = 60
 MAX_QUERY_TERMS = 64
 GENERIC_DF = 0.25  # terms in more than this share of the organizations are too generic to query
+
+# Pseudo-relevance feedback through the capability space: the capabilities that the best
+# first-pass organizations share (whatever their language) join the query, scaled down.
+PRF_DOCS = 5
+PRF_WEIGHT = 0.5  # the feedback capability vector's strongest entry, relative to the query's strongest
+PRF_MIN_SHARE = 0.4  # a capability must carry this share of the feedback mass's strongest entry
+PRF_MAX_CAPS = 3
+
+
+SEM_MODE = "profile"  # "cosine": the raw e5 cosine (the first engine), kept for comparison
+PROFILE_T = 150.0  # sharpness of the capability profile (softmax temperature)
 
 
 class Scoring:
@@ -90,12 +103,62 @@ class Scoring:
         return {t: w for _, t, w in scored[:MAX_QUERY_TERMS]}
 
     def _matrix_view(self) -> tuple[np.ndarray | None, list[str]]:
+        """The stored vectors as one matrix (rows: organizations), or their capability profiles."""
         if self._matrix is None and self._vecs:
             self._matrix_ids = list(self._vecs)
-            self._matrix = np.stack([self._vecs[i] for i in self._matrix_ids]).astype(np.float32)
+            self._matrix_pos = {oid: i for i, oid in enumerate(self._matrix_ids)}
+            mat = np.stack([self._vecs[i] for i in self._matrix_ids]).astype(np.float32)
+            self._matrix = self._profiles(mat) if SEM_MODE == "profile" else mat
         return self._matrix, self._matrix_ids
 
+    def _profiles(self, vecs: np.ndarray) -> np.ndarray:
+        """Capability profiles of vectors (rows): a unit vector over the capabilities, sharply
+        peaked on those whose descriptions (the closer language) are nearest in meaning. Two texts
+        in different languages about the same thing get close profiles even when their raw
+        cosine favours a third text in the reader's language."""
+        if self._cap_space is None:
+            self._cap_space = semantic.capability_matrix(self.taxonomy)
+        _codes, mat = self._cap_space
+        out = np.empty((len(vecs), mat.shape[1]), dtype=np.float32)
+        for i in range(0, len(vecs), 8192):
+            chunk = vecs[i : i + 8192]
+            s = np.maximum(chunk @ mat[0].T, chunk @ mat[1].T) * PROFILE_T
+            e = np.exp(s - s.max(axis=1, keepdims=True))
+            out[i : i + len(chunk)] = e / np.linalg.norm(e, axis=1, keepdims=True)
+        return out
+
+    def _profile(self, vec: np.ndarray) -> np.ndarray:
+        return self._profiles(vec[None, :])[0]
+
+    def _feedback_caps(self, q: _Query, first: list[tuple]) -> dict[str, float]:
+        """Capabilities the best first-pass organizations share, not yet in the query:
+        code -> weight in (0, PRF_WEIGHT]."""
+        mass: dict[str, float] = {}
+        for score, _oid, r, *_ in first[:PRF_DOCS]:
+            for code, (w, _declared, _ev) in r.caps.items():
+                mass[code] = mass.get(code, 0.0) + score * w
+        if not mass:
+            return {}
+        top = max(mass.values())
+        new = sorted(((m, c) for c, m in mass.items() if c not in q.caps and m >= PRF_MIN_SHARE * top), reverse=True)
+        return {c: PRF_WEIGHT * m / top for m, c in new[:PRF_MAX_CAPS]}
+
     def _rank(self, q: _Query, top: int, weights: Mapping[str, float], explain: bool = True) -> list[Match]:
+        if self.feedback and q.caps:
+            first = self._rank_scored(q, max(top, PRF_DOCS), weights)
+            extra = self._feedback_caps(q, first)
+            if extra:
+                q.caps = {**q.caps, **extra}
+                for code in extra:
+                    q.sources[code] = "feedback"
+        scored = self._rank_scored(q, top, weights)
+        out = []
+        for score, oid, r, cap, cap_parts, lex, sem, bonus, _rel in scored[:top]:
+            expl = self._explain(q, r, score, cap, cap_parts, lex, sem, bonus, weights) if explain else {}
+            out.append(Match(oid, float(score), expl))
+        return out
+
+    def _rank_scored(self, q: _Query, top: int, weights: Mapping[str, float]) -> list[tuple]:
         elig = q.eligibility
         flt = self._filter(elig)
         prep = self._prepare(elig)
@@ -118,13 +181,16 @@ class Scoring:
                 if oid is not None:
                     cand[oid] = score
         sims: dict[str, float] = {}
-        if self.use_embeddings and weights.get("semantic", 0) > 0 and self._vecs:
+        if self.semantic_ready and weights.get("semantic", 0) > 0:
+            # semantic candidates: the stored organization vectors (or their capability profiles)
+            # closest to the query's, a brute-force dot product over all of them
             qv = semantic.embed_query(q.text)
             mat, ids = self._matrix_view()
-            allsims = mat @ qv
-            order = np.argsort(-allsims)
+            allsims = mat @ (self._profile(qv) if SEM_MODE == "profile" else qv)
+            k = min(len(ids), CAND_SEM * 4)
+            near = np.argpartition(-allsims, k - 1)[:k]
             added = 0
-            for i in order:
+            for i in near[np.argsort(-allsims[near])]:
                 oid = ids[i]
                 rec = self._orgs.get(oid)
                 if rec is None or not self._eligible(rec, elig, prep):
@@ -133,10 +199,11 @@ class Scoring:
                 added += 1
                 if added >= CAND_SEM:
                     break
+            pos = self._matrix_pos
             for oid in cand:
-                v = self._vecs.get(oid)
-                if v is not None:
-                    sims[oid] = float(v @ qv)
+                i = pos.get(oid)
+                if i is not None:
+                    sims[oid] = float(allsims[i])
         # Python-side eligibility: the authoritative check.
         recs = [self._orgs[o] for o in cand if o in self._orgs and self._eligible(self._orgs[o], elig, prep)]
         if not recs:
@@ -160,8 +227,4 @@ class Scoring:
             score = rel * (1.0 + sum(bonus.values())) / (1.0 + MAX_BONUS)
             scored.append((score, r.id, r, cap, cap_parts, lex, sem, bonus, rel))
         scored.sort(key=lambda x: (-x[0], x[1]))
-        out = []
-        for score, oid, r, cap, cap_parts, lex, sem, bonus, _rel in scored[:top]:
-            expl = self._explain(q, r, score, cap, cap_parts, lex, sem, bonus, weights) if explain else {}
-            out.append(Match(oid, float(score), expl))
-        return out
+        return scored

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .analysis import analyse, compact_key, is_stopword
+from .analysis import ANALYZER_VERSION, analyse, compact_key, is_stopword
 
 DEFAULT_TAXONOMY_PATH = Path(__file__).resolve().parents[2] / "core" / "data" / "taxonomy.json"
 _WEAK_PATH = Path(__file__).with_name("weak_terms.json")
@@ -86,7 +86,8 @@ class Taxonomy:
         self._phrases: dict[str, _Phrase] = {}
         self._build_phrases()
         self.fingerprint = hashlib.blake2b(
-            json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"), digest_size=8
+            (json.dumps(data, ensure_ascii=False, sort_keys=True) + f"#analyzer{ANALYZER_VERSION}").encode("utf-8"),
+            digest_size=8,
         ).hexdigest()
 
     # -- construction -------------------------------------------------------------------------

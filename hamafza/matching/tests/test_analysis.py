@@ -81,3 +81,21 @@ def test_taxonomy_shape(taxonomy):
             assert set(c) == {"code", "name_fa", "name_en", "synonyms_fa", "synonyms_en"}
             assert c["code"].startswith(d["code"] + ".")
             assert len(c["synonyms_fa"]) >= 10 and len(c["synonyms_en"]) >= 10
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("ابپتجچخدرزسشعفقکگلمنوهی")), min_size=3, max_size=8),
+    st.sampled_from(["ها", "های", "ای", "ترین", "سازی", "هایی"]),
+)
+def test_analyzer_reads_a_suffix_alike_after_a_half_space_a_space_or_nothing(word, suffix):
+    joined = analyse(word + ZWNJ + suffix)
+    assert joined == analyse(word + " " + suffix) == analyse(word + suffix)
+    assert len(joined.stems) == 1
+
+
+@given(st.text())
+def test_analyzer_never_raises_and_aligns_tokens_and_stems(text):
+    an = analyse(text)
+    assert len(an.tokens) == len(an.stems)
+    assert all(an.stems)
+    assert compact_key(text) == "".join(an.stems)

@@ -222,3 +222,13 @@ def test_a_save_records_its_index_change_even_when_the_task_is_lost(monkeypatch)
 
     directory_services.organization_update(organization=org, by=None, description_en="Bridge sensors")
     assert IndexChange.objects.filter(organization_id=org.pk, version=before + 2).exists()
+
+
+@pytest.mark.parametrize("q", ["هوشمند\u200cسازی", "هوشمندسازی", "هوشمند سازی", "روشنایی\u200cهای هوشمند"])
+def test_directory_search_through_the_engine_finds_the_stem(client, index_dir, taxonomy_db, q):
+    smart = OrganizationFactory(slug="smart-light", description_fa="روشنایی هوشمند معابر", description_en="")
+    OrganizationFactory(slug="lifts", description_fa="تعمیر آسانسور", description_en="")
+    services.get_engine()
+    assert [int(pk) for pk in selectors.organization_ranking_for_query(q) or []][:1] == [smart.pk]
+    response = client.get("/fa/organizations/", {"q": q})
+    assert [o.slug for o in response.context["organizations"]] == ["smart-light"]
