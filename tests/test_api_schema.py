@@ -306,6 +306,8 @@ def _programs_world(city, org, call, users) -> dict:
         "application": application,
         "milestone": milestone,
     }
+
+
 def _space_world(city, users) -> dict:
     from hamafza.spaces import services as space_services
     from hamafza.spaces.tests.factories import ResourceFactory, SpaceFactory, tomorrow_at
