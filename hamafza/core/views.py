@@ -1,16 +1,33 @@
-from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from pathlib import Path
 
-from hamafza.core import hooks, selectors
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control, never_cache
+
+from hamafza.core import hooks, selectors, workspace
+
+FAVICON = Path(__file__).resolve().parent / "static" / "hamafza" / "favicon.ico"
 
 
 def home(request):
-    context = {"cities": selectors.city_list(), "domains": selectors.taxonomy_tree()}
+    context = {
+        "cities": selectors.city_list(),
+        "domains": selectors.taxonomy_tree(),
+        "panels": workspace.visitor_panels(request),
+    }
     for extra in hooks.home_context.results():
         context.update(extra)
     return render(request, "core/home.html", context)
+
+
+@login_required
+def my_workspace(request):
+    """The signed-in person's workspace: the panels of their roles (ADR 0022)."""
+    ws = workspace.workspace_for(request, city_slug=request.GET.get("city", "")[:60])
+    return render(request, "core/workspace.html", {"ws": ws, "panels": workspace.panels_for(ws)})
 
 
 def city_list(request):
@@ -19,7 +36,18 @@ def city_list(request):
 
 def city_detail(request, city_slug):
     city = selectors.city_get(slug=city_slug)
-    return render(request, "core/city_detail.html", {"city": city, "units": selectors.unit_list(city=city)})
+    sections = [panel for panels in hooks.city_page_sections.results(request, city) for panel in panels]
+    return render(
+        request,
+        "core/city_detail.html",
+        {"city": city, "units": selectors.unit_list(city=city), "sections": sections},
+    )
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """/favicon.ico, asked for by every browser on the first visit (the pages link the SVG icon)."""
+    return FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
 
 
 def taxonomy(request):
