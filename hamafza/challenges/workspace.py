@@ -62,7 +62,7 @@ def triage_panel(ws) -> Panel:
             Item(
                 label=n.title or _("(untitled)"),
                 url=reverse("challenges:need_detail", args=[n.city.slug, n.pk]),
-                detail=" · ".join(x for x in (n.city.name if several else "", n.unit.name if n.unit else _("Citizen report")) if x),
+                detail=" · ".join(str(x) for x in (n.city.name if several else "", n.unit.name if n.unit else _("Citizen report")) if x),
                 when=n.submitted_at,
                 when_label=_("sent"),
                 badge=str(Need.Status(n.status).label) if n.status == Need.Status.MODERATION else "",

@@ -37,10 +37,12 @@ def city_list(request):
 def city_detail(request, city_slug):
     city = selectors.city_get(slug=city_slug)
     sections = [panel for panels in hooks.city_page_sections.results(request, city) for panel in panels]
+    # People with a role in this city get a way to their work here (the workspace narrowed to it).
+    mine = request.user.is_authenticated and any(c.pk == city.pk for c in workspace.workspace_for(request).cities)
     return render(
         request,
         "core/city_detail.html",
-        {"city": city, "units": selectors.unit_list(city=city), "sections": sections},
+        {"city": city, "units": selectors.unit_list(city=city), "sections": sections, "my_city": mine},
     )
 
 
