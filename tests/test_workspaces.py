@@ -43,7 +43,9 @@ def _manager_rows(city, n: int, tag: str):
     for i in range(n):
         NeedFactory(city=city, title=f"{tag} need {i}")
         CallFactory(city=city, title=f"{tag} defining {i}")
-        PublishedCallFactory(city=city, title=f"{tag} closing {i}", closes_at=timezone.now() + datetime.timedelta(days=3))
+        PublishedCallFactory(
+            city=city, title=f"{tag} closing {i}", closes_at=timezone.now() + datetime.timedelta(days=3)
+        )
         panel = PanelFactory(call__city=city, call__title=f"{tag} panel {i}")
         member = PanelMemberFactory(panel=panel)
         proposal = ProposalFactory(call=panel.call)
@@ -63,7 +65,9 @@ def test_login_lands_on_the_workspace(client):
 def test_visitors_are_sent_to_sign_in_and_see_open_challenges_on_the_home_page(client, city):
     PublishedCallFactory(city=city, title="Open smart-bin call")
     Call.objects.filter(title="Open smart-bin call").update(closes_at=timezone.now() + datetime.timedelta(days=9))
-    CallFactory(city=city, title="Results call", state=Call.State.RESULTS_PUBLISHED, results_published_at=timezone.now())
+    CallFactory(
+        city=city, title="Results call", state=Call.State.RESULTS_PUBLISHED, results_published_at=timezone.now()
+    )
     response = client.get(WORKSPACE)
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
     html = client.get(reverse("core:home")).content.decode()
@@ -243,7 +247,8 @@ def test_empty_proposals_list_says_what_to_do(client):
 
 
 @pytest.mark.parametrize(
-    "url_name", ["challenges:call_list", "directory:organization_list", "challenges:notifications", "challenges:my_reports"]
+    "url_name",
+    ["challenges:call_list", "directory:organization_list", "challenges:notifications", "challenges:my_reports"],
 )
 def test_empty_lists_offer_a_next_action(client, url_name):
     html, _ = _get(client, UserFactory(), reverse(url_name))  # an empty database

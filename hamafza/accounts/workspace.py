@@ -19,9 +19,7 @@ def role_city_ids(ws, *role_names) -> set[int]:
 
 def role_unit_ids(ws, *role_names) -> set[int]:
     """Ids of the units of the user's ``role_names`` roles (unit staff), narrowed to the chosen city."""
-    return {
-        r.unit_id for r in roles_of(ws.user) if r.role in role_names and r.unit_id and ws.in_city(r.city_id)
-    }
+    return {r.unit_id for r in roles_of(ws.user) if r.role in role_names and r.unit_id and ws.in_city(r.city_id)}
 
 
 def role_cities(ws, *role_names) -> list:

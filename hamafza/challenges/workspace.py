@@ -50,7 +50,9 @@ def _call_state_badge(call: Call) -> str:
 def triage_panel(ws) -> Panel:
     cities = role_cities(ws, MANAGER)
     needs, more = capped(
-        Need.objects.filter(city_id__in=[c.pk for c in cities], status__in=(Need.Status.MODERATION, Need.Status.SUBMITTED))
+        Need.objects.filter(
+            city_id__in=[c.pk for c in cities], status__in=(Need.Status.MODERATION, Need.Status.SUBMITTED)
+        )
         .select_related("city", "unit")
         .order_by("submitted_at", "pk")
     )
@@ -62,7 +64,11 @@ def triage_panel(ws) -> Panel:
             Item(
                 label=n.title or _("(untitled)"),
                 url=reverse("challenges:need_detail", args=[n.city.slug, n.pk]),
-                detail=" · ".join(str(x) for x in (n.city.name if several else "", n.unit.name if n.unit else _("Citizen report")) if x),
+                detail=" · ".join(
+                    str(x)
+                    for x in (n.city.name if several else "", n.unit.name if n.unit else _("Citizen report"))
+                    if x
+                ),
                 when=n.submitted_at,
                 when_label=_("sent"),
                 badge=str(Need.Status(n.status).label) if n.status == Need.Status.MODERATION else "",
@@ -99,7 +105,9 @@ def definition_panel(ws) -> Panel:
             for c in calls
         ],
         empty=_("No call is being defined. Accept a need in the triage inbox to start its canvas."),
-        actions=[{"label": _("Open the triage inbox"), "url": reverse("challenges:triage_inbox", args=[cities[0].slug])}]
+        actions=[
+            {"label": _("Open the triage inbox"), "url": reverse("challenges:triage_inbox", args=[cities[0].slug])}
+        ]
         if cities and not calls
         else [],
         more=_more_per_city(cities, "challenges:city_calls", _("All calls of the city")),
@@ -167,7 +175,9 @@ def unit_needs_panel(ws) -> Panel:
             )
             for n in needs
         ],
-        empty=_("Your unit has not sent a need yet. Describe a problem your unit faces; the city's innovation team triages it."),
+        empty=_(
+            "Your unit has not sent a need yet. Describe a problem your unit faces; the city's innovation team triages it."
+        ),
         actions=[{"label": _("Send a need"), "url": reverse("challenges:need_new", args=[c.slug])} for c in cities[:2]],
         more=_more_per_city(cities, "challenges:need_list", _("All needs")),
         has_more=more,
@@ -327,7 +337,9 @@ def _open_calls_panel(calls, more, *, city=None) -> Panel:
             for c in calls
         ],
         empty=_("No challenge is open right now. Follow a city's results, or register to hear about new calls."),
-        actions=[] if calls else [{"label": _("Past challenges"), "url": reverse("challenges:call_list") + "?status=closed"}],
+        actions=[]
+        if calls
+        else [{"label": _("Past challenges"), "url": reverse("challenges:call_list") + "?status=closed"}],
         more={"label": _("All open challenges"), "url": url},
         has_more=more,
     )

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control, never_cache
 
@@ -82,4 +82,12 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # the page itself failed (e.g. the database is down): a bare page, both languages
+        return HttpResponseServerError(SERVER_ERROR_FALLBACK, content_type="text/html; charset=utf-8")
+
+
+SERVER_ERROR_FALLBACK = """<!doctype html><html lang="fa" dir="rtl"><meta charset="utf-8"><title>خطا · Error</title>
+<h1>خطایی پیش آمد</h1><p>لطفاً چند لحظهٔ دیگر دوباره بکوشید.</p>
+<p lang="en" dir="ltr">Something went wrong. Please try again in a moment.</p></html>"""

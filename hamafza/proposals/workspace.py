@@ -39,12 +39,15 @@ def scoring_progress_panel(ws) -> Panel:
     city_ids = role_city_ids(ws, CityRole.Role.INNOVATION_MANAGER)
     submitted = Proposal.objects.filter(call_id=OuterRef("call_id"), status=Proposal.Status.SUBMITTED)
     panels, more = capped(
-        JudgingPanel.objects.filter(city_id__in=city_ids, status__in=(JudgingPanel.Status.SETUP, JudgingPanel.Status.SCORING))
+        JudgingPanel.objects.filter(
+            city_id__in=city_ids, status__in=(JudgingPanel.Status.SETUP, JudgingPanel.Status.SCORING)
+        )
         .annotate(
             n_members=_count(PanelMember.objects.filter(panel_id=OuterRef("pk")), "panel_id"),
             n_proposals=_count(submitted, "call_id"),
             n_sheets=_count(
-                ScoreSheet.objects.filter(member__panel_id=OuterRef("pk"), completed_at__isnull=False), "member__panel_id"
+                ScoreSheet.objects.filter(member__panel_id=OuterRef("pk"), completed_at__isnull=False),
+                "member__panel_id",
             ),
             n_conflicts=_count(
                 ConflictDeclaration.objects.filter(member__panel_id=OuterRef("pk"), has_conflict=True),
