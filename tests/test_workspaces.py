@@ -47,9 +47,9 @@ def _manager_rows(city, n: int, tag: str):
             city=city, title=f"{tag} closing {i}", closes_at=timezone.now() + datetime.timedelta(days=3)
         )
         panel = PanelFactory(call__city=city, call__title=f"{tag} panel {i}")
-        member = PanelMemberFactory(panel=panel)
+        judge = PanelMemberFactory(panel=panel)
         proposal = ProposalFactory(call=panel.call)
-        ScoreSheetFactory(member=member, proposal=proposal)
+        ScoreSheetFactory(member=judge, proposal=proposal)
 
 
 # --------------------------------------------------------------------------------------------
@@ -110,10 +110,10 @@ def test_manager_workspace_queries_are_constant(client, city):
 
 def test_unit_staff_workspace(client, city):
     staff = user_with_role(CityRole.Role.UNIT_STAFF, city)
-    unit = staff.city_roles.get().unit
-    NeedFactory(city=city, unit=unit, title="Our leaking roof")
+    own_unit = staff.city_roles.get().unit
+    NeedFactory(city=city, unit=own_unit, title="Our leaking roof")
     NeedFactory(city=city, title="Another unit need")
-    CallFactory(city=city, unit=unit, title="Our unit call")
+    CallFactory(city=city, unit=own_unit, title="Our unit call")
     html, _ = _get(client, staff)
     assert _panels(html) == ["unit-needs", "unit-calls", "milestones-review"]
     assert "Our leaking roof" in html and "Our unit call" in html
@@ -239,10 +239,10 @@ def test_city_page_lists_open_calls_and_the_work_there(client, city):
 # Empty states and the call page
 # --------------------------------------------------------------------------------------------
 def test_empty_proposals_list_says_what_to_do(client):
-    member = OrganizationMembershipFactory().user
-    html, _ = _get(client, member, reverse("proposals:proposal_list"))
+    newcomer = OrganizationMembershipFactory().user
+    html, _ = _get(client, newcomer, reverse("proposals:proposal_list"))
     assert "data-empty-state" in html and reverse("challenges:call_list") in html
-    html, _ = _get(client, member, reverse("proposals:proposal_list") + "?q=nothing")
+    html, _ = _get(client, newcomer, reverse("proposals:proposal_list") + "?q=nothing")
     assert "data-empty-state" in html
 
 

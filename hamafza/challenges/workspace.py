@@ -176,7 +176,8 @@ def unit_needs_panel(ws) -> Panel:
             for n in needs
         ],
         empty=_(
-            "Your unit has not sent a need yet. Describe a problem your unit faces; the city's innovation team triages it."
+            "Your unit has not sent a need yet. Describe a problem your unit faces; the city's innovation team "
+            "triages it and may turn it into a call."
         ),
         actions=[{"label": _("Send a need"), "url": reverse("challenges:need_new", args=[c.slug])} for c in cities[:2]],
         more=_more_per_city(cities, "challenges:need_list", _("All needs")),

@@ -1,6 +1,5 @@
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import FileResponse, HttpResponseServerError, JsonResponse

@@ -4,7 +4,7 @@ organization's own proposals (organization members). Each panel is one bounded q
 figures are counted in the database (subqueries), so the page costs the same with any number of
 proposals, judges or sheets."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,8 @@ from hamafza.accounts.workspace import role_city_ids
 from hamafza.core.formatting import digits
 from hamafza.core.workspace import Item, Panel, capped
 from hamafza.directory.selectors import member_organization_ids
-from hamafza.proposals.models import ConflictDeclaration, Panel as JudgingPanel, PanelMember, Proposal, ScoreSheet
+from hamafza.proposals.models import ConflictDeclaration, PanelMember, Proposal, ScoreSheet
+from hamafza.proposals.models import Panel as JudgingPanel
 
 
 def _count(qs, group: str):

@@ -23,12 +23,16 @@ def test_local_settings_have_debug_off_unless_asked():
     code = "import config.settings.local as s; print(s.DEBUG)"
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_DEBUG"}
     assert (
-        subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True).stdout.strip()
+        subprocess.run(  # noqa: S603
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+        ).stdout.strip()
         == "False"
     )
     env["DJANGO_DEBUG"] = "1"
     assert (
-        subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True).stdout.strip()
+        subprocess.run(  # noqa: S603
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+        ).stdout.strip()
         == "True"
     )
 
@@ -98,7 +102,7 @@ def test_makefile_uses_any_python_from_311(tmp_path, names, expected):
     old.write_text("#!/bin/sh\nexit 1\n")
     old.chmod(0o755)
     env = {"PATH": str(tmp_path), "HOME": str(tmp_path)}
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603
         [shutil.which("make"), "-n", "-B", "-C", str(ROOT), ".venv/.installed"], env=env, capture_output=True, text=True
     ).stdout
     assert expected in out
@@ -107,7 +111,7 @@ def test_makefile_uses_any_python_from_311(tmp_path, names, expected):
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_makefile_says_when_no_python_fits(tmp_path):
     env = {"PATH": str(tmp_path), "HOME": str(tmp_path)}
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603
         [shutil.which("make"), "-n", "-B", "-C", str(ROOT), ".venv/.installed"], env=env, capture_output=True, text=True
     ).stdout
     assert 'test -n ""' in out and "Python 3.11 or newer" in out
