@@ -300,7 +300,7 @@ def followed_panel(ws) -> Panel:
             for c in calls
         ],
         empty=_("You follow no call. Follow a challenge to hear about its questions, changes and results."),
-        actions=[{"label": _("Browse the open challenges"), "url": reverse("challenges:call_list")}],
+        actions=[] if calls else [{"label": _("Browse the open challenges"), "url": reverse("challenges:call_list")}],
         has_more=more,
     )
 

@@ -25,7 +25,7 @@ def invitations_panel(ws) -> Panel:
             for i in invitations
         ],
         empty=_("No invitation is waiting. Lead organizations invite partners to consortia for missions and calls."),
-        actions=[{"label": _("Missions"), "url": reverse("consortia:mission_list")}],
+        actions=[] if invitations else [{"label": _("Missions"), "url": reverse("consortia:mission_list")}],
         more={"label": _("My consortia"), "url": reverse("consortia:my_consortia")},
         has_more=more,
     )

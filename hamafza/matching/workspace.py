@@ -33,7 +33,7 @@ def calls_for_you_panel(ws) -> Panel | None:
             for r in rows
         ],
         empty=_("No open call fits this organization now. Complete its capabilities so the matching finds more."),
-        actions=[{"label": _("Browse the open challenges"), "url": reverse("challenges:call_list")}],
+        actions=[] if rows else [{"label": _("Browse the open challenges"), "url": reverse("challenges:call_list")}],
         more={"label": _("All calls for you"), "url": reverse("matching:calls_for_you", args=[organization.slug])},
         has_more=len(rows) >= LIMIT,
     )

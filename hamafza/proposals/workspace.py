@@ -153,7 +153,7 @@ def own_proposals_panel(ws) -> Panel:
         title=_("Your proposals"),
         items=items,
         empty=_("Your organization has no proposal yet. Find an open challenge that fits and apply."),
-        actions=[{"label": _("Browse the open challenges"), "url": reverse("challenges:call_list")}],
+        actions=[] if items else [{"label": _("Browse the open challenges"), "url": reverse("challenges:call_list")}],
         more={"label": _("All proposals"), "url": reverse("proposals:proposal_list")},
         has_more=more,
     )
