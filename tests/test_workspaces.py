@@ -149,6 +149,23 @@ def test_judge_and_invited_expert_see_their_queue(client, city):
         assert "۳" in html  # three to score, in Persian digits
 
 
+def test_judge_queue_queries_are_constant(client, city):
+    judge = user_with_role(CityRole.Role.JUDGE, city)
+
+    def panels(n):
+        for _ in range(n):
+            panel = PanelFactory(call__city=city)
+            PanelMemberFactory(panel=panel, user=judge)
+            for _ in range(2):
+                ProposalFactory(call=panel.call)
+
+    panels(1)
+    _, before = _get(client, judge)
+    panels(7)
+    _, after = _get(client, judge)
+    assert after == before
+
+
 def test_organization_member_workspace(client, city, index_dir, member, call):  # noqa: F811
     org = OrganizationMembership.objects.get(user=member).organization
     ProposalFactory(organization=org, call__city=city, call__title="Our applied call")
