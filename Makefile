@@ -1,14 +1,20 @@
 # Hamafza: `make run` serves the platform, `make test` runs every check. See README.md.
-PYTHON ?= python3.11
+# The first Python >= 3.11 found (override with PYTHON=/path/to/python).
+ifeq ($(origin PYTHON), undefined)
+PYTHON := $(shell for p in python3.11 python3.12 python3.13 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; \
+	done)
+endif
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/hamafza_test
 
-.PHONY: setup run test test-sqlite test-postgres lint bench bench-load bench-scale bench-scale-smoke bench-tools cluster-test demo messages vendor clean
+.PHONY: setup run dev test test-sqlite test-postgres lint bench bench-load bench-scale bench-scale-smoke bench-tools cluster-test demo messages vendor clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	@test -x $(PY) || test -n "$(PYTHON)" || { echo "Hamafza needs Python 3.11 or newer (python3.11, python3.12, python3.13 or python3); none was found. Install one, or run: make PYTHON=/path/to/python"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
@@ -25,16 +31,23 @@ $(LDAP_STAMP): requirements-ldap.txt $(STAMP)
 		echo "LDAP sign-in not installed: apt-get install libldap2-dev libsasl2-dev, then make setup (docs/authentication.md)"; \
 	fi
 
-## setup: idempotent: venv, pinned dependencies, translations, database schema, taxonomy
+## setup: idempotent: venv, pinned dependencies, translations (compiled with Babel: no GNU gettext needed),
+## database schema, taxonomy
 setup: $(STAMP) $(LDAP_STAMP)
 	@mkdir -p var
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
+	$(PY) manage.py compile_translations -v 0
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py load_taxonomy
 
-## run: set up, load the demo data when the database is empty, serve on 127.0.0.1:$(PORT)
+## run: set up, load the demo data when the database is empty, serve on 127.0.0.1:$(PORT) as in production:
+## DEBUG off (the app's own 404/500 pages), static files served by whitenoise
 run: setup
+	$(VENV)/bin/hamafza demo --if-empty
+	DJANGO_DEBUG=0 $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+## dev: the same for development: DEBUG on (Django's debug pages), reloads on code changes
+dev: setup
 	$(VENV)/bin/hamafza demo --if-empty
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -99,10 +112,10 @@ cluster-test: setup
 demo: setup
 	$(VENV)/bin/hamafza demo
 
-## messages: refresh the translation catalogues after changing user-visible strings
+## messages: refresh the translation catalogues after changing user-visible strings (needs GNU gettext's xgettext)
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l fa --no-obsolete --ignore=.venv --ignore=var --ignore=node_modules --ignore=bench
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
+	$(PY) manage.py compile_translations
 
 vendor:
 	scripts/vendor.sh

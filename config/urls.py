@@ -14,6 +14,7 @@ handler500 = "hamafza.core.views.error_500"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     # OpenID Connect sign-in (answers 404 unless OIDC_ENABLED): a fixed callback URL for the provider

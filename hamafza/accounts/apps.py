@@ -8,7 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self):
-        from hamafza.accounts import selectors, signals  # noqa: F401  (signals: the audit of sign-ins)
+        from hamafza.accounts import selectors, signals, workspace  # noqa: F401  (signals: the audit of sign-ins)
         from hamafza.core import hooks
 
         hooks.navigation.register(selectors.city_navigation, order=60)
+        hooks.workspace_context.register(workspace.workspace_context)

@@ -13,7 +13,10 @@ def city_navigation(request, flags) -> list[dict]:
     cities = {}
     for role in roles_of(request.user):
         cities.setdefault(role.city.slug, role.city)
-    return [{"label": city.name, "url": reverse("core:city_detail", args=[city.slug])} for city in cities.values()]
+    return [
+        {"label": city.name, "url": reverse("core:city_detail", args=[city.slug]), "group": "cities"}
+        for city in cities.values()
+    ]
 
 
 #: The city roles that must sign in with two-factor authentication when TWO_FACTOR_REQUIRED is on.

@@ -65,7 +65,7 @@ class LoginView(auth_views.LoginView):
 
 def register(request):
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("core:workspace")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -78,7 +78,7 @@ def register(request):
             )
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account has been created."))
-            return redirect("core:home")
+            return redirect("core:workspace")
         return render(request, "accounts/register.html", {"form": form}, status=400)
     return render(request, "accounts/register.html", {"form": form})
 
@@ -185,7 +185,7 @@ def login_verify(request):
         user = User.objects.filter(pk=pending["user"], is_active=True).first()
         next_url = pending.get("next") or settings.LOGIN_REDIRECT_URL
     elif request.user.is_authenticated and two_factor_enabled(request.user) and not request.user.is_verified():
-        user, next_url = request.user, _safe_next(request, reverse("core:home"))
+        user, next_url = request.user, _safe_next(request, reverse("core:workspace"))
     else:
         return redirect("accounts:login")
     if user is None:

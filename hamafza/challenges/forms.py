@@ -462,7 +462,12 @@ class CommentForm(forms.Form):
 
 
 class FacilitatorForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Facilitator"), queryset=None)
+    user = forms.ModelChoiceField(
+        label=_("Facilitator"),
+        queryset=None,
+        empty_label=_("Choose a facilitator"),
+        help_text=_("People with the facilitator role in this city who are not assigned to this call yet."),
+    )
 
     def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)

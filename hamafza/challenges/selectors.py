@@ -464,8 +464,8 @@ def workflow_navigation(request, flags) -> list[dict]:
         if entry and (slug, entry[1]) not in seen:
             seen.add((slug, entry[1]))
             label = f"{entry[0]} · {role.city.name}" if several_cities else entry[0]
-            items.append({"label": label, "url": reverse(entry[1], args=[slug])})
-    items.append({"label": _("Report a problem"), "url": reverse("challenges:report_problem")})
+            items.append({"label": label, "url": reverse(entry[1], args=[slug]), "group": "work"})
+    items.append({"label": _("Report a problem"), "url": reverse("challenges:report_problem"), "group": "work"})
     unread = notification_unread_count(user=user)
     label = _("Notifications") if not unread else f"{_('Notifications')} ({digits(unread)})"
     items.append({"label": label, "url": reverse("challenges:notifications")})

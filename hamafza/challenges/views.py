@@ -583,7 +583,9 @@ def call_manage(request, city_slug, pk):
         "cancel_form": CancelForm(),
     }
     if can_manage:
-        context["facilitator_form"] = FacilitatorForm(candidates=selectors.facilitator_candidates(city=city))
+        # Only people not yet assigned; with nobody left the page says why instead of an empty list.
+        candidates = selectors.facilitator_candidates(city=city).exclude(facilitated_calls=call)
+        context["facilitator_form"] = FacilitatorForm(candidates=candidates) if candidates.exists() else None
         context["questions"] = [
             (q, AnswerForm(initial={"answer": q.answer, "publish": True}, prefix=f"q{q.pk}"))
             for q in selectors.call_questions_all(call=call)

@@ -346,11 +346,11 @@ def application_readers(user):
 # --------------------------------------------------------------------------------------------
 def missions_navigation(request, flags) -> list[dict]:
     """The public list of missions (navigation order 50)."""
-    return [{"label": gettext_lazy("Missions"), "url": reverse("consortia:mission_list")}]
+    return [{"label": gettext_lazy("Missions"), "url": reverse("consortia:mission_list"), "group": "explore"}]
 
 
 def my_consortia_navigation(request, flags) -> list[dict]:
     """ "My consortia" for members of an organization (navigation order 90, flag ``has_org``)."""
     if flags.get("has_org"):
-        return [{"label": gettext_lazy("My consortia"), "url": reverse("consortia:my_consortia")}]
+        return [{"label": gettext_lazy("My consortia"), "url": reverse("consortia:my_consortia"), "group": "work"}]
     return []

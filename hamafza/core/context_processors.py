@@ -1,6 +1,7 @@
-from hamafza.core.selectors import navigation_for
+from hamafza.core.selectors import navigation_menu
 
 
 def navigation(request):
-    """Per-role navigation entries and the other language's URL for the language switch."""
-    return {"nav": navigation_for(request)}
+    """The main navigation (links and dropdowns) and the entries of the person's own menu."""
+    menu = navigation_menu(request)
+    return {"nav": menu["items"], "nav_account": menu["account"]}

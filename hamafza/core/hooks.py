@@ -211,3 +211,53 @@ def track_record_counts(ids: list[int] | None = None) -> dict[int, int]:
         for org_id, n in counts.items():
             total[org_id] = total.get(org_id, 0) + n
     return total
+
+
+# ---------------------------------------------------------------------------------------------
+# Role workspaces (ADR 0022, hamafza/core/workspace.py)
+# ---------------------------------------------------------------------------------------------
+class PanelRegistry:
+    """The panels of the role workspaces. Each app registers its panels from ``AppConfig.ready()``:
+
+        hooks.workspace_panels.register(workspace.triage_panel, audiences={"innovation_manager"}, order=10)
+
+    ``fn(ws) -> Panel | None`` (``hamafza.core.workspace``): ``ws`` is the ``Workspace`` of the
+    request (the user, their audiences, the city chosen in the switcher). A function is called only
+    when one of its ``audiences`` is the user's, so it never runs for someone it is not meant for.
+    Each function reads a bounded list (``workspace.capped``: at most ``workspace.LIMIT`` rows, no
+    count of what is not shown) in a fixed number of queries."""
+
+    def __init__(self) -> None:
+        self._entries: list[tuple[int, int, frozenset[str], Callable]] = []
+
+    def register(self, fn: Callable, *, audiences, order: int = 100) -> Callable:
+        audiences = frozenset([audiences] if isinstance(audiences, str) else audiences)
+        self._entries = [e for e in self._entries if e[3] is not fn]
+        self._entries.append((order, len(self._entries), audiences, fn))
+        self._entries.sort(key=lambda entry: entry[:2])
+        return fn
+
+    def unregister(self, fn: Callable) -> None:
+        self._entries = [e for e in self._entries if e[3] is not fn]
+
+    def for_audiences(self, audiences) -> list[Callable]:
+        """The functions meant for any of ``audiences``, in order (each once)."""
+        return [fn for _o, _n, meant, fn in self._entries if meant & set(audiences)]
+
+    def audiences(self) -> set[str]:
+        return {a for _o, _n, meant, _fn in self._entries for a in meant}
+
+
+workspace_panels = PanelRegistry()
+workspace_context = Hook(
+    "workspace_context",
+    """Who the signed-in user is for the workspace. ``fn(ws)`` adds to ``ws.audiences`` (role codes such
+    as "innovation_manager", "organization_member") and to ``ws.cities`` (the cities of the user's
+    roles, for the city switcher); the accounts app fills the city roles, the directory "organization
+    member", the proposals "judge" for panel members.""",
+)
+city_page_sections = Hook(
+    "city_page_sections",
+    """Sections of a city's public page. ``fn(request, city) -> list[Panel]`` (``core.workspace.Panel``):
+    the challenges app lists the city's open calls and latest results.""",
+)

@@ -60,15 +60,59 @@ def _navigation_flags(user) -> dict[str, bool]:
 
 
 def core_navigation(request, flags) -> list[dict]:
-    """Home and cities for everyone (orders 10 and 30)."""
+    """The signed-in person's workspace, or the home page for visitors (order 10)."""
+    if request.user.is_authenticated:
+        return [{"label": _("My workspace"), "url": reverse("core:workspace")}]
     return [{"label": _("Home"), "url": reverse("core:home")}]
 
 
 def cities_navigation(request, flags) -> list[dict]:
-    return [{"label": _("Cities"), "url": reverse("core:city_list")}]
+    return [{"label": _("Cities"), "url": reverse("core:city_list"), "group": "explore"}]
 
 
 def admin_navigation(request, flags) -> list[dict]:
     if request.user.is_authenticated and request.user.is_staff:
-        return [{"label": _("Administration"), "url": reverse("admin:index")}]
+        return [{"label": _("Administration"), "url": reverse("admin:index"), "group": ACCOUNT_GROUP}]
     return []
+
+
+#: The dropdowns of the main navigation: an entry's ``"group"`` names one of them (an entry without
+#: a group stands alone; a group holding a single entry is shown as that entry). ``account`` entries
+#: go to the menu under the signed-in person's name.
+NAV_GROUPS = {"explore": _("Explore"), "work": _("My work"), "cities": _("My cities")}
+ACCOUNT_GROUP = "account"
+
+
+def _is_current(path: str, url: str) -> bool:
+    # a section's pages keep its entry lit (not the language root "/fa/", which prefixes everything)
+    return path == url or (url.count("/") > 2 and path.startswith(url))
+
+
+def navigation_menu(request) -> dict:
+    """The navigation as shown: ``items`` (links and dropdowns ``{"label", "children"}`` in the order
+    of their first entry) and ``account`` (the entries of the person's own menu)."""
+    path = request.path
+    items: list[dict] = []
+    account: list[dict] = []
+    groups: dict[str, dict] = {}
+    for entry in navigation_for(request):
+        entry = {**entry, "active": _is_current(path, str(entry["url"]))}
+        group = entry.get("group")
+        if group == ACCOUNT_GROUP:
+            account.append(entry)
+        elif not group:
+            items.append(entry)
+        else:
+            if group not in groups:
+                groups[group] = {"key": group, "label": NAV_GROUPS.get(group, group), "children": []}
+                items.append(groups[group])
+            groups[group]["children"].append(entry)
+    shown = []
+    for item in items:
+        children = item.get("children")
+        if children is not None and len(children) == 1:
+            item = children[0]
+        elif children is not None:
+            item["active"] = any(child["active"] for child in children)
+        shown.append(item)
+    return {"items": shown, "account": account}

@@ -15,3 +15,4 @@ class DirectoryConfig(AppConfig):
         hooks.navigation_flags.register("has_org", selectors.has_organization_flag)
         hooks.home_context.register(selectors.home_context)
         hooks.profile_context.register(selectors.profile_context)
+        hooks.workspace_context.register(selectors.workspace_context)

@@ -184,14 +184,32 @@ def memberships_of_user(*, user) -> QuerySet[OrganizationMembership]:
     )
 
 
-def membership_get(*, user, organization) -> OrganizationMembership | None:
-    if not user.is_authenticated:
-        return None
+def _memberships(user) -> dict[int, OrganizationMembership]:
+    """The user's memberships by organization id, read once per request (cached on the user)."""
     cache = getattr(user, "_hamafza_memberships", None)
     if cache is None:
         cache = {m.organization_id: m for m in OrganizationMembership.objects.filter(user=user)}
         user._hamafza_memberships = cache
-    return cache.get(organization.pk)
+    return cache
+
+
+def membership_get(*, user, organization) -> OrganizationMembership | None:
+    if not user.is_authenticated:
+        return None
+    return _memberships(user).get(organization.pk)
+
+
+def member_organization_ids(user) -> set[int]:
+    """Ids of the organizations the signed-in user belongs to (the request's cached memberships)."""
+    if not user.is_authenticated:
+        return set()
+    return set(_memberships(user))
+
+
+def workspace_context(ws) -> None:
+    """``hooks.workspace_context``: members of an organization are the "organization_member" audience."""
+    if member_organization_ids(ws.user):
+        ws.audiences.add("organization_member")
 
 
 STATS_CACHE_KEY = "directory:organization_stats"
@@ -222,7 +240,7 @@ def person_list() -> QuerySet[Person]:
 # What the directory contributes to the pages of lower apps (registered in apps.py)
 # --------------------------------------------------------------------------------------------
 def organizations_navigation(request, flags) -> list[dict]:
-    return [{"label": _("Organizations"), "url": reverse("directory:organization_list")}]
+    return [{"label": _("Organizations"), "url": reverse("directory:organization_list"), "group": "explore"}]
 
 
 def has_organization_flag():

@@ -17,7 +17,7 @@ def entries(request, flags) -> list[dict]:
     cities = {r.city.slug: r.city for r in roles_of(user) if r.role == CityRole.Role.INNOVATION_MANAGER}
     for city in cities.values():
         label = _("Insights: %(city)s") % {"city": city.name} if len(cities) > 1 else _("Insights")
-        items.append({"label": label, "url": reverse("insights:city_dashboard", args=[city.slug])})
+        items.append({"label": label, "url": reverse("insights:city_dashboard", args=[city.slug]), "group": "work"})
     if user.has_perm("insights.view_national_dashboard"):
-        items.append({"label": _("National insights"), "url": reverse("insights:national_dashboard")})
+        items.append({"label": _("National insights"), "url": reverse("insights:national_dashboard"), "group": "work"})
     return items

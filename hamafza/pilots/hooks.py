@@ -48,11 +48,15 @@ NOTIFICATION_KINDS = {
 def install() -> None:
     from hamafza.challenges.messages import register_kind
     from hamafza.core import hooks
-    from hamafza.pilots import selectors
+    from hamafza.pilots import selectors, workspace
 
     for kind, (text, label) in NOTIFICATION_KINDS.items():
         register_kind(kind, text=text, label=label)
     hooks.navigation.register(selectors.navigation_entries, order=85)
+    panels = hooks.workspace_panels
+    panels.register(workspace.overdue_milestones_panel, audiences="innovation_manager", order=50)
+    panels.register(workspace.obligations_due_panel, audiences="innovation_manager", order=60)
+    panels.register(workspace.milestones_to_review_panel, audiences="unit_staff", order=30)
     # The track record: completed pilots and active or completed agreements count in the matching
     # engine's signal and are named in its explanation; the organization's profile lists them.
     hooks.track_records.register(selectors.track_record_totals)

@@ -602,5 +602,5 @@ def navigation_entries(request, flags) -> list[dict]:
         return []
     roles = {r.role for r in roles_of(user)}
     if flags.get("has_org") or roles & {CityRole.Role.INNOVATION_MANAGER, CityRole.Role.UNIT_STAFF}:
-        return [{"label": _("Pilots"), "url": reverse("pilots:pilot_list")}]
+        return [{"label": _("Pilots"), "url": reverse("pilots:pilot_list"), "group": "work"}]
     return []

@@ -258,8 +258,10 @@ def milestones_of_user(*, user) -> QuerySet[TeamMilestone]:
 
 
 def navigation_entries(request, flags) -> list[dict]:
-    # "My events and teams" is linked from both lists (the bar is full enough).
-    return [
-        {"label": _("Events"), "url": reverse("programs:event_list")},
-        {"label": _("Programs"), "url": reverse("programs:program_list")},
+    entries = [
+        {"label": _("Events"), "url": reverse("programs:event_list"), "group": "explore"},
+        {"label": _("Programs"), "url": reverse("programs:program_list"), "group": "explore"},
     ]
+    if request.user.is_authenticated:
+        entries.append({"label": _("My events and teams"), "url": reverse("programs:mine"), "group": "work"})
+    return entries

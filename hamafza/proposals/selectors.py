@@ -484,7 +484,7 @@ def navigation_entries(request, flags) -> list[dict]:
     roles = {r.role for r in roles_of(user)}
     items = []
     if flags.get("has_org") or CityRole.Role.INNOVATION_MANAGER in roles:
-        items.append({"label": _("Proposals"), "url": reverse("proposals:proposal_list")})
+        items.append({"label": _("Proposals"), "url": reverse("proposals:proposal_list"), "group": "work"})
     if flags.get("has_panel") or CityRole.Role.JUDGE in roles:
-        items.append({"label": _("Judging"), "url": reverse("proposals:judging")})
+        items.append({"label": _("Judging"), "url": reverse("proposals:judging"), "group": "work"})
     return items

@@ -320,7 +320,7 @@ def profile_section(user) -> dict | None:
 # ------------------------------------------------------------------------------------------------
 def navigation_entries(request, flags) -> list[dict]:
     """ "Co-working" for everyone (the spaces are public); "My bookings" for signed-in people."""
-    entries = [{"label": _("Co-working"), "url": reverse("spaces:space_list")}]
+    entries = [{"label": _("Co-working"), "url": reverse("spaces:space_list"), "group": "explore"}]
     if request.user.is_authenticated:
-        entries.append({"label": _("My bookings"), "url": reverse("spaces:my_bookings")})
+        entries.append({"label": _("My bookings"), "url": reverse("spaces:my_bookings"), "group": "work"})
     return entries

@@ -43,7 +43,7 @@ def test_login_with_email_any_case_then_logout(client):
     response = client.post(LOGIN, {"username": "Sara@Example.org", "password": PASSWORD})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("core:workspace")
     assert client.session["_auth_user_id"] == str(user.pk)
     assert client.session["hamafza_language"] == "fa"
 
@@ -67,7 +67,7 @@ def test_login_refuses_an_external_next(client):
         LOGIN, {"username": "sara@example.org", "password": PASSWORD, "next": "https://evil.example/"}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("core:workspace")
 
 
 def test_wrong_password_rerenders_with_400_and_keeps_the_email(client):
