@@ -249,7 +249,7 @@ def milestones_of_user(*, user) -> QuerySet[TeamMilestone]:
     )
     return (
         TeamMilestone.objects.filter(application_id__in=apps, application__state=Application.State.ADMITTED)
-        .select_related("application", "application__cohort")
+        .select_related("application", "application__cohort", "application__cohort__program")
         .order_by("due_on", "pk")
     )
 

@@ -8,7 +8,8 @@ class SpacesConfig(AppConfig):
 
     def ready(self):
         from hamafza.core import hooks
-        from hamafza.spaces import selectors
+        from hamafza.spaces import selectors, workspace
 
         hooks.navigation.register(selectors.navigation_entries, order=87)
         hooks.profile_sections.register(selectors.profile_section)
+        hooks.workspace_panels.register(workspace.my_bookings_panel, audiences="signed_in", order=80)

@@ -1,0 +1,31 @@
+"""The spaces app's panel of the role workspaces (ADR 0022): the person's upcoming co-working
+bookings, one bounded query (``capped``)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from hamafza.core.workspace import Item, Panel, capped
+from hamafza.spaces import selectors
+from hamafza.spaces.models import Booking
+
+
+def my_bookings_panel(ws) -> Panel:
+    bookings, more = capped(selectors.bookings_of(user=ws.user).filter(state=Booking.State.CONFIRMED))
+    return Panel(
+        key="my-bookings",
+        title=_("My bookings"),
+        items=[
+            Item(
+                label=str(b.resource),
+                url=reverse("spaces:space_detail", args=[b.resource.space.slug]),
+                detail=b.resource.space.name,
+                when=b.starts_at,
+                when_label=_("from"),
+            )
+            for b in bookings
+        ],
+        empty=_("You have no upcoming booking."),
+        actions=[{"label": _("Book a desk or a room"), "url": reverse("spaces:space_list")}],
+        more={"label": _("My bookings"), "url": reverse("spaces:my_bookings")},
+        has_more=more,
+    )
