@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy as _
 from hamafza.challenges.models import Call, CallResult, Need
 from hamafza.core.models import City, Domain, Unit
 from hamafza.insights.durations import duration_summary
-from hamafza.insights.models import CalendarFeed, FigureSnapshot
+from hamafza.insights.models import CalendarFeed, FigureSnapshot, OpenDataFile
 from hamafza.insights.periods import Period, current_jalali_year, jalali_year_of
-from hamafza.pilots.models import Agreement, Pilot
+from hamafza.pilots.models import Agreement, Milestone, Payment, Pilot
 from hamafza.proposals.models import Proposal
 
 
@@ -297,14 +297,63 @@ def ocds_calls(*, city: City) -> QuerySet[Call]:
     )
 
 
-def calendar_calls(*, city: City | None = None, follower=None) -> QuerySet[Call]:
-    """Public calls for a calendar feed: a city's, or those `follower` follows. One query."""
+def calendar_calls(*, city: City | None = None, follower=None, since=None) -> QuerySet[Call]:
+    """Public calls for a calendar feed: a city's, or those `follower` follows; with `since`, only
+    the calls whose opening or deadline is at or after it (the city feed's window). One query."""
     qs = Call.objects.filter(state__in=Call.PUBLIC_STATES, published_at__isnull=False)
     if city is not None:
         qs = qs.filter(city=city)
     if follower is not None:
         qs = qs.filter(follows__user=follower)
+    if since is not None:
+        qs = qs.filter(
+            Q(closes_at__gte=since) | Q(opens_at__gte=since) | Q(opens_at__isnull=True, published_at__gte=since)
+        )
     return qs.select_related("unit", "city").order_by("published_at", "pk")
+
+
+def calendar_calls_fingerprint(*, city: City, since) -> list:
+    """How many calls the city's feed holds and when the last of them changed. One query."""
+    row = calendar_calls(city=city, since=since).order_by().aggregate(n=Count("pk"), last=Max("updated_at"))
+    return [row["n"], row["last"].isoformat() if row["last"] else None]
+
+
+def ocds_fingerprint(*, city: City) -> list:
+    """Cheap aggregates that change when the city's OCDS package would: its calls (changed or
+    added), their awards, its agreements and their parties, its pilots' milestones and payments.
+    Five queries whatever the volume."""
+    calls = (
+        Call.objects.filter(city=city, published_at__isnull=False)
+        .order_by()
+        .aggregate(n=Count("pk"), last=Max("updated_at"))
+    )
+    awards = (
+        CallResult.objects.filter(call__city=city, outcome=CallResult.Outcome.AWARDED)
+        .order_by()
+        .aggregate(n=Count("pk"), last=Max("pk"))
+    )
+    agreements = (
+        Agreement.objects.filter(city=city)
+        .order_by()
+        .aggregate(n=Count("pk", distinct=True), parties=Count("parties"), last=Max("updated_at"))
+    )
+    milestones = (
+        Milestone.objects.filter(pilot__city=city)
+        .order_by()
+        .aggregate(
+            n=Count("pk"),
+            last=Max("pk"),
+            decided=Max("decided_at"),
+            accepted=Count("pk", filter=Q(status=Milestone.Status.ACCEPTED)),
+        )
+    )
+    payments = (
+        Payment.objects.filter(pilot__city=city)
+        .order_by()
+        .aggregate(n=Count("pk"), last=Max("pk"), paid=Count("paid_on"), total=Sum("paid_rial"))
+    )
+    values = [calls, awards, agreements, milestones, payments]
+    return [{k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in row.items()} for row in values]
 
 
 def calendar_feed_by_token(*, token: str) -> CalendarFeed | None:
@@ -340,3 +389,12 @@ def figure_snapshot_keys_to_refresh(*, used_since, limit: int) -> list[str]:
         .order_by("computed_at")
         .values_list("key", flat=True)[:limit]
     )
+
+
+def open_data_file(*, key: str) -> OpenDataFile | None:
+    """A stored open-data file without its content (`open_data_content` reads that)."""
+    return OpenDataFile.objects.defer("content").filter(key=key).first()
+
+
+def open_data_content(*, pk: int) -> bytes:
+    return bytes(OpenDataFile.objects.filter(pk=pk).values_list("content", flat=True).get())

@@ -9,14 +9,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hamafza.core.exports import FORMATS, table_response
 from hamafza.core.selectors import city_get
-from hamafza.insights import dashboards, ical, ocds, selectors, services, tables
+from hamafza.insights import dashboards, ical, open_data, selectors, services, tables
 from hamafza.insights.forms import InsightsFilterForm
 
 
@@ -114,34 +114,15 @@ def city_summary(request, city_slug):
 
 
 def ocds_package(request, city_slug):
-    """The city's OCDS 1.1 release package (public)."""
-    city = city_get(slug=city_slug)
-    data = ocds.package_for(city=city, uri=request.build_absolute_uri())
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
-    response["Cache-Control"] = "public, max-age=300"
-    return response
-
-
-def _ical_response(content: bytes, *, filename: str, private: bool) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
-    response["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
-    return response
-
-
-def _absolute_call_url(request):
-    return lambda call: request.build_absolute_uri(reverse("challenges:call_detail", args=[call.pk]))
+    """The city's OCDS 1.1 release package (public), served pre-built (`insights.open_data`)."""
+    return open_data.response(request, "ocds", city_get(slug=city_slug))
 
 
 def city_calendar(request, city_slug):
-    """Opening and closing of every published call of the city (public iCalendar feed)."""
-    city = city_get(slug=city_slug)
-    content = ical.calendar(
-        name=_("Hamafza calls: %(city)s") % {"city": city.name},
-        calls=selectors.calendar_calls(city=city),
-        url_for=_absolute_call_url(request),
-    )
-    return _ical_response(content, filename=f"{city.slug}-calls", private=False)
+    """Openings and closings of the city's published calls from INSIGHTS_CALENDAR_PAST_DAYS days
+    ago on, and the events of any other source of `ical.CITY_EVENT_SOURCES` (public iCalendar
+    feed, served pre-built)."""
+    return open_data.response(request, "calendar", city_get(slug=city_slug))
 
 
 def personal_calendar(request, token):
@@ -151,10 +132,15 @@ def personal_calendar(request, token):
         raise Http404
     content = ical.calendar(
         name=_("Hamafza: calls I follow"),
-        calls=selectors.calendar_calls(follower=feed.user),
-        url_for=_absolute_call_url(request),
+        events=ical.call_events(
+            selectors.calendar_calls(follower=feed.user),
+            url_for=open_data.call_url_for(open_data.request_base(request)),
+        ),
     )
-    return _ical_response(content, filename="followed-calls", private=True)
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="followed-calls.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-
 from hamafza.core.api.auth import PUBLIC
 from hamafza.core.api.params import city_from_path
 from hamafza.core.api.routers import ApiRouter
-from hamafza.insights import dashboards, ocds
+from hamafza.insights import dashboards, open_data
 from hamafza.insights.api.common import TableOut, table_out
 
 router = ApiRouter()
@@ -38,5 +36,4 @@ def city_summary(request, slug: str):
     ),
 )
 def city_ocds(request, slug: str):
-    city = city_from_path(slug)
-    return ocds.package_for(city=city, uri=request.build_absolute_uri(reverse("insights:ocds", args=[city.slug])))
+    return open_data.response(request, "ocds", city_from_path(slug))
