@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -252,12 +252,23 @@ def open_calls(*, city: City, now=None) -> QuerySet[Call]:
     )
 
 
+# The number of awards of each call, read per row shown (a subquery) rather than by grouping the
+# city's calls with all their results before the page is cut.
+_award_counts = (
+    CallResult.objects.filter(call=OuterRef("pk"), outcome=CallResult.Outcome.AWARDED)
+    .order_by()
+    .values("call")
+    .annotate(n=Count("pk"))
+    .values("n")
+)
+
+
 def public_calls(*, city: City) -> QuerySet[Call]:
     """Every call of the city that has been made public (the register of calls)."""
     return (
         Call.objects.filter(city=city, state__in=Call.PUBLIC_STATES, published_at__isnull=False)
         .select_related("unit", "domain")
-        .annotate(n_awards=Count("results", filter=Q(results__outcome=CallResult.Outcome.AWARDED)))
+        .annotate(n_awards=Coalesce(Subquery(_award_counts), 0))
         .order_by("-published_at", "-pk")
     )
 

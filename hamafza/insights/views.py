@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from hamafza.core.exports import FORMATS, table_response
 from hamafza.core.selectors import city_get
-from hamafza.insights import dashboards, ical, open_data, selectors, services, tables
+from hamafza.insights import dashboards, ical, open_data, registers, selectors, services, tables
 from hamafza.insights.forms import InsightsFilterForm
 
 
@@ -95,21 +95,54 @@ def national_dashboard(request):
 
 
 def city_summary(request, city_slug):
-    """The public summary of a city: open calls, published results, the registers and open data."""
+    """The public summary of a city: its first open calls, the local share, the first rows of each
+    register (counted up to a cap) with "see all" pages, and the open data. A fixed number of
+    queries whatever the city's volume."""
     city = city_get(slug=city_slug)
-    share = dashboards.public_local_share(city)
     if "export" in request.GET:
-        return _download(request, [*dashboards.public_registers(city), share], prefix=f"{city.slug}", private=False)
-    registers = dashboards.public_registers(city, limit=tables.REGISTER_PREVIEW)
+        return _register_download(request, city)
+    open_calls = dashboards.public_registers(city, limit=tables.OPEN_CALLS_PREVIEW, only="open-calls")[0]
     return render(
         request,
         "insights/city_summary.html",
         {
             "city": city,
-            "open_calls": list(selectors.open_calls(city=city)),
-            "local_share": share,
-            "registers": registers,
+            "open_calls": open_calls,
+            "local_share": dashboards.public_local_share(city),
+            "registers": dashboards.public_registers(city, limit=tables.REGISTER_PREVIEW),
         },
+    )
+
+
+def _register_download(request, city):
+    slug = request.GET.get("export")
+    if slug == "local-share":
+        candidates = [dashboards.public_local_share(city)]
+    elif slug in registers.REGISTERS:
+        candidates = dashboards.public_registers(city, only=slug)
+    else:
+        raise Http404
+    return _download(request, candidates, prefix=f"{city.slug}", private=False)
+
+
+def city_register(request, city_slug, register):
+    """Every row of one public register of a city, a page at a time (keyset: ``?after=<cursor>``)."""
+    city = city_get(slug=city_slug)
+    if register not in registers.REGISTERS:
+        raise Http404
+    if "export" in request.GET:
+        return _register_download(request, city)
+    try:
+        rows, next_cursor = registers.register_page(register, city, after=request.GET.get("after") or None)
+    except registers.BadCursor:
+        return render(request, "400.html", status=400)
+    count = registers.register_count(register, city)
+    table = dashboards.register_table(register, rows)
+    table.total, table.total_exact = count.shown, count.exact
+    return render(
+        request,
+        "insights/register.html",
+        {"city": city, "table": table, "next_cursor": next_cursor, "first_page": bool(request.GET.get("after"))},
     )
 
 
