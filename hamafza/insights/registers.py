@@ -107,6 +107,11 @@ def register_count(slug: str, city) -> CappedCount:
     return capped_count(REGISTERS[slug].rows(city))
 
 
+def cursor_of(slug: str, row) -> str:
+    """The cursor of the page that follows `row` (a row of `register_rows` or `register_page`)."""
+    return _encode(REGISTERS[slug], row)
+
+
 def _encode(register: Register, row) -> str:
     values = []
     for k in register.key:
