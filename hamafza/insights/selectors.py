@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -285,20 +287,46 @@ def public_awards(*, city: City) -> QuerySet[CallResult]:
 
 def jalali_years(*, city: City | None = None) -> list[int]:
     """The Jalali years in which the city (or any city) published a call, newest first, plus the
-    current year: the choices of the period filter. One query."""
-    qs = Call.objects.filter(published_at__isnull=False)
-    if city is not None:
-        qs = qs.filter(city=city)
-    first = qs.order_by("published_at").values_list("published_at", flat=True).first()
+    current year: the choices of the period filter. One query, whose answer (the first publication)
+    is cached for INSIGHTS_SNAPSHOT_MAX_AGE: nationally it sorts every call (220 ms at 50,000)."""
+    key = f"insights:first-published:{city.pk if city is not None else '-'}"
+    first = cache.get(key)
+    if first is None:
+        qs = Call.objects.filter(published_at__isnull=False)
+        if city is not None:
+            qs = qs.filter(city=city)
+        first = qs.order_by("published_at").values_list("published_at", flat=True).first() or ""
+        cache.set(key, first, settings.INSIGHTS_SNAPSHOT_MAX_AGE)
     last_year = current_jalali_year()
     first_year = jalali_year_of(first) if first else last_year
     return list(range(last_year, min(first_year, last_year) - 1, -1))
 
 
+# What a release reads of an award and its organization (not the organizations' long texts).
+OCDS_RESULT_FIELDS = (
+    "id",
+    "call_id",
+    "organization_id",
+    "rank",
+    "outcome",
+    "public_reason",
+    "applicant_name",
+    "organization__id",
+    "organization__name",
+    "organization__name_en",
+    "organization__province",
+    "organization__city_name",
+)
+
+
 def ocds_calls(*, city: City) -> QuerySet[Call]:
     """The calls of the city's OCDS release package: every call that was published (cancelled ones
     too), with the unit and the published awards (``ocds_awards``) loaded. Two queries."""
-    awards = CallResult.objects.filter(outcome=CallResult.Outcome.AWARDED).select_related("organization")
+    awards = (
+        CallResult.objects.filter(outcome=CallResult.Outcome.AWARDED)
+        .select_related("organization")
+        .only(*OCDS_RESULT_FIELDS)
+    )
     return (
         Call.objects.filter(city=city, published_at__isnull=False)
         .exclude(state__in=Call.EDITABLE_STATES)
