@@ -212,6 +212,8 @@ INSIGHTS_REFRESH_SECONDS = env_int("INSIGHTS_REFRESH_SECONDS", 600)
 # when older than this (seconds); the city feed holds events from this many days ago on.
 INSIGHTS_OPEN_DATA_MAX_AGE = env_int("INSIGHTS_OPEN_DATA_MAX_AGE", 3600)
 INSIGHTS_CALENDAR_PAST_DAYS = env_int("INSIGHTS_CALENDAR_PAST_DAYS", 90)
+# The public summary's previews (first rows and counts of each register) are cached this long (s).
+INSIGHTS_SUMMARY_CACHE_SECONDS = env_int("INSIGHTS_SUMMARY_CACHE_SECONDS", 60)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

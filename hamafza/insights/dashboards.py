@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +101,27 @@ def public_registers(city, *, limit: int | None = None, only: str | None = None)
             table.total, table.total_exact = count.shown, count.exact
         result.append(table)
     return result
+
+
+def summary_tables(city) -> tuple[tables.Table, list[tables.Table]]:
+    """The open calls and the registers of the summary page (first rows and capped counts), kept in
+    the cache for settings.INSIGHTS_SUMMARY_CACHE_SECONDS: a public page every visitor sees the
+    same, whose register previews sort the city's rows (~120 ms each for Tehran's calls and awards
+    at national volume, see docs/insights.md)."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    key = f"insights:summary:{city.pk}:{language}"
+    stored = cache.get(key)
+    if stored is None:
+        open_calls = public_registers(city, limit=tables.OPEN_CALLS_PREVIEW, only="open-calls")
+        previews = public_registers(city, limit=tables.REGISTER_PREVIEW)
+        stored = [(t.to_data(), t.total, t.total_exact) for t in open_calls + previews]
+        cache.set(key, stored, settings.INSIGHTS_SUMMARY_CACHE_SECONDS)
+    result = []
+    for data, total, exact in stored:
+        table = tables.Table.from_data(data)
+        table.total, table.total_exact = total, exact
+        result.append(table)
+    return result[0], result[1:]
 
 
 def public_local_share(city) -> tables.Table:

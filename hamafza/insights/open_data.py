@@ -6,7 +6,7 @@ from there with an entity tag and Last-Modified (a conditional GET answers 304).
 again when:
 
 * its **fingerprint** changed: a few aggregates read in a fixed number of queries on each request
-  (counts and latest changes of the city's calls, awards, agreements, milestones, payments; for the
+  (counts and latest changes of the city's calls, agreements, milestones, payments; for the
   calendar, of each event source's rows in the window), so a new or edited call shows at once;
 * or it is older than ``settings.INSIGHTS_OPEN_DATA_MAX_AGE`` (what no fingerprint sees, e.g. an
   organization's new name).

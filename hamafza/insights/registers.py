@@ -38,9 +38,13 @@ class Register:
     slug: str
     rows: Callable[..., QuerySet]  # (city) -> every row, related objects loaded
     key: tuple[SortKey, ...]
+    fields: tuple[str, ...] = ()  # what the table reads (a narrow sort of the city's rows), or all
 
     def ordered(self, city) -> QuerySet:
-        qs = self.rows(city).annotate(**{k.name: k.expression for k in self.key})
+        qs = self.rows(city)
+        if self.fields:
+            qs = qs.only(*self.fields)
+        qs = qs.annotate(**{k.name: k.expression for k in self.key})
         return qs.order_by(*[f"-{k.name}" if k.descending else k.name for k in self.key])
 
 
@@ -60,6 +64,39 @@ def _pk(*, descending: bool) -> SortKey:
     return SortKey("k_pk", F("pk"), descending, "int")
 
 
+CALL_FIELDS = (
+    "id",
+    "title",
+    "call_type",
+    "state",
+    "published_at",
+    "opens_at",
+    "closes_at",
+    "unit__id",
+    "unit__name_fa",
+    "unit__name_en",
+    "domain__id",
+    "domain__name_fa",
+    "domain__name_en",
+)
+AWARD_FIELDS = (
+    "id",
+    "call_id",
+    "organization_id",
+    "applicant_name",
+    "rank",
+    "outcome",
+    "call__id",
+    "call__title",
+    "call__results_published_at",
+    "call__unit__id",
+    "call__unit__name_fa",
+    "call__unit__name_en",
+    "organization__id",
+    "organization__name",
+    "organization__name_en",
+)
+
 REGISTERS = {
     r.slug: r
     for r in (
@@ -67,11 +104,13 @@ REGISTERS = {
             "open-calls",
             lambda city: selectors.open_calls(city=city),
             (_moment("closes_at", "k_closes", descending=False), _pk(descending=False)),
+            CALL_FIELDS,
         ),
         Register(
             "calls",
             lambda city: selectors.public_calls(city=city),
             (_moment("published_at", "k_published", descending=True), _pk(descending=True)),
+            CALL_FIELDS,
         ),
         Register(
             "awards",
@@ -82,6 +121,7 @@ REGISTERS = {
                 _int("rank", "k_rank", descending=False),
                 _pk(descending=False),
             ),
+            AWARD_FIELDS,
         ),
         Register(
             "pilots",

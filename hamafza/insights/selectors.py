@@ -358,24 +358,18 @@ def calendar_calls_fingerprint(*, city: City, since) -> list:
 
 
 def ocds_fingerprint(*, city: City) -> list:
-    """Cheap aggregates that change when the city's OCDS package would: its calls (changed or
-    added), their awards, its agreements and their parties, its pilots' milestones and payments.
-    Five queries whatever the volume."""
+    """Cheap aggregates that change when the city's OCDS package would: its calls (added or saved;
+    publishing results saves the call, and awards show only once published), its agreements, its
+    pilots' milestones and payments. Four queries whatever the volume; what they miss (a party
+    added to a signed agreement, an organization renamed) waits for INSIGHTS_OPEN_DATA_MAX_AGE.
+    Measured at national volume: counting Tehran's awards through their calls took 160 ms and the
+    agreements joined with their parties 74 ms, so neither is read here."""
     calls = (
         Call.objects.filter(city=city, published_at__isnull=False)
         .order_by()
         .aggregate(n=Count("pk"), last=Max("updated_at"))
     )
-    awards = (
-        CallResult.objects.filter(call__city=city, outcome=CallResult.Outcome.AWARDED)
-        .order_by()
-        .aggregate(n=Count("pk"), last=Max("pk"))
-    )
-    agreements = (
-        Agreement.objects.filter(city=city)
-        .order_by()
-        .aggregate(n=Count("pk", distinct=True), parties=Count("parties"), last=Max("updated_at"))
-    )
+    agreements = Agreement.objects.filter(city=city).order_by().aggregate(n=Count("pk"), last=Max("updated_at"))
     milestones = (
         Milestone.objects.filter(pilot__city=city)
         .order_by()
@@ -391,7 +385,7 @@ def ocds_fingerprint(*, city: City) -> list:
         .order_by()
         .aggregate(n=Count("pk"), last=Max("pk"), paid=Count("paid_on"), total=Sum("paid_rial"))
     )
-    values = [calls, awards, agreements, milestones, payments]
+    values = [calls, agreements, milestones, payments]
     return [{k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in row.items()} for row in values]
 
 

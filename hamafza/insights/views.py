@@ -101,7 +101,7 @@ def city_summary(request, city_slug):
     city = city_get(slug=city_slug)
     if "export" in request.GET:
         return _register_download(request, city)
-    open_calls = dashboards.public_registers(city, limit=tables.OPEN_CALLS_PREVIEW, only="open-calls")[0]
+    open_calls, previews = dashboards.summary_tables(city)
     return render(
         request,
         "insights/city_summary.html",
@@ -109,7 +109,7 @@ def city_summary(request, city_slug):
             "city": city,
             "open_calls": open_calls,
             "local_share": dashboards.public_local_share(city),
-            "registers": dashboards.public_registers(city, limit=tables.REGISTER_PREVIEW),
+            "registers": previews,
         },
     )
 
