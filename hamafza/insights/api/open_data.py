@@ -13,7 +13,7 @@ from hamafza.core.api.auth import PUBLIC
 from hamafza.core.api.params import city_from_path
 from hamafza.core.api.problems import invalid
 from hamafza.core.api.routers import ApiRouter
-from hamafza.insights import dashboards, open_data, registers, tables
+from hamafza.insights import dashboards, open_data, registers
 from hamafza.insights.api.common import TableOut, table_out
 
 router = ApiRouter()
@@ -26,12 +26,13 @@ router = ApiRouter()
     summary="A city's public summary",
     description=(
         "The local share per year (percent) and the first rows of each public register with their `total`, as on "
-        "the page; `/insights/cities/{slug}/registers/{name}` pages through a register."
+        "the page (cached for INSIGHTS_SUMMARY_CACHE_SECONDS); `/insights/cities/{slug}/registers/{name}` pages "
+        "through a register."
     ),
 )
 def city_summary(request, slug: str):
     city = city_from_path(slug)
-    previews = dashboards.public_registers(city, limit=tables.REGISTER_PREVIEW)
+    _open_calls, previews = dashboards.summary_tables(city)
     return [table_out(dashboards.public_local_share(city))] + [table_out(t) for t in previews]
 
 
