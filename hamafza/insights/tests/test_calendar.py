@@ -119,3 +119,18 @@ def test_feed_query_count_is_constant(client, world, city, django_assert_max_num
         assert len(parse(client.get(url)).walk("VEVENT")) == 16
     with django_assert_max_num_queries(n_served):
         client.get(url)
+
+
+def test_refresh_task_builds_changed_files_only(world, city, other_city):
+    from hamafza.insights import tasks
+    from hamafza.insights.models import OpenDataFile
+
+    built = tasks.refresh_open_data()
+    assert built == OpenDataFile.objects.count() and built >= 4  # a package and a feed per active city
+    assert tasks.refresh_open_data() == 0  # nothing changed
+    call = world["c2"]
+    call.title = "Call two, renamed"
+    call.save()
+    assert tasks.refresh_open_data() == 2  # Qom's package and feed
+    assert tasks.build_open_data("ocds", city.pk, "fa", "http://testserver") is True
+    assert tasks.build_open_data("nope", city.pk, "fa", "http://testserver") is False
