@@ -6,8 +6,9 @@ with bench/scale/generate.py (100 cities, 100,000 organizations, 50,000 calls, 8
 shares, every state) and agreements (pilot contracts and MoUs/cooperation agreements with
 several parties), also with COPY. Then it times, in-process through Django's test client, the
 city dashboard (the largest city, as its innovation manager), the national dashboard (as a
-platform admin), the public summary, the API figures and the OCDS package, and prints p50, p95,
-max and the number of queries of each.
+platform admin), the public summary and its register pages (a deep keyset page too), the API, the
+OCDS package and the calendar feed (served from their stored files; one build of each is timed
+too), and prints p50, p95, max, the number of queries and the bytes of each, with the load average.
 
     .venv/bin/python bench/bench_insights_scale.py                # generate if needed, then measure
     .venv/bin/python bench/bench_insights_scale.py --scale 0.05   # a smaller volume (another database)
@@ -201,23 +202,35 @@ def _agreement(rng, now, admin_id, city_id, *, kind, signed, pilot_id=None) -> d
 # ------------------------------------------------------------------------------------------------
 # Measuring
 # ------------------------------------------------------------------------------------------------
-def measure(client, url: str, repeat: int) -> dict:
+def measure(client, url: str, repeat: int, **headers) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    response = client.get(url)  # warm up
-    if response.status_code != 200:
+    response = client.get(url, **headers)  # warm up (builds a stored file or figures the first time)
+    if response.status_code not in (200, 304):
         raise SystemExit(f"{url} answered {response.status_code}")
-    times, queries = [], 0
+    times, queries, size = [], 0, 0
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as ctx:
             started = time.perf_counter()
-            client.get(url)
+            response = client.get(url, **headers)
+            size = len(response.content)
             times.append((time.perf_counter() - started) * 1000)
         queries = len(ctx.captured_queries)
     times.sort()
     p95 = times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))]
-    return {"p50": statistics.median(times), "p95": p95, "max": times[-1], "queries": queries}
+    return {"p50": statistics.median(times), "p95": p95, "max": times[-1], "queries": queries, "bytes": size}
+
+
+def time_build(label: str, build) -> None:
+    """Time one build of a stored open-data file (what a change costs, once, in the background)."""
+    started = time.perf_counter()
+    size = len(build())
+    print(f"{label:<40} {(time.perf_counter() - started) * 1000:>8.0f} ms once, {size:,} bytes")
+
+
+def _print_row(label: str, r: dict) -> None:
+    print(f"{label:<40} {r['p50']:>8.0f} {r['p95']:>8.0f} {r['max']:>8.0f} {r['queries']:>8} {r['bytes']:>11,}")
 
 
 def main(argv=None) -> int:
@@ -285,28 +298,53 @@ def report(repeat: int) -> int:
     admin = User.objects.filter(is_superuser=True).order_by("pk").first()
     if manager is None or admin is None:
         raise SystemExit("the generated volume has no manager of the largest city or no platform admin")
-    year = __import__("hamafza.insights.periods", fromlist=["current_jalali_year"]).current_jalali_year()
+    from hamafza.insights import open_data, registers
+    from hamafza.insights.periods import current_jalali_year
+
+    year = current_jalali_year()
+    awards = registers.register_rows("awards", city)
+    deep = awards[max(0, awards.count() // 2)]
+    deep_cursor = registers.cursor_of("awards", deep)
+    ocds_url = f"/fa/c/{city.slug}/open-data/ocds.json"
     pages = [
-        ("city dashboard", manager, f"/fa/c/{city.slug}/insights/"),
-        ("city dashboard, this year", manager, f"/fa/c/{city.slug}/insights/?year={year}"),
-        ("city dashboard, CSV of a table", manager, f"/fa/c/{city.slug}/insights/?export=per-unit&format=csv"),
-        ("national dashboard", admin, "/fa/insights/"),
-        ("national dashboard, this year", admin, f"/fa/insights/?year={year}"),
-        ("API city figures", manager, f"/api/v1/insights/cities/{city.slug}/figures"),
-        ("API national figures", admin, "/api/v1/insights/national/figures"),
-        ("public summary", None, f"/fa/c/{city.slug}/summary/"),
-        ("OCDS package (export)", None, f"/fa/c/{city.slug}/open-data/ocds.json"),
-        ("calendar feed (export)", None, f"/fa/c/{city.slug}/calendar.ics"),
+        ("city dashboard", manager, f"/fa/c/{city.slug}/insights/", {}),
+        ("city dashboard, this year", manager, f"/fa/c/{city.slug}/insights/?year={year}", {}),
+        ("city dashboard, CSV of a table", manager, f"/fa/c/{city.slug}/insights/?export=per-unit&format=csv", {}),
+        ("national dashboard", admin, "/fa/insights/", {}),
+        ("national dashboard, this year", admin, f"/fa/insights/?year={year}", {}),
+        ("API city figures", manager, f"/api/v1/insights/cities/{city.slug}/figures", {}),
+        ("API national figures", admin, "/api/v1/insights/national/figures", {}),
+        ("public summary", None, f"/fa/c/{city.slug}/summary/", {}),
+        ("register of calls, page 1", None, f"/fa/c/{city.slug}/summary/calls/", {}),
+        ("register of awards, deep page", None, f"/fa/c/{city.slug}/summary/awards/?after={deep_cursor}", {}),
+        ("register of open calls", None, f"/fa/c/{city.slug}/summary/open-calls/", {}),
+        ("API summary", None, f"/api/v1/insights/cities/{city.slug}/summary", {}),
+        (
+            "API register of awards, deep",
+            None,
+            f"/api/v1/insights/cities/{city.slug}/registers/awards?after={deep_cursor}",
+            {},
+        ),
+        ("OCDS package", None, ocds_url, {}),
+        ("OCDS package, gzip", None, ocds_url, {"HTTP_ACCEPT_ENCODING": "gzip"}),
+        ("API OCDS package, gzip", None, f"/api/v1/insights/cities/{city.slug}/ocds", {"HTTP_ACCEPT_ENCODING": "gzip"}),
+        ("calendar feed", None, f"/fa/c/{city.slug}/calendar.ics", {}),
     ]
+    print(f"load average at start: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}")
     print("volume: " + ", ".join(f"{k} {v:,}" for k, v in volume.items()))
     print(f"largest city: {city.slug} ({city.n:,} calls); {repeat} timed requests per page after one warm-up")
-    print(f"{'page':<34} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}")
-    for label, user, url in pages:
+    base = "http://testserver"
+    time_build("build of the OCDS package", lambda: open_data.build("ocds", city, base=base, language="fa")[1])
+    time_build("build of the calendar feed", lambda: open_data.build("calendar", city, base=base, language="fa")[1])
+    print(f"{'page':<40} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8} {'bytes':>11}")
+    for label, user, url, headers in pages:
         client = Client()
         if user is not None:
             client.force_login(user)
-        r = measure(client, url, repeat if "export" not in label else max(3, repeat // 4))
-        print(f"{label:<34} {r['p50']:>8.0f} {r['p95']:>8.0f} {r['max']:>8.0f} {r['queries']:>8}")
+        _print_row(label, measure(client, url, repeat, **headers))
+    etag = Client().get(ocds_url)["ETag"]
+    _print_row("OCDS package, conditional GET (304)", measure(Client(), ocds_url, repeat, HTTP_IF_NONE_MATCH=etag))
+    print(f"load average at end: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}")
     return 0
 
 

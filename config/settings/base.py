@@ -177,6 +177,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "insights.refresh_snapshots",
         "schedule": float(env_int("INSIGHTS_REFRESH_SECONDS", 600)),
     },
+    # Every active city's OCDS package and calendar feed are kept built (docs/insights.md, open data).
+    "insights-refresh-open-data": {
+        "task": "insights.refresh_open_data",
+        "schedule": float(env_int("INSIGHTS_REFRESH_SECONDS", 600)),
+    },
     # Pilot reminders: milestones due within 7 days or overdue, KPI measurements due (idempotent).
     "pilots-send-reminders": {"task": "pilots.send_reminders", "schedule": 3600.0},
     # Event reminders: one to each confirmed registrant within a day of the start (idempotent).
@@ -207,6 +212,12 @@ SITE_URL = env_str("SITE_URL", "")
 # computes them again; the scheduler refreshes the ones in use every INSIGHTS_REFRESH_SECONDS.
 INSIGHTS_SNAPSHOT_MAX_AGE = env_int("INSIGHTS_SNAPSHOT_MAX_AGE", 1800)
 INSIGHTS_REFRESH_SECONDS = env_int("INSIGHTS_REFRESH_SECONDS", 600)
+# A city's stored OCDS package and calendar feed are built again when what they show changes, or
+# when older than this (seconds); the city feed holds events from this many days ago on.
+INSIGHTS_OPEN_DATA_MAX_AGE = env_int("INSIGHTS_OPEN_DATA_MAX_AGE", 3600)
+INSIGHTS_CALENDAR_PAST_DAYS = env_int("INSIGHTS_CALENDAR_PAST_DAYS", 90)
+# The public summary's previews (first rows and counts of each register) are cached this long (s).
+INSIGHTS_SUMMARY_CACHE_SECONDS = env_int("INSIGHTS_SUMMARY_CACHE_SECONDS", 60)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.core.models import City, Domain, Unit
-from hamafza.insights import local_share, selectors, services, tables
+from hamafza.insights import local_share, registers, selectors, services, tables
 from hamafza.insights.periods import Period
 from hamafza.pilots import selectors as pilot_selectors
 
@@ -64,31 +65,63 @@ def figures(filters: selectors.Filters, *, breakdowns: tuple[str, ...], years: l
     return result
 
 
-def public_registers(city, *, limit: int | None = None) -> list[tables.Table]:
-    """The public registers of a city: calls, awards, completed pilots, agreements. With `limit`,
-    each table holds its first `limit` rows and its `total` is counted (the page); without, every
-    row (the downloads and the API)."""
-    querysets = [
-        selectors.public_calls(city=city),
-        selectors.public_awards(city=city),
-        pilot_selectors.public_pilots(city=city),
-        pilot_selectors.agreement_register(city=city),
-    ]
-    totals = [qs.count() for qs in querysets] if limit is not None else [None] * len(querysets)
-    if limit is not None:
-        querysets = [qs[:limit] for qs in querysets]
-    calls, awards, pilots, agreements = querysets
-    result = [
-        tables.calls_register(calls, url_for=call_url),
-        tables.awards_register(awards, url_for=call_url),
-        tables.pilots_register(pilots, url_for=pilot_summary_url),
-        tables.agreements_register(
-            agreements, value_shown=lambda a: pilot_selectors.agreement_value_shown(a, confidential=False)
-        ),
-    ]
-    for table, total in zip(result, totals, strict=True):
-        table.total = len(table.rows) if total is None else total
+def register_table(slug: str, rows) -> tables.Table:
+    """The rows of a public register (`registers`) as its table."""
+    if slug == "open-calls":
+        return tables.open_calls_register(rows, url_for=call_url)
+    if slug == "calls":
+        return tables.calls_register(rows, url_for=call_url)
+    if slug == "awards":
+        return tables.awards_register(rows, url_for=call_url)
+    if slug == "pilots":
+        return tables.pilots_register(rows, url_for=pilot_summary_url)
+    return tables.agreements_register(
+        rows, value_shown=lambda a: pilot_selectors.agreement_value_shown(a, confidential=False)
+    )
+
+
+SUMMARY_REGISTERS = ("calls", "awards", "pilots", "agreements")
+
+
+def public_registers(city, *, limit: int | None = None, only: str | None = None) -> list[tables.Table]:
+    """The public registers of a city: calls, awards, completed pilots, agreements (or the one
+    named `only`, which may also be "open-calls"). With `limit`, each table holds its first
+    `limit` rows and its `total` is counted up to `paging.COUNT_CAP` (the page); without, every
+    row (the downloads). A fixed number of queries."""
+    result = []
+    for slug in [only] if only else SUMMARY_REGISTERS:
+        if limit is None:
+            rows = list(registers.register_rows(slug, city))
+            table = register_table(slug, rows)
+            table.total = len(rows)
+        else:
+            rows, _next = registers.register_page(slug, city, size=limit)
+            table = register_table(slug, rows)
+            count = registers.register_count(slug, city)
+            table.total, table.total_exact = count.shown, count.exact
+        result.append(table)
     return result
+
+
+def summary_tables(city) -> tuple[tables.Table, list[tables.Table]]:
+    """The open calls and the registers of the summary page (first rows and capped counts), kept in
+    the cache for settings.INSIGHTS_SUMMARY_CACHE_SECONDS: a public page every visitor sees the
+    same, whose register previews sort the city's rows (~120 ms each for Tehran's calls and awards
+    at national volume, see docs/insights.md)."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    key = f"insights:summary:{city.pk}:{language}"
+    stored = cache.get(key)
+    if stored is None:
+        open_calls = public_registers(city, limit=tables.OPEN_CALLS_PREVIEW, only="open-calls")
+        previews = public_registers(city, limit=tables.REGISTER_PREVIEW)
+        stored = [(t.to_data(), t.total, t.total_exact) for t in open_calls + previews]
+        cache.set(key, stored, settings.INSIGHTS_SUMMARY_CACHE_SECONDS)
+    result = []
+    for data, total, exact in stored:
+        table = tables.Table.from_data(data)
+        table.total, table.total_exact = total, exact
+        result.append(table)
+    return result[0], result[1:]
 
 
 def public_local_share(city) -> tables.Table:

@@ -1,22 +1,55 @@
-"""iCalendar (RFC 5545) feeds: the opening and the closing of calls, in Asia/Tehran with a VTIMEZONE.
-Built with the `icalendar` package; one event per opening and one per deadline, with stable UIDs so a
-calendar application updates them when a deadline moves. A city's feed also carries the city's
-published events (``hamafza.programs.ical.add_events``)."""
+"""iCalendar (RFC 5545) feeds, in Asia/Tehran with a VTIMEZONE, built with the `icalendar` package
+(the frame is `hamafza.core.ical`, shared with the programs' and the spaces' downloads).
+
+A feed is a list of `Event`s from **event sources**. A city's public feed reads every source in
+`CITY_EVENT_SOURCES` (the openings and deadlines of its calls, and the published events of the
+programs app); another kind of event is one more `EventSource` appended to that list: its
+`events(city, since, base)` yields the events of the city from `since` on (`base`: the site's
+address, for absolute links) and its `fingerprint(city, since)` returns a few cheap aggregates that
+change whenever those events change (the stored feed is rebuilt when they do: `insights.open_data`).
+Events carry stable UIDs so a calendar application updates them when a deadline moves."""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
 import icalendar
+from django.db.models import Count, Max
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hamafza.core.ical import new_calendar, stamp, tehran, to_ical
-from hamafza.programs.ical import add_events
+from hamafza.core.ical import TEHRAN, new_calendar, stamp, tehran, to_ical
+from hamafza.insights import selectors
+from hamafza.programs import selectors as program_selectors
+from hamafza.programs.models import Event as ProgramEvent
+
+__all__ = ["CITY_EVENT_SOURCES", "TEHRAN", "Event", "EventSource", "calendar", "call_events", "city_events"]
 
 
-def calendar(*, name: str, calls, url_for, events=(), event_url_for=None) -> bytes:
-    """A VCALENDAR with the opening and closing of each call; `url_for(call)` is its absolute page.
-    `events` (programs' events) are added with `event_url_for(event)` as their page."""
-    cal = new_calendar(name=name, product="Calls")
-    now = stamp()
+@dataclass(frozen=True)
+class Event:
+    uid: str  # stable: the same event keeps its UID when it moves
+    start: datetime.datetime
+    summary: str
+    description: str
+    url: str
+    end: datetime.datetime | None = None  # a moment (a deadline) has none
+    location: str = ""
+    cancelled: bool = False
+    busy: bool = False  # a program's event takes the time; a call's deadline does not
+
+
+@dataclass(frozen=True)
+class EventSource:
+    key: str
+    events: Callable[..., Iterable[Event]]  # (city, since, base) -> events
+    fingerprint: Callable[..., list]  # (city, since) -> JSON-ready values, a fixed number of queries
+
+
+def call_events(calls, *, url_for) -> Iterable[Event]:
+    """One event for the opening and one for the deadline of each call (`url_for(call)`: its page)."""
     for call in calls:
         url = url_for(call)
         moments = (
@@ -24,17 +57,85 @@ def calendar(*, name: str, calls, url_for, events=(), event_url_for=None) -> byt
             ("closes", call.closes_at, _("Deadline: %(title)s")),
         )
         for key, moment, summary in moments:
-            if moment is None:
-                continue
-            event = icalendar.Event()
-            event.add("uid", f"call-{call.pk}-{key}@hamafza")
-            event.add("dtstamp", now)
-            event.add("dtstart", tehran(moment))
-            event.add("summary", summary % {"title": call.title})
-            event.add("description", f"{call.unit.name} · {call.city.name}\n{url}")
-            event.add("url", url)
-            event.add("transp", "TRANSPARENT")
-            cal.add_component(event)
-    if events:
-        add_events(cal, events, event_url_for)
+            if moment is not None:
+                yield Event(
+                    uid=f"call-{call.pk}-{key}@hamafza",
+                    start=moment,
+                    summary=summary % {"title": call.title},
+                    description=f"{call.unit.name} · {call.city.name}\n{url}",
+                    url=url,
+                )
+
+
+def _call_url_for(base: str):
+    return lambda call: base + reverse("challenges:call_detail", args=[call.pk])
+
+
+CALLS = EventSource(
+    key="calls",
+    events=lambda city, since, base: call_events(
+        selectors.calendar_calls(city=city, since=since), url_for=_call_url_for(base)
+    ),
+    fingerprint=lambda city, since: selectors.calendar_calls_fingerprint(city=city, since=since),
+)
+
+
+def program_events(city, since, base) -> Iterable[Event]:
+    """The city's published (and cancelled) events of the programs app ending from `since` on."""
+    for event in program_selectors.events_of_city_for_calendar(city=city).filter(ends_at__gte=since):
+        url = base + reverse("programs:event_detail", args=[event.pk])
+        yield Event(
+            uid=f"event-{event.pk}@hamafza",
+            start=event.starts_at,
+            end=event.ends_at,
+            summary=event.title,
+            description=f"{event.get_kind_display()} · {event.organiser_name}\n{url}",
+            url=url,
+            location=event.venue_address or event.online_url,
+            cancelled=event.status == ProgramEvent.Status.CANCELLED,
+            busy=True,
+        )
+
+
+def program_events_fingerprint(city, since) -> list:
+    """Changes whenever one of the city's events is saved (every save writes a history row)."""
+    row = ProgramEvent.history.filter(city_id=city.pk).aggregate(n=Count("history_id"), last=Max("history_date"))
+    return [row["n"], row["last"].isoformat() if row["last"] else None]
+
+
+PROGRAM_EVENTS = EventSource(key="events", events=program_events, fingerprint=program_events_fingerprint)
+
+#: The sources of a city's public feed, in order.
+CITY_EVENT_SOURCES: list[EventSource] = [CALLS, PROGRAM_EVENTS]
+
+
+def city_events(city, *, since, base) -> Iterable[Event]:
+    for source in CITY_EVENT_SOURCES:
+        yield from source.events(city, since, base)
+
+
+def city_fingerprint(city, *, since) -> list:
+    return [[source.key, source.fingerprint(city, since)] for source in CITY_EVENT_SOURCES]
+
+
+def calendar(*, name: str, events: Iterable[Event]) -> bytes:
+    """A VCALENDAR of `events`, times in Asia/Tehran with its VTIMEZONE."""
+    cal = new_calendar(name=name, product="Calls")
+    now = stamp()
+    for item in events:
+        event = icalendar.Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", now)
+        event.add("dtstart", tehran(item.start))
+        if item.end is not None:
+            event.add("dtend", tehran(item.end))
+        event.add("summary", item.summary)
+        event.add("description", item.description)
+        if item.location:
+            event.add("location", item.location)
+        event.add("url", item.url)
+        if item.cancelled:
+            event.add("status", "CANCELLED")
+        event.add("transp", "OPAQUE" if item.busy else "TRANSPARENT")
+        cal.add_component(event)
     return to_ical(cal)

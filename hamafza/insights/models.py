@@ -40,3 +40,25 @@ class FigureSnapshot(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class OpenDataFile(models.Model):
+    """A pre-built open-data file of a city (its OCDS package, its calendar feed), gzip-compressed:
+    what the public addresses serve instead of building thousands of releases or events on each
+    request. `fingerprint` is the hash of a few cheap aggregates of what the file is built from
+    (`insights.open_data`); when they differ, or the file is older than
+    settings.INSIGHTS_OPEN_DATA_MAX_AGE, it is built again. Derived data: deleting rows is safe."""
+
+    key = models.CharField(_("file"), max_length=300, unique=True)  # kind|city|language|site address
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    etag = models.CharField(_("entity tag"), max_length=80)
+    generated_at = models.DateTimeField(_("generated at"))
+    size = models.PositiveBigIntegerField(_("size (bytes, uncompressed)"))
+    content = models.BinaryField(_("content (gzip)"))
+
+    class Meta:
+        verbose_name = _("open-data file")
+        verbose_name_plural = _("open-data files")
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,11 +1,14 @@
-"""Writes of the insights app: the personal calendar feed's address and the stored figures."""
+"""Writes of the insights app: the personal calendar feed's address, the stored figures and the stored
+open-data files."""
 
+import gzip
+import hashlib
 import secrets
 
 from django.db import transaction
 from django.utils import timezone
 
-from hamafza.insights.models import CalendarFeed, FigureSnapshot
+from hamafza.insights.models import CalendarFeed, FigureSnapshot, OpenDataFile
 
 
 def _new_token() -> str:
@@ -35,3 +38,18 @@ def figure_snapshot_save(*, key: str, data: list) -> FigureSnapshot:
         key=key, defaults={"data": data, "computed_at": timezone.now()}
     )
     return snapshot
+
+
+def open_data_file_save(*, key: str, fingerprint: str, content: bytes) -> OpenDataFile:
+    """Store a built open-data file (gzip-compressed, with its entity tag), replacing the previous one."""
+    stored, _created = OpenDataFile.objects.update_or_create(
+        key=key,
+        defaults={
+            "fingerprint": fingerprint,
+            "etag": '"' + hashlib.sha256(content).hexdigest()[:32] + '"',
+            "generated_at": timezone.now(),
+            "size": len(content),
+            "content": gzip.compress(content, compresslevel=6, mtime=0),
+        },
+    )
+    return stored

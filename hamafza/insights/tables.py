@@ -35,6 +35,7 @@ class Table:
     chart: dict | None = None  # {"type": "bar"|"line", "label": key, "series": [keys], "stacked": bool}
     note: str = ""
     total: int | None = None  # rows in all, when `rows` holds only the first ones
+    total_exact: bool = True  # False: `total` is a lower bound ("more than total")
 
     def to_data(self) -> dict:
         """JSON-ready (for the stored figures); `from_data` gives the table back."""
@@ -246,7 +247,35 @@ def public_local_share_table(rows: list[dict]) -> Table:
 
 
 # --- Public registers ------------------------------------------------------------------------------
-REGISTER_PREVIEW = 50  # rows shown on the page; the downloads carry every row
+REGISTER_PREVIEW = 20  # rows of each register on the summary page; "see all" pages and downloads carry every row
+OPEN_CALLS_PREVIEW = 10  # open calls on the summary page
+
+
+def open_calls_register(calls, *, url_for) -> Table:
+    """The calls of a city accepting proposals now (`selectors.open_calls`), soonest deadline first."""
+    rows = [
+        {
+            "title": c.title,
+            "unit": c.unit.name,
+            "domain": c.domain.name if c.domain_id else "",
+            "type": str(c.get_call_type_display()),
+            "closes": c.closes_at,
+            "url": url_for("call", c.pk),
+        }
+        for c in calls
+    ]
+    return Table(
+        slug="open-calls",
+        title=str(_("Open calls")),
+        columns=[
+            Column("title", _("Call"), "text"),
+            Column("unit", _("Unit"), "text"),
+            Column("domain", _("Domain"), "text"),
+            Column("type", _("Type of call"), "text"),
+            Column("closes", _("Closes"), "date"),
+        ],
+        rows=rows,
+    )
 
 
 def calls_register(calls, *, url_for) -> Table:

@@ -1,4 +1,4 @@
-"""Background task of the insights app: keep the dashboards' stored figures fresh."""
+"""Background tasks of the insights app: keep the dashboards' stored figures and the open-data files fresh."""
 
 import datetime
 
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from hamafza.core.models import City
-from hamafza.insights import dashboards, selectors
+from hamafza.insights import dashboards, open_data, selectors
 
 MAX_REFRESH = 500  # selections recomputed per run at most
 
@@ -32,3 +32,20 @@ def refresh_snapshots() -> int:
     for filters, lang in selections[:MAX_REFRESH]:
         dashboards.refresh(filters, language=lang)
     return min(len(selections), MAX_REFRESH)
+
+
+@shared_task(name="insights.build_open_data")
+def build_open_data(kind: str, city_id: int, language: str, base: str) -> bool:
+    """Build one stored open-data file (queued by a request that served the previous one)."""
+    city = City.objects.filter(pk=city_id).first()
+    if city is None or kind not in open_data.KINDS:
+        return False
+    open_data.build(kind, city, base=base, language=language)
+    return True
+
+
+@shared_task(name="insights.refresh_open_data")
+def refresh_open_data() -> int:
+    """Keep every active city's OCDS package and calendar feed built (only the changed or old ones
+    are built again). Returns how many were built."""
+    return open_data.refresh()

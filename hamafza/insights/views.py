@@ -9,16 +9,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hamafza.core.exports import FORMATS, table_response
 from hamafza.core.selectors import city_get
-from hamafza.insights import dashboards, ical, ocds, selectors, services, tables
+from hamafza.insights import dashboards, ical, open_data, registers, selectors, services, tables
 from hamafza.insights.forms import InsightsFilterForm
-from hamafza.programs import selectors as program_selectors
 
 
 def _download(request, figures: list[tables.Table], *, prefix: str, private: bool = True):
@@ -96,56 +95,67 @@ def national_dashboard(request):
 
 
 def city_summary(request, city_slug):
-    """The public summary of a city: open calls, published results, the registers and open data."""
+    """The public summary of a city: its first open calls, the local share, the first rows of each
+    register (counted up to a cap) with "see all" pages, and the open data. A fixed number of
+    queries whatever the city's volume."""
     city = city_get(slug=city_slug)
-    share = dashboards.public_local_share(city)
     if "export" in request.GET:
-        return _download(request, [*dashboards.public_registers(city), share], prefix=f"{city.slug}", private=False)
-    registers = dashboards.public_registers(city, limit=tables.REGISTER_PREVIEW)
+        return _register_download(request, city)
+    open_calls, previews = dashboards.summary_tables(city)
     return render(
         request,
         "insights/city_summary.html",
         {
             "city": city,
-            "open_calls": list(selectors.open_calls(city=city)),
-            "local_share": share,
-            "registers": registers,
+            "open_calls": open_calls,
+            "local_share": dashboards.public_local_share(city),
+            "registers": previews,
         },
     )
 
 
-def ocds_package(request, city_slug):
-    """The city's OCDS 1.1 release package (public)."""
+def _register_download(request, city):
+    slug = request.GET.get("export")
+    if slug == "local-share":
+        candidates = [dashboards.public_local_share(city)]
+    elif slug in registers.REGISTERS:
+        candidates = dashboards.public_registers(city, only=slug)
+    else:
+        raise Http404
+    return _download(request, candidates, prefix=f"{city.slug}", private=False)
+
+
+def city_register(request, city_slug, register):
+    """Every row of one public register of a city, a page at a time (keyset: ``?after=<cursor>``)."""
     city = city_get(slug=city_slug)
-    data = ocds.package_for(city=city, uri=request.build_absolute_uri())
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    if register not in registers.REGISTERS:
+        raise Http404
+    if "export" in request.GET:
+        return _register_download(request, city)
+    try:
+        rows, next_cursor = registers.register_page(register, city, after=request.GET.get("after") or None)
+    except registers.BadCursor:
+        return render(request, "400.html", status=400)
+    count = registers.register_count(register, city)
+    table = dashboards.register_table(register, rows)
+    table.total, table.total_exact = count.shown, count.exact
+    return render(
+        request,
+        "insights/register.html",
+        {"city": city, "table": table, "next_cursor": next_cursor, "first_page": bool(request.GET.get("after"))},
+    )
 
 
-def _ical_response(content: bytes, *, filename: str, private: bool) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
-    response["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
-    return response
-
-
-def _absolute_call_url(request):
-    return lambda call: request.build_absolute_uri(reverse("challenges:call_detail", args=[call.pk]))
+def ocds_package(request, city_slug):
+    """The city's OCDS 1.1 release package (public), served pre-built (`insights.open_data`)."""
+    return open_data.response(request, "ocds", city_get(slug=city_slug))
 
 
 def city_calendar(request, city_slug):
-    """Opening and closing of every published call of the city and the city's published events
-    (public iCalendar feed)."""
-    city = city_get(slug=city_slug)
-    content = ical.calendar(
-        name=_("Hamafza calls: %(city)s") % {"city": city.name},
-        calls=selectors.calendar_calls(city=city),
-        url_for=_absolute_call_url(request),
-        events=program_selectors.events_of_city_for_calendar(city=city),
-        event_url_for=lambda event: request.build_absolute_uri(reverse("programs:event_detail", args=[event.pk])),
-    )
-    return _ical_response(content, filename=f"{city.slug}-calls", private=False)
+    """Openings and closings of the city's published calls from INSIGHTS_CALENDAR_PAST_DAYS days
+    ago on, and the events of any other source of `ical.CITY_EVENT_SOURCES` (public iCalendar
+    feed, served pre-built)."""
+    return open_data.response(request, "calendar", city_get(slug=city_slug))
 
 
 def personal_calendar(request, token):
@@ -155,10 +165,15 @@ def personal_calendar(request, token):
         raise Http404
     content = ical.calendar(
         name=_("Hamafza: calls I follow"),
-        calls=selectors.calendar_calls(follower=feed.user),
-        url_for=_absolute_call_url(request),
+        events=ical.call_events(
+            selectors.calendar_calls(follower=feed.user),
+            url_for=open_data.call_url_for(open_data.request_base(request)),
+        ),
     )
-    return _ical_response(content, filename="followed-calls", private=True)
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="followed-calls.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

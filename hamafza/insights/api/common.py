@@ -51,6 +51,10 @@ class TableOut(Schema):
     computed_at: datetime.datetime | None = Field(
         None, description="When the dashboard's figures were computed (they are stored and refreshed)."
     )
+    total: int | None = Field(
+        None, description="Public registers: rows in all (`rows` holds the first ones), counted up to 1,000."
+    )
+    total_exact: bool = Field(True, description="False when `total` is a lower bound (more than 1,000 rows).")
 
 
 def _value(value):
@@ -67,4 +71,6 @@ def table_out(table: Table, *, computed_at=None) -> dict:
         "note": table.note,
         "columns": [{"key": c.key, "label": str(c.label), "kind": c.kind} for c in table.columns],
         "rows": [{c.key: _value(row.get(c.key)) for c in table.columns} for row in table.rows],
+        "total": table.total,
+        "total_exact": table.total_exact,
     }

@@ -2,9 +2,11 @@
 private to its token."""
 
 import datetime
+import gzip
 
 import icalendar
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from hamafza.accounts.tests.factories import UserFactory
@@ -21,6 +23,7 @@ def parse(response):
     return icalendar.Calendar.from_ical(response.content)
 
 
+@override_settings(INSIGHTS_CALENDAR_PAST_DAYS=100_000)  # every call of the fixture (2024-…) in the window
 def test_city_calendar(client, world, city):
     cal = parse(client.get(reverse("insights:city_calendar", args=[city.slug])))
     assert cal["VERSION"] == "2.0" and cal["PRODID"]
@@ -72,14 +75,62 @@ def test_reset_through_the_page(client, user_factory=UserFactory):
     assert client.get(reverse("insights:calendar_settings")).status_code == 302  # login required
 
 
+def test_city_calendar_window(client, world, city):
+    """By default the feed holds the calls whose opening or deadline is at most 90 days old (both
+    their events); the older ones are in the OCDS package and the registers."""
+    cal = parse(client.get(reverse("insights:city_calendar", args=[city.slug])))
+    uids = {str(e["UID"]) for e in cal.walk("VEVENT")}
+    assert uids == {f"call-{world['c2'].pk}-opens@hamafza", f"call-{world['c2'].pk}-closes@hamafza"}
+
+
+@override_settings(INSIGHTS_CALENDAR_PAST_DAYS=100_000)
+def test_city_calendar_is_stored_and_rebuilt_when_a_call_changes(client, world, city):
+    url = reverse("insights:city_calendar", args=[city.slug])
+    first = client.get(url)
+    assert first["ETag"] and first["Last-Modified"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    zipped = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert zipped["Content-Encoding"] == "gzip" and gzip.decompress(zipped.content) == first.content
+    call = world["c2"]
+    call.title = "Call two, renamed"
+    call.save()
+    second = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200 and second["ETag"] != first["ETag"]
+    assert any("Call two, renamed" in str(e["SUMMARY"]) for e in parse(second).walk("VEVENT"))
+
+
+@override_settings(INSIGHTS_CALENDAR_PAST_DAYS=100_000)
 def test_feed_query_count_is_constant(client, world, city, django_assert_max_num_queries):
+    """Building the feed (its first request) and serving it stored read a fixed number of queries."""
     from hamafza.insights.tests.conftest import at
     from hamafza.proposals.tests.factories import CallFactory
 
     url = reverse("insights:city_calendar", args=[city.slug])
-    with django_assert_max_num_queries(3) as before:
+    with django_assert_max_num_queries(12) as built:
         client.get(url)
+    n_built = len(built.captured_queries)  # read now: the next request resets the query log
+    with django_assert_max_num_queries(4) as served:
+        client.get(url)
+    n_served = len(served.captured_queries)
     for i in range(5):
         CallFactory(city=city, unit=world["u1"], published_at=at(2025, 11, 1 + i))
-    with django_assert_max_num_queries(len(before.captured_queries)):
+    with django_assert_max_num_queries(n_built):
+        assert len(parse(client.get(url)).walk("VEVENT")) == 16
+    with django_assert_max_num_queries(n_served):
         client.get(url)
+
+
+def test_refresh_task_builds_changed_files_only(world, city, other_city):
+    from hamafza.insights import tasks
+    from hamafza.insights.models import OpenDataFile
+
+    built = tasks.refresh_open_data()
+    assert built == OpenDataFile.objects.count() and built >= 4  # a package and a feed per active city
+    assert tasks.refresh_open_data() == 0  # nothing changed
+    call = world["c2"]
+    call.title = "Call two, renamed"
+    call.save()
+    assert tasks.refresh_open_data() == 2  # Qom's package and feed
+    assert tasks.build_open_data("ocds", city.pk, "fa", "http://testserver") is True
+    assert tasks.build_open_data("nope", city.pk, "fa", "http://testserver") is False

@@ -1,6 +1,7 @@
 """The OCDS release package: valid against the OCDS 1.1.5 schema (offline), on the fixture and on the
 demo data, nothing confidential in it, and the same from the page and the command."""
 
+import datetime
 import io
 import json
 from pathlib import Path
@@ -13,6 +14,7 @@ from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from hamafza.challenges.tests.factories import CallResultFactory
 from hamafza.insights import ocds
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +64,35 @@ def test_package_of_the_fixture(client, world, city):
     text = json.dumps(data, ensure_ascii=False)
     for secret in ("Applicant 2", "Applicant 3", "Applicant 4", "An approach", "A team", "score"):
         assert secret not in text
+
+
+def test_package_is_served_stored_with_conditional_get(client, world, city, django_assert_max_num_queries):
+    """The page serves the stored package: a conditional GET is a 304, the gzip bytes go as they
+    are, a change of a call builds it again, and serving reads a fixed number of queries."""
+    from hamafza.insights.models import OpenDataFile
+
+    url = reverse("insights:ocds", args=[city.slug])
+    first = client.get(url)
+    stored = OpenDataFile.objects.get()
+    assert first["ETag"] == stored.etag
+    published = datetime.datetime.fromisoformat(first.json()["publishedDate"].replace("Z", "+00:00"))
+    assert abs((stored.generated_at - published).total_seconds()) < 60  # "generated at"
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    api = client.get(f"/api/v1/insights/cities/{city.slug}/ocds", HTTP_ACCEPT_ENCODING="gzip")
+    assert api["Content-Encoding"] == "gzip"
+    with django_assert_max_num_queries(8) as served:
+        client.get(url)
+    n_served = len(served.captured_queries)  # read now: the next request resets the query log
+    call = world["c2"]
+    call.title = "Call two, renamed"
+    call.save()
+    second = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200 and "Call two, renamed" in second.content.decode()
+    assert_valid(second.json())
+    for i in range(3):
+        CallResultFactory(call=world["c1"], organization=world["orgs"][3 + i % 2], outcome="awarded")
+    with django_assert_max_num_queries(n_served):
+        client.get(url)
 
 
 def test_procurement_methods_and_eligibility(world, city):

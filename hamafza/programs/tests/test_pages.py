@@ -194,3 +194,11 @@ def test_my_workspace_lists_registrations_and_milestones(client, world):
     client.force_login(user)
     page = client.get(reverse("programs:mine")).content.decode()
     assert world.event.title in page and "نمونهٔ اولیه" in page
+
+
+def test_city_feed_is_rebuilt_when_an_event_changes(client, world):
+    url = reverse("insights:city_calendar", args=[world.city.slug])
+    assert world.event.title in client.get(url).content.decode()
+    world.event.title = "روز ارائهٔ جابه‌جا شده"
+    world.event.save()
+    assert "روز ارائهٔ جابه‌جا شده" in client.get(url).content.decode()
