@@ -100,6 +100,31 @@ def _format_date(value, with_time: bool) -> str:
     return text
 
 
+#: A Jalali year begins in March: the Gregorian year in which most of it falls is 621 later.
+JALALI_YEAR_OFFSET = 621
+
+
+def year(value):
+    """A stored (Gregorian) year for people: the Jalali year with Persian digits in Persian (2013
+    is written ۱۳۹۲), unchanged in English."""
+    if value in (None, ""):
+        return ""
+    if is_persian():
+        return persian_digits(int(value) - JALALI_YEAR_OFFSET)
+    return str(value)
+
+
+def date_input_example(*, with_time: bool = False) -> str:
+    """Today as a reader would type it in a date field (placeholders, examples in error messages):
+    Jalali with Persian digits in Persian, ISO in English; `with_time` adds a time of day."""
+    today = timezone.localdate()
+    time = " 14:30" if with_time else ""
+    if is_persian():
+        j = jdatetime.date.fromgregorian(date=today)
+        return persian_digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}{time}")
+    return f"{today.isoformat()}{time}"
+
+
 def tehran_date(value: datetime.datetime) -> datetime.date:
     """The calendar date of an instant in the platform's time zone (Asia/Tehran)."""
     return value.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()

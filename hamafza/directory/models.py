@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from hamafza.core.formatting import in_active_language
@@ -127,7 +128,7 @@ class Organization(models.Model):
 class OrganizationMembership(models.Model):
     class Role(models.TextChoices):
         MEMBER = "member", _("Member")
-        ADMIN = "admin", _("Admin")
+        ADMIN = "admin", pgettext_lazy("role of a person in an organization", "Admin")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organization")

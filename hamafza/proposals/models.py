@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from hamafza.core.text import fold
@@ -28,7 +29,7 @@ from hamafza.proposals.storage import private_storage
 class Proposal(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("proposal status", "Submitted")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Decision(models.TextChoices):

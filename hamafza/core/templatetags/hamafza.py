@@ -1,6 +1,7 @@
 """Display filters: Persian digits and Jalali dates in the Persian UI, Gregorian in English."""
 
 from django import template
+from django.utils.translation import get_language_bidi
 
 from hamafza.core import formatting
 from hamafza.core.formatting import format_date
@@ -8,6 +9,7 @@ from hamafza.core.formatting import format_date
 register = template.Library()
 register.filter("digits", formatting.digits)
 register.filter("num", formatting.num)
+register.filter("year", formatting.year)
 
 
 @register.filter
@@ -22,6 +24,16 @@ def jdatetime_(value):
 
 
 register.filter("jdatetime", jdatetime_)
+
+
+register.simple_tag(formatting.date_input_example, name="date_example")
+
+
+@register.simple_tag
+def arrow():
+    """An arrow from a "before" value to an "after" value that points the way the text reads: an
+    arrow is not mirrored by the bidirectional algorithm, so right to left it must be written ←."""
+    return "←" if get_language_bidi() else "→"
 
 
 @register.simple_tag(takes_context=True)

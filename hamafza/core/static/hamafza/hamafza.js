@@ -2,6 +2,13 @@
 // event handler, so pages mark elements with data- attributes and this file wires them up.
 (function () {
   "use strict";
+  var fa = (document.documentElement.lang || "fa").indexOf("fa") === 0;
+  var PERSIAN = "۰۱۲۳۴۵۶۷۸۹";
+  function digits(n) {
+    var text = String(n);
+    return fa ? text.replace(/[0-9]/g, function (d) { return PERSIAN[+d]; }) : text;
+  }
+
   // <input data-select-on-focus>: select the whole value when focused (e.g. a new API token).
   document.addEventListener("focusin", function (event) {
     var target = event.target;
@@ -9,4 +16,79 @@
       target.select();
     }
   });
+
+  // Every multiple select (capabilities, provinces, organization kinds, invitees) becomes a
+  // searchable list of chips with the vendored Tom Select; without JavaScript it stays a plain
+  // <select multiple>, which submits the same values.
+  var TEXT = fa
+    ? { noResults: "چیزی پیدا نشد", remove: "حذف", placeholder: "برای جست‌وجو بنویسید…" }
+    : { noResults: "Nothing found", remove: "Remove", placeholder: "Type to search…" };
+  function searchable(root) {
+    if (typeof TomSelect === "undefined") return;
+    root.querySelectorAll("select[multiple]:not(.tomselected):not([data-plain])").forEach(function (select) {
+      // eslint-disable-next-line no-new
+      new TomSelect(select, {
+        plugins: { remove_button: { title: TEXT.remove } },
+        placeholder: TEXT.placeholder,
+        hidePlaceholder: true,
+        maxOptions: null,
+        closeAfterSelect: false,
+        render: { no_results: function () { return '<div class="no-results">' + TEXT.noResults + "</div>"; } }
+      });
+    });
+  }
+
+  // <table data-criteria>: the evaluation criteria of a canvas. Rows are numbered, an "add a row"
+  // button reveals the next empty row, and the running total of the weights is shown (it must be 100).
+  function criteria(root) {
+    root.querySelectorAll("[data-criteria]:not([data-wired])").forEach(function (editor) {
+      editor.setAttribute("data-wired", "");
+      var rows = Array.prototype.slice.call(editor.querySelectorAll("[data-criterion-row]"));
+      var add = editor.querySelector("[data-criterion-add]");
+      var total = editor.querySelector("[data-criteria-total]");
+      var status = editor.querySelector("[data-criteria-status]");
+      function filled(row) {
+        return Array.prototype.some.call(row.querySelectorAll("input"), function (i) { return i.value.trim() !== ""; });
+      }
+      function weightOf(row) {
+        var input = row.querySelector("[data-criterion-weight]");
+        var text = (input && input.value || "").replace(/[۰-۹]/g, function (d) { return PERSIAN.indexOf(d); })
+          .replace(/[٠-٩]/g, function (d) { return "٠١٢٣٤٥٦٧٨٩".indexOf(d); });
+        var n = parseInt(text, 10);
+        return isNaN(n) ? 0 : n;
+      }
+      function update() {
+        var sum = rows.reduce(function (acc, row) { return acc + weightOf(row); }, 0);
+        if (total) total.textContent = digits(sum);
+        if (status) {
+          status.classList.toggle("text-success", sum === 100);
+          status.classList.toggle("text-danger", sum !== 100);
+        }
+        if (add) add.hidden = rows.every(function (row) { return !row.hidden; });
+      }
+      // Show the filled rows and one empty row; the others wait for "add a row".
+      var shownEmpty = false;
+      rows.forEach(function (row) {
+        if (filled(row)) { row.hidden = false; } else if (!shownEmpty) { row.hidden = false; shownEmpty = true; } else { row.hidden = true; }
+      });
+      if (add) {
+        add.hidden = false;
+        add.addEventListener("click", function () {
+          var next = rows.filter(function (row) { return row.hidden; })[0];
+          if (next) { next.hidden = false; next.querySelector("input").focus(); }
+          update();
+        });
+      }
+      editor.addEventListener("input", update);
+      update();
+    });
+  }
+
+  function wire(root) { searchable(root); criteria(root); }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { wire(document); });
+  } else {
+    wire(document);
+  }
+  document.addEventListener("htmx:load", function (event) { wire(event.target); });
 })();
