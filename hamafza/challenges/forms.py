@@ -7,6 +7,7 @@ import decimal
 
 from django import forms
 from django.db.models.functions import Lower
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.challenges import parsing
@@ -14,22 +15,13 @@ from hamafza.challenges.messages import KIND_LABELS
 from hamafza.challenges.models import Call, CallType, Need, Urgency
 from hamafza.challenges.selectors import MAX_QUERY_LENGTH
 from hamafza.core.formatting import digits
-from hamafza.core.forms import DateTextInput, JalaliDateField, JalaliDateTimeField  # noqa: F401
+from hamafza.core.forms import DateTextInput, JalaliDateField, JalaliDateTimeField, NumberTextInput  # noqa: F401
 from hamafza.core.models import Capability, City, Domain, Unit
 from hamafza.core.provinces import PROVINCES
 from hamafza.core.text import normalize
 from hamafza.directory.models import Organization, OrganizationKind
 
 CRITERIA_ROWS = 6
-
-
-class NumberTextInput(forms.TextInput):
-    """A number field's input: a stored number is shown in the reader's digits; typed text as typed."""
-
-    def format_value(self, value):
-        if isinstance(value, int | decimal.Decimal):
-            return digits(value)
-        return super().format_value(value)
 
 
 class NumberTextField(forms.Field):
@@ -336,6 +328,33 @@ MAX_INVITED = 500
 MAX_NAME = 200
 
 
+class OrganizationsSelect(forms.SelectMultiple):
+    """Organizations chosen by searching the directory (the searchable select asks the public
+    organizations API as one types); the chosen ones are sent as their slugs. The value stays one
+    organization a line, so a list of names or slugs pasted by a script is still understood."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"data-remote": reverse_lazy("api-v1:organization_list"), **(attrs or {})})
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        if isinstance(values, str):
+            values = [values]
+        return "\n".join(v for v in values or [] if v)
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            value = value.splitlines()
+        return [v.strip() for v in value or [] if v and v.strip()]
+
+    def get_context(self, name, value, attrs):
+        # Only the chosen organizations are options (the others are found by searching).
+        chosen = self.format_value(value)
+        names = {o.slug: o.display_name for o in Organization.objects.filter(slug__in=chosen[:MAX_INVITED])}
+        self.choices = [(v, names.get(v, v)) for v in chosen]
+        return super().get_context(name, value, attrs)
+
+
 class CallSettingsForm(forms.Form):
     """Type, dates and eligibility of a call. Invited organizations: one slug or exact name a line."""
 
@@ -371,8 +390,8 @@ class CallSettingsForm(forms.Form):
     invited = forms.CharField(
         label=_("Invited organizations"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
-        help_text=_("One organization a line: its address name (slug) or its exact name."),
+        widget=OrganizationsSelect(),
+        help_text=_("Type part of a name to search the directory; choose as many organizations as you need."),
     )
 
     def clean_invited(self):

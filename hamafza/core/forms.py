@@ -3,11 +3,13 @@ shown back in the reader's calendar and digits; the vendored Jalali picker attac
 
 from __future__ import annotations
 
+import decimal
+
 from django import forms
 from django.utils.translation import get_language
 
 from hamafza.core import dateinput
-from hamafza.core.formatting import JALALI_YEAR_OFFSET, date_input_example, is_persian, year
+from hamafza.core.formatting import JALALI_YEAR_OFFSET, date_input_example, digits, is_persian, year
 from hamafza.core.text import normalize
 
 
@@ -90,3 +92,13 @@ class YearInput(forms.TextInput):
         if value in (None, "") or isinstance(value, str):
             return value  # as typed (a form shown again after an error)
         return year(value)
+
+
+class NumberTextInput(forms.TextInput):
+    """A number field's input (not type=number, which shows and accepts Latin digits only): a
+    stored number is shown in the reader's digits, typed text as typed."""
+
+    def format_value(self, value):
+        if isinstance(value, int | decimal.Decimal) and not isinstance(value, bool):
+            return digits(value)
+        return super().format_value(value)

@@ -138,6 +138,13 @@ class ProposalReceipt(models.Model):
     def __str__(self) -> str:
         return f"{self.proposal_id} · {self.sha256[:12]}"
 
+    @property
+    def short_code(self) -> str:
+        """Twelve digits taken from the hash, in three groups (e.g. 0417-9920-3385): what a person
+        reads out or types to identify the receipt; the full hash is the proof."""
+        number = f"{int(self.sha256[:16], 16) % 10**12:012d}"
+        return f"{number[:4]}-{number[4:8]}-{number[8:]}"
+
 
 def attachment_upload_to(instance, filename: str) -> str:
     """Random file names on disk: the user's name is kept only in the database, never in a path."""

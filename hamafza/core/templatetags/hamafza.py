@@ -55,6 +55,8 @@ def bs_widget(field):
     if field.widget_type in ("select", "selectmultiple", "nullbooleanselect"):
         css = "form-select"
     attrs = {"class": css + (" is-invalid" if field.errors else "")}
+    if field.widget_type in ("text", "textarea") and "dir" not in field.field.widget.attrs:
+        attrs["dir"] = "auto"  # people type Persian or English: each field follows what is typed
     described = []
     if field.help_text:
         described.append(f"{field.auto_id}_help")

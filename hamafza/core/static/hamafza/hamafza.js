@@ -26,15 +26,36 @@
   function searchable(root) {
     if (typeof TomSelect === "undefined") return;
     root.querySelectorAll("select[multiple]:not(.tomselected):not([data-plain])").forEach(function (select) {
-      // eslint-disable-next-line no-new
-      new TomSelect(select, {
+      var options = {
         plugins: { remove_button: { title: TEXT.remove } },
         placeholder: TEXT.placeholder,
         hidePlaceholder: true,
         maxOptions: null,
         closeAfterSelect: false,
         render: { no_results: function () { return '<div class="no-results">' + TEXT.noResults + "</div>"; } }
-      });
+      };
+      var remote = select.getAttribute("data-remote");
+      if (remote) {
+        // <select multiple data-remote="/api/v1/organizations">: options come from the public
+        // organizations API as one types (the directory is too large to list).
+        options.valueField = "slug";
+        options.labelField = "label";
+        options.searchField = ["label"];
+        options.maxOptions = 20;
+        options.shouldLoad = function (query) { return query.trim().length >= 2; };
+        options.load = function (query, callback) {
+          fetch(remote + "?page_size=20&q=" + encodeURIComponent(query), { credentials: "same-origin" })
+            .then(function (response) { return response.ok ? response.json() : { items: [] }; })
+            .then(function (page) {
+              callback((page.items || []).map(function (o) {
+                return { slug: o.slug, label: fa ? (o.name || o.name_en) : (o.name_en || o.name) };
+              }));
+            })
+            .catch(function () { callback(); });
+        };
+      }
+      // eslint-disable-next-line no-new
+      new TomSelect(select, options);
     });
   }
 
