@@ -42,8 +42,13 @@ SKIP = re.compile(
 
 # (name for the screenshots, e-mail, first pages, most pages to visit in each language)
 ROLES = [
-    ("visitor", None, ["/fa/", "/fa/organizations/", "/fa/calls/"], 6),
-    ("manager", "manager.qom@demo.hamafza.ir", ["/fa/", "/fa/c/qom/calls/", "/fa/c/qom/triage/"], 12),
+    ("visitor", None, ["/fa/", "/fa/organizations/", "/fa/challenges/", "/fa/challenges/1/"], 6),
+    (
+        "manager",
+        "manager.qom@demo.hamafza.ir",
+        ["/fa/", "/fa/c/qom/calls/", "/fa/c/qom/triage/", "/fa/c/qom/calls/1/settings/", "/fa/calls/3/evaluation/"],
+        12,
+    ),
     ("unit-staff", "staff.qom.waste@demo.hamafza.ir", ["/fa/", "/fa/c/qom/needs/new/"], 6),
     ("facilitator", "facilitator.tehran@demo.hamafza.ir", ["/fa/"], 6),
     ("judge", "judge.qom@demo.hamafza.ir", ["/fa/", "/fa/judging/"], 6),
@@ -197,7 +202,7 @@ def test_every_role_main_pages_fit_a_phone_pass_axe_and_speak_persian(browser, l
         context.close()
 
     assert len(findings.visited) >= 60, findings.visited
-    for expected in ("/fa/c/qom/triage/", "/en/c/qom/triage/", "/fa/judging/", "/fa/c/qom/needs/new/"):
+    for expected in ("/fa/c/qom/triage/", "/en/c/qom/triage/", "/fa/judging/", "/fa/calls/3/evaluation/"):
         assert expected in findings.visited, expected
     assert findings.errors == [], "\n".join(findings.errors)
     assert findings.overflow == [], "pages scroll sideways at 390 px:\n" + "\n".join(findings.overflow)

@@ -54,6 +54,19 @@ def digits(value):
     return persian_digits(_DECIMAL_POINT.sub("٫", str(value)))
 
 
+def text_digits(value):
+    """User-written text on a Persian page: a Persian text's digits written in Persian (people type
+    either script, and the normaliser stores ASCII digits); English text keeps its digits."""
+    if value is None:
+        return ""
+    if not is_persian() or not _PERSIAN_LETTER.search(str(value)):
+        return value
+    return persian_digits(str(value))
+
+
+_PERSIAN_LETTER = re.compile(r"[\u0600-\u06FF]")
+
+
 def num(value):
     """A number with thousands separators, in the UI's digits."""
     if value is None or value == "":

@@ -10,6 +10,7 @@ register = template.Library()
 register.filter("digits", formatting.digits)
 register.filter("num", formatting.num)
 register.filter("year", formatting.year)
+register.filter("text_digits", formatting.text_digits, is_safe=True)
 
 
 @register.filter

@@ -54,8 +54,17 @@
             .catch(function () { callback(); });
         };
       }
+      var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+      var name = label ? label.textContent.replace("*", "").trim() : "";
       // eslint-disable-next-line no-new
       new TomSelect(select, options);
+      // The original select stays in the form (hidden); it keeps an accessible name, and the
+      // search input Tom Select adds is named by the same label.
+      if (name) {
+        select.setAttribute("aria-label", name);
+        var control = document.getElementById(select.id + "-ts-control");
+        if (control && !control.getAttribute("aria-label")) control.setAttribute("aria-label", name);
+      }
     });
   }
 
