@@ -114,7 +114,22 @@
     });
   }
 
-  function wire(root) { searchable(root); criteria(root); }
+  // A table wider than the screen scrolls inside its .table-responsive box: the box takes the
+  // keyboard focus so that it can be scrolled without a mouse (WCAG 2.1.1).
+  function scrollables(root) {
+    root.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        var caption = box.querySelector("caption, table[aria-label]");
+        var heading = box.previousElementSibling;
+        var name = caption ? (caption.getAttribute("aria-label") || caption.textContent)
+          : (heading && /^H[1-6]$/.test(heading.tagName) ? heading.textContent : "");
+        if (name) { box.setAttribute("role", "region"); box.setAttribute("aria-label", name.trim()); }
+      }
+    });
+  }
+
+  function wire(root) { searchable(root); criteria(root); scrollables(root); }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { wire(document); });
   } else {
