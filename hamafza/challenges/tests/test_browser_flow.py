@@ -172,7 +172,7 @@ def test_need_to_published_call_in_persian(open_page, live_server, city):
     page.locator("jdp-container .jdp-icon-plus").first.dispatch_event("click")
     page.locator("jdp-container .jdp-day:not(.disabled-day):not(.not-in-month)").nth(14).dispatch_event("click")
     page.keyboard.press("Escape")
-    picked = page.input_value("#id_closes_at")  # what the picker reads: Latin digits
+    picked = page.input_value("#id_closes_at").translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
     assert re.match(r"^1[34]\d\d/\d\d/\d\d", picked), picked
     shown = page.evaluate(
         "() => Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')"
