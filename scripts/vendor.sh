@@ -46,4 +46,15 @@ fetch chart.js@4.5.1 chartjs
 mkdir -p $V/chartjs
 cp "$tmp"/chartjs/package/dist/chart.umd.min.js "$tmp"/chartjs/package/LICENSE.md $V/chartjs/
 strip_maps $V/chartjs/chart.umd.min.js
+fetch tom-select@2.6.2 tomselect
+mkdir -p $V/tom-select
+cp "$tmp"/tomselect/package/dist/js/tom-select.complete.min.js "$tmp"/tomselect/package/dist/css/tom-select.bootstrap5.min.css \
+  "$tmp"/tomselect/package/LICENSE $V/tom-select/
+strip_maps $V/tom-select/*.js $V/tom-select/*.css
+
+# For the browser tests only (tests/test_browser_ux.py), never served.
+fetch axe-core@4.14.1 axe
+mkdir -p tests/vendor/axe-core
+cp "$tmp"/axe/package/axe.min.js "$tmp"/axe/package/LICENSE tests/vendor/axe-core/
+strip_maps tests/vendor/axe-core/axe.min.js
 echo "vendored assets refreshed under $V"

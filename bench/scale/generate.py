@@ -516,6 +516,7 @@ class Generator:
                 "verified": verified,
                 "verified_at": created + datetime.timedelta(days=3) if verified else None,
                 "search_text": self._org_search_text(org, desc_fa, desc_en),
+                "sort_name": org.build_sort_name(),
                 "created_at": created,
                 "updated_at": created,
             }

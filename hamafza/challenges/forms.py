@@ -7,14 +7,15 @@ import decimal
 
 from django import forms
 from django.db.models.functions import Lower
-from django.utils.translation import get_language
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.challenges import parsing
 from hamafza.challenges.messages import KIND_LABELS
 from hamafza.challenges.models import Call, CallType, Need, Urgency
 from hamafza.challenges.selectors import MAX_QUERY_LENGTH
-from hamafza.core.formatting import is_persian
+from hamafza.core.formatting import digits
+from hamafza.core.forms import DateTextInput, JalaliDateField, JalaliDateTimeField, NumberTextInput  # noqa: F401
 from hamafza.core.models import Capability, City, Domain, Unit
 from hamafza.core.provinces import PROVINCES
 from hamafza.core.text import normalize
@@ -23,67 +24,12 @@ from hamafza.directory.models import Organization, OrganizationKind
 CRITERIA_ROWS = 6
 
 
-class DateTextInput(forms.TextInput):
-    """A text input the vendored Jalali date picker attaches to (in Persian); typing works too."""
-
-    def __init__(self, *, with_time=False, attrs=None):
-        attrs = {"autocomplete": "off", "dir": "ltr", "inputmode": "numeric", **(attrs or {})}
-        self.with_time = with_time
-        super().__init__(attrs=attrs)
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        widget_attrs = context["widget"]["attrs"]
-        if is_persian():
-            widget_attrs["data-jdp"] = ""
-            # The picker picks the day; a time (HH:MM) may be typed after it.
-            widget_attrs["data-jdp-only-date"] = ""
-            widget_attrs.setdefault("placeholder", "1404/09/15" + (" 14:30" if self.with_time else ""))
-        else:
-            widget_attrs.setdefault("placeholder", "2025-12-06" + (" 14:30" if self.with_time else ""))
-        return context
-
-    def format_value(self, value):
-        if value is None or isinstance(value, str):
-            return value
-        return parsing.format_date_input(value, get_language() or "fa")
-
-
-class JalaliDateField(forms.Field):
-    """A date typed as Jalali (1404/09/15) or ISO (2025-12-06), Persian or Latin digits."""
-
-    widget = DateTextInput
-
-    def to_python(self, value):
-        try:
-            date, _time = parsing.parse_date_text(value)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="invalid") from exc
-        return date
-
-
-class JalaliDateTimeField(forms.Field):
-    """A date (and optional HH:MM) in Asia/Tehran, as an aware datetime. Without a time, the start
-    of the day, or its end for a deadline (`end_of_day`)."""
-
-    def __init__(self, *, end_of_day=False, **kwargs):
-        self.end_of_day = end_of_day
-        kwargs.setdefault("widget", DateTextInput(with_time=True))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        try:
-            return parsing.parse_datetime_text(value, end_of_day=self.end_of_day)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="invalid") from exc
-
-
 class NumberTextField(forms.Field):
     """A whole number typed in Persian or Latin digits, thousands separators tolerated."""
 
     def __init__(self, *, max_value=None, **kwargs):
         self.max_value = max_value
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}))
+        kwargs.setdefault("widget", NumberTextInput(attrs={"inputmode": "numeric", "dir": "ltr"}))
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -100,7 +46,7 @@ class DecimalTextField(forms.Field):
     """A number with an optional decimal part, Persian or Latin digits."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}))
+        kwargs.setdefault("widget", NumberTextInput(attrs={"inputmode": "decimal", "dir": "ltr"}))
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -269,11 +215,27 @@ class CanvasForm(forms.Form):
             self.fields["pilot_unit"].queryset = Unit.objects.filter(city=city).order_by("name_fa")
         for i in range(1, CRITERIA_ROWS + 1):
             self.fields[f"criterion_{i}_name"] = forms.CharField(
-                label=_("Criterion %(n)s") % {"n": i}, max_length=200, required=False
+                label=_("Criterion %(n)s") % {"n": digits(i)},
+                max_length=200,
+                required=False,
+                widget=forms.TextInput(attrs={"dir": "auto"}),
             )
             self.fields[f"criterion_{i}_weight"] = NumberTextField(
-                label=_("Weight of criterion %(n)s (%%)") % {"n": i}, required=False, max_value=100
+                label=_("Weight of criterion %(n)s (%%)") % {"n": digits(i)}, required=False, max_value=100
             )
+            self.fields[f"criterion_{i}_weight"].widget.attrs["data-criterion-weight"] = ""
+
+    @property
+    def criteria_total(self):
+        """The sum of the weights as shown (typed, or stored): the editor keeps it current as one types."""
+        total = 0
+        for i in range(1, CRITERIA_ROWS + 1):
+            value = self[f"criterion_{i}_weight"].value()
+            try:
+                total += parsing.parse_money(str(value)) or 0 if value not in (None, "") else 0
+            except ValueError:
+                continue
+        return total
 
     @property
     def criteria_rows(self):
@@ -366,6 +328,33 @@ MAX_INVITED = 500
 MAX_NAME = 200
 
 
+class OrganizationsSelect(forms.SelectMultiple):
+    """Organizations chosen by searching the directory (the searchable select asks the public
+    organizations API as one types); the chosen ones are sent as their slugs. The value stays one
+    organization a line, so a list of names or slugs pasted by a script is still understood."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"data-remote": reverse_lazy("api-v1:organization_list"), **(attrs or {})})
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        if isinstance(values, str):
+            values = [values]
+        return "\n".join(v for v in values or [] if v)
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            value = value.splitlines()
+        return [v.strip() for v in value or [] if v and v.strip()]
+
+    def get_context(self, name, value, attrs):
+        # Only the chosen organizations are options (the others are found by searching).
+        chosen = self.format_value(value)
+        names = {o.slug: o.display_name for o in Organization.objects.filter(slug__in=chosen[:MAX_INVITED])}
+        self.choices = [(v, names.get(v, v)) for v in chosen]
+        return super().get_context(name, value, attrs)
+
+
 class CallSettingsForm(forms.Form):
     """Type, dates and eligibility of a call. Invited organizations: one slug or exact name a line."""
 
@@ -373,7 +362,9 @@ class CallSettingsForm(forms.Form):
     opens_at = JalaliDateTimeField(
         label=_("Opening date"),
         required=False,
-        help_text=_("Jalali (1404/09/15) or ISO date, optional time HH:MM, Tehran time. Empty: on publication."),
+        help_text=_(
+            "Pick the day in the calendar; a time of day may be typed after it (Tehran time). Empty: on publication."
+        ),
     )
     closes_at = JalaliDateTimeField(
         label=_("Closing date"),
@@ -399,8 +390,8 @@ class CallSettingsForm(forms.Form):
     invited = forms.CharField(
         label=_("Invited organizations"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
-        help_text=_("One organization a line: its address name (slug) or its exact name."),
+        widget=OrganizationsSelect(),
+        help_text=_("Type part of a name to search the directory; choose as many organizations as you need."),
     )
 
     def clean_invited(self):

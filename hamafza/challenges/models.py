@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from hamafza.challenges.messages import render_text
@@ -368,18 +369,22 @@ class CallTransition(models.Model):
     """The audit trail of a call's state machine: who moved it from which state to which, when."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("call"))
-    from_state = models.CharField(_("from"), max_length=20, choices=Call.State.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=20, choices=Call.State.choices)
+    from_state = models.CharField(
+        pgettext_lazy("state change: previous state", "from"), max_length=20, choices=Call.State.choices, blank=True
+    )
+    to_state = models.CharField(
+        pgettext_lazy("state change: new state", "to"), max_length=20, choices=Call.State.choices
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("by"),
+        verbose_name=pgettext_lazy("state change: the person who made it", "by"),
     )
     note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    at = models.DateTimeField(pgettext_lazy("state change: when", "at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("call state change")

@@ -61,8 +61,17 @@ class MissionForm(forms.Form):
         super().__init__(*args, **kwargs)
 
         if with_city:
-            self.fields["city"].queryset = cities if cities is not None else City.objects.none()
-            self.fields["city"].required = not national
+            field = self.fields["city"]
+            field.queryset = cities if cities is not None else City.objects.none()
+            field.required = not national
+            if not national:
+                # A city manager cannot create a national mission: no empty "national" choice, and
+                # their only city (the usual case) is chosen for them.
+                field.empty_label = None
+                if not self.is_bound and "city" not in self.initial and cities is not None:
+                    only = list(cities[:2])
+                    if len(only) == 1:
+                        self.initial["city"] = only[0].pk
         else:
             del self.fields["city"]
         self.fields["call"].queryset = calls if calls is not None else Call.objects.none()

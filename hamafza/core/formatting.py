@@ -54,6 +54,19 @@ def digits(value):
     return persian_digits(_DECIMAL_POINT.sub("٫", str(value)))
 
 
+def text_digits(value):
+    """User-written text on a Persian page: a Persian text's digits written in Persian (people type
+    either script, and the normaliser stores ASCII digits); English text keeps its digits."""
+    if value is None:
+        return ""
+    if not is_persian() or not _PERSIAN_LETTER.search(str(value)):
+        return value
+    return persian_digits(str(value))
+
+
+_PERSIAN_LETTER = re.compile(r"[\u0600-\u06FF]")
+
+
 def num(value):
     """A number with thousands separators, in the UI's digits."""
     if value is None or value == "":
@@ -98,6 +111,31 @@ def _format_date(value, with_time: bool) -> str:
     if with_time and isinstance(value, datetime.datetime):
         text += value.strftime(", %H:%M")
     return text
+
+
+#: A Jalali year begins in March: the Gregorian year in which most of it falls is 621 later.
+JALALI_YEAR_OFFSET = 621
+
+
+def year(value):
+    """A stored (Gregorian) year for people: the Jalali year with Persian digits in Persian (2013
+    is written ۱۳۹۲), unchanged in English."""
+    if value in (None, ""):
+        return ""
+    if is_persian():
+        return persian_digits(int(value) - JALALI_YEAR_OFFSET)
+    return str(value)
+
+
+def date_input_example(*, with_time: bool = False) -> str:
+    """Today as a reader would type it in a date field (placeholders, examples in error messages):
+    Jalali with Persian digits in Persian, ISO in English; `with_time` adds a time of day."""
+    today = timezone.localdate()
+    time = " 14:30" if with_time else ""
+    if is_persian():
+        j = jdatetime.date.fromgregorian(date=today)
+        return persian_digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}{time}")
+    return f"{today.isoformat()}{time}"
 
 
 def tehran_date(value: datetime.datetime) -> datetime.date:

@@ -266,3 +266,28 @@ def search_stems(text: str | None) -> list[str]:
         stem = persian_stem(word) if _LETTERS_FA.search(word) else word
         out.append(stem if len(stem) >= 2 else word)
     return out
+# Persian alphabetical order (Unicode's order puts پ چ ژ گ and ک ی after the Arabic letters).
+PERSIAN_ALPHABET = "آاأإبپتثجچحخدذرزژسشصضطظعغفقکگلمنوؤهةیئ"
+_KEY_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_RANK = {" ": 1, **{str(d): 2 + d for d in range(10)}}
+_RANK.update({letter: 12 + i for i, letter in enumerate(PERSIAN_ALPHABET)})
+_RANK.update({letter: 12 + len(PERSIAN_ALPHABET) + i for i, letter in enumerate("abcdefghijklmnopqrstuvwxyz")})
+# A letter with a variant sorts with its base letter (آ and ا and أ are one letter in a dictionary).
+_RANK.update({"آ": _RANK["ا"], "أ": _RANK["ا"], "إ": _RANK["ا"], "ؤ": _RANK["و"], "ة": _RANK["ه"], "ئ": _RANK["ی"]})
+SORT_KEY_LENGTH = 120
+
+
+def collation_key(text: str | None, *, persian_first: bool = True) -> str:
+    """A key that sorts names in Persian dictionary order under any database collation: ASCII
+    only, two characters a letter ([0-9a-z], ordered alike by the C and the ICU/glibc collations),
+    Persian names first (group "a") and names with no Persian letter after them (group "b").
+    Other characters (punctuation, half-spaces) are ignored. Stored in an indexed column so the
+    directory is ordered by the database, not in Python (ADR 0023)."""
+    folded = fold(text)
+    group = "a" if (is_persian(folded) or not persian_first) else "b"
+    key = [group]
+    for char in folded:
+        rank = _RANK.get(char)
+        if rank is not None:
+            key.append(_KEY_DIGITS[rank // 36] + _KEY_DIGITS[rank % 36])
+    return "".join(key)[:SORT_KEY_LENGTH]

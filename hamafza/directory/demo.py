@@ -444,7 +444,8 @@ class _Generator:
         if kind in (K.UNIVERSITY, K.SCIENCE_PARK):
             language = rng.choice(("both", "both", "fa"))
         else:
-            language = rng.choices(("fa", "both", "en"), weights=(40, 38, 22))[0]
+            # Most profiles have a Persian name; one in ten, from elsewhere, is written only in English.
+            language = rng.choices(("fa", "both", "en"), weights=(45, 45, 10))[0]
         name_fa, name_en = names
         slug = slugify(name_en)
         # Persian text as it arrives: lost half-spaces, Arabic letters, either digit script.

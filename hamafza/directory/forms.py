@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.core.dates import date_problem
+from hamafza.core.forms import JalaliDateField, YearField
 from hamafza.core.models import Capability
 from hamafza.core.provinces import PROVINCES
 from hamafza.core.text import normalize
@@ -51,6 +52,16 @@ class OrganizationForm(forms.ModelForm):
         widget=forms.URLInput(attrs={"dir": "ltr"}),
     )
 
+    certificate_valid_from = JalaliDateField(
+        label=Organization._meta.get_field("certificate_valid_from").verbose_name, required=False
+    )
+    certificate_valid_until = JalaliDateField(
+        label=Organization._meta.get_field("certificate_valid_until").verbose_name, required=False
+    )
+    founded = YearField(
+        label=Organization._meta.get_field("founded").verbose_name, required=False, min_value=1800, max_value=2100
+    )
+
     class Meta:
         model = Organization
         fields = [
@@ -74,15 +85,13 @@ class OrganizationForm(forms.ModelForm):
             "description_fa": forms.Textarea(attrs={"rows": 5, "dir": "rtl"}),
             "description_en": forms.Textarea(attrs={"rows": 5, "dir": "ltr"}),
             "name_en": forms.TextInput(attrs={"dir": "ltr"}),
-            "certificate_valid_from": forms.DateInput(attrs={"type": "date"}),
-            "certificate_valid_until": forms.DateInput(attrs={"type": "date"}),
-            "capabilities": forms.SelectMultiple(attrs={"size": 10}),
+            "capabilities": forms.SelectMultiple(attrs={"size": 10, "data-searchable": ""}),
         }
 
     def clean(self):
         data = super().clean()
         for name in ("certificate_valid_from", "certificate_valid_until"):
-            problem = date_problem(data.get(name), gregorian_only=True)  # a Gregorian date picker
+            problem = date_problem(data.get(name), gregorian_only=False)  # typed in either calendar
             if problem:
                 self.add_error(name, problem)
                 data.pop(name, None)

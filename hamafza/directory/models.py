@@ -6,11 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from hamafza.core.formatting import in_active_language
 from hamafza.core.provinces import PROVINCES
-from hamafza.core.text import fold
+from hamafza.core.text import SORT_KEY_LENGTH, collation_key, fold
 
 
 class OrganizationKind(models.TextChoices):
@@ -77,9 +78,12 @@ class Organization(models.Model):
     verified = models.BooleanField(_("verified"), default=False)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     search_text = models.TextField(editable=False, blank=True)
+    # The directory's order: Persian dictionary order of the name, Persian names before names with
+    # no Persian letter (core.text.collation_key); kept by save(), indexed (ADR 0023).
+    sort_name = models.CharField(editable=False, blank=True, max_length=SORT_KEY_LENGTH + 1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_text"], m2m_fields=[capabilities])
+    history = HistoricalRecords(excluded_fields=["search_text", "sort_name"], m2m_fields=[capabilities])
 
     class Meta:
         verbose_name = _("organization")
@@ -90,7 +94,7 @@ class Organization(models.Model):
             models.Index(fields=["province"]),
             # The directory's order (verified first, then by name): page 1 and keyset pages read
             # it in order instead of sorting the whole directory (issue 19).
-            models.Index(fields=["-verified", "name", "id"], name="organization_directory_order"),
+            models.Index(fields=["-verified", "sort_name", "id"], name="organization_directory_order"),
         ]
 
     def __str__(self) -> str:
@@ -98,6 +102,7 @@ class Organization(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
+        self.sort_name = self.build_sort_name()
         super().save(*args, **kwargs)
 
     @property
@@ -128,6 +133,8 @@ class Organization(models.Model):
             & (Q(certificate_valid_from__isnull=True) | Q(certificate_valid_from__lte=on))
             & (Q(certificate_valid_until__isnull=True) | Q(certificate_valid_until__gte=on))
         )
+    def build_sort_name(self) -> str:
+        return collation_key(self.name or self.name_en)
 
     def build_search_text(self) -> str:
         return fold(
@@ -138,7 +145,7 @@ class Organization(models.Model):
 class OrganizationMembership(models.Model):
     class Role(models.TextChoices):
         MEMBER = "member", _("Member")
-        ADMIN = "admin", _("Admin")
+        ADMIN = "admin", pgettext_lazy("role of a person in an organization", "Admin")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organization")

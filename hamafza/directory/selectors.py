@@ -118,7 +118,7 @@ def organization_list(
         qs = qs.filter(knowledge_based=knowledge_based)
     if verified is not None:
         qs = qs.filter(verified=verified)
-    ordering = ["-verified", "name", "pk"]  # the index organization_directory_order
+    ordering = ["-verified", "sort_name", "pk"]  # the index organization_directory_order
     qs = qs.select_related("city").prefetch_related(
         Prefetch("capabilities", queryset=Capability.objects.only("id", "code", "name_fa", "name_en"))
     )
@@ -136,20 +136,22 @@ def organization_list(
 
 def organizations_after(qs: QuerySet[Organization], key: tuple[bool, str, int], limit: int) -> list[Organization]:
     """Keyset pagination in the directory's order (verified first, then name, id): up to `limit`
-    organizations of `qs` after the one whose sort key is `key` (verified, name, id). Each part is
+    organizations of `qs` after the one whose sort key is `key` (verified, sort name, id). Each part is
     a range scan of the index ``organization_directory_order`` (at most two queries), however deep
     the page."""
     verified, name, pk = key
     rows = list(
-        qs.filter(verified=verified, name__gte=name).exclude(name=name, pk__lte=pk).order_by("name", "pk")[:limit]
+        qs.filter(verified=verified, sort_name__gte=name)
+        .exclude(sort_name=name, pk__lte=pk)
+        .order_by("sort_name", "pk")[:limit]
     )
     if verified and len(rows) < limit:
-        rows += list(qs.filter(verified=False).order_by("name", "pk")[: limit - len(rows)])
+        rows += list(qs.filter(verified=False).order_by("sort_name", "pk")[: limit - len(rows)])
     return rows
 
 
 def organization_sort_key(org: Organization) -> tuple[bool, str, int]:
-    return (org.verified, org.name, org.pk)
+    return (org.verified, org.sort_name, org.pk)
 
 
 def profile_sections(*, organization) -> list[dict]:

@@ -9,6 +9,7 @@ database by a moment) and loaded in a fixed number of queries whatever its lengt
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from hamafza.challenges.eligibility import call_eligibility_for
 from hamafza.challenges.models import Call, CallType
 from hamafza.core import hooks
-from hamafza.core.formatting import in_active_language
+from hamafza.core.formatting import in_active_language, is_persian
 from hamafza.core.models import Capability
 from hamafza.directory.models import Organization
 from hamafza.matching import services
@@ -70,6 +71,18 @@ class Explanation:
         return round(self.score * 100)
 
 
+_PERSIAN_LETTER = re.compile(r"[\u0600-\u06FF]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _in_reader_script(words) -> list[str]:
+    """The evidence words written in the reader's script: the engine also matches English keywords
+    of a capability and English descriptions, which mean nothing on a Persian page (the capability's
+    label in the reader's language says what matched)."""
+    letter = _PERSIAN_LETTER if is_persian() else _LATIN_LETTER
+    return [w for w in words if letter.search(str(w))]
+
+
 def explain(raw: dict) -> Explanation:
     caps = []
     for c in raw.get("capabilities", []):
@@ -81,8 +94,8 @@ def explain(raw: dict) -> Explanation:
                 "declared": c.get("source") == "declared",
                 "by_meaning": c.get("source") == "meaning",
                 "related": bool(c.get("related_to")),
-                "organization_evidence": c.get("organization_evidence", [])[:4],
-                "challenge_evidence": c.get("challenge_evidence", [])[:4],
+                "organization_evidence": _in_reader_script(c.get("organization_evidence", []))[:4],
+                "challenge_evidence": _in_reader_script(c.get("challenge_evidence", []))[:4],
                 "percent": round(100 * c.get("contribution", 0)),
             }
         )
@@ -99,7 +112,11 @@ def explain(raw: dict) -> Explanation:
     return Explanation(
         score=raw.get("score", 0.0),
         capabilities=caps,
-        words=raw.get("matched_words", [])[:10],
+        words=[
+            w
+            for w in raw.get("matched_words", [])
+            if _in_reader_script([w.get("challenge", "")]) and _in_reader_script([w.get("organization", "")])
+        ][:10],
         signals=signals,
         raw=raw,
     )

@@ -27,6 +27,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from hamafza.proposals.storage import private_storage
@@ -146,7 +147,7 @@ class PilotParty(models.Model):
     its role and optional share of the work (percent)."""
 
     class Role(models.TextChoices):
-        LEAD = "lead", _("Lead")
+        LEAD = "lead", pgettext_lazy("role of a party in a pilot", "Lead")
         MEMBER = "member", _("Consortium member")
 
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="parties", verbose_name=_("pilot"))
@@ -185,9 +186,9 @@ class TransitionRow(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("by"),
+        verbose_name=pgettext_lazy("state change: the person who made it", "by"),
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(pgettext_lazy("state change: when", "at"), auto_now_add=True)
 
     class Meta:
         abstract = True
@@ -197,8 +198,12 @@ class PilotTransition(TransitionRow):
     """The audit row of every state change of a pilot (written only by ``pilot_transition``)."""
 
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("pilot"))
-    from_state = models.CharField(_("from"), max_length=10, choices=Pilot.State.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=10, choices=Pilot.State.choices)
+    from_state = models.CharField(
+        pgettext_lazy("state change: previous state", "from"), max_length=10, choices=Pilot.State.choices, blank=True
+    )
+    to_state = models.CharField(
+        pgettext_lazy("state change: new state", "to"), max_length=10, choices=Pilot.State.choices
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -626,8 +631,15 @@ class AgreementTransition(TransitionRow):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("agreement")
     )
-    from_state = models.CharField(_("from"), max_length=10, choices=Agreement.Status.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=10, choices=Agreement.Status.choices)
+    from_state = models.CharField(
+        pgettext_lazy("state change: previous state", "from"),
+        max_length=10,
+        choices=Agreement.Status.choices,
+        blank=True,
+    )
+    to_state = models.CharField(
+        pgettext_lazy("state change: new state", "to"), max_length=10, choices=Agreement.Status.choices
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hamafza.core.formatting import digits
+from hamafza.core.forms import NumberTextInput
 from hamafza.core.text import normalize
 from hamafza.proposals.models import Panel, Proposal, RubricCriterion
 from hamafza.proposals.selectors import MAX_QUERY_LENGTH
@@ -102,12 +104,13 @@ class ScoreSheetForm(forms.Form):
         self.criteria = list(criteria)
         for c in self.criteria:
             self.fields[f"c{c.pk}"] = forms.IntegerField(
-                label=f"{c.name} (0–{c.scale_max})",
+                label=f"{c.name} ({digits(0)}–{digits(c.scale_max)})",
                 required=False,
                 min_value=0,
                 max_value=c.scale_max,
                 help_text=c.description or None,
-                widget=forms.NumberInput(attrs={"min": 0, "max": c.scale_max, "step": 1, "dir": "ltr"}),
+                # Text, not type=number: Persian digits are shown and may be typed (int() reads them).
+                widget=NumberTextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}),
             )
             self.fields[f"comment_{c.pk}"] = forms.CharField(
                 label=_("Comment on %(criterion)s") % {"criterion": c.name},

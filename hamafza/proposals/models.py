@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from hamafza.core.text import fold
@@ -28,7 +29,7 @@ from hamafza.proposals.storage import private_storage
 class Proposal(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("proposal status", "Submitted")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Decision(models.TextChoices):
@@ -136,6 +137,13 @@ class ProposalReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id} · {self.sha256[:12]}"
+
+    @property
+    def short_code(self) -> str:
+        """Twelve digits taken from the hash, in three groups (e.g. 0417-9920-3385): what a person
+        reads out or types to identify the receipt; the full hash is the proof."""
+        number = f"{int(self.sha256[:16], 16) % 10**12:012d}"
+        return f"{number[:4]}-{number[4:8]}-{number[8:]}"
 
 
 def attachment_upload_to(instance, filename: str) -> str:

@@ -66,10 +66,11 @@ def test_deadline_without_time_is_end_of_day_in_tehran():
 
 def test_format_date_input_round_trips():
     value = parsing.parse_datetime_text("1404/09/15", end_of_day=True)
-    assert parsing.format_date_input(value, "fa") == "1404/09/15"
+    assert parsing.format_date_input(value, "fa") == "۱۴۰۴/۰۹/۱۵"  # shown back in Persian digits
     assert parsing.format_date_input(value, "en") == "2025-12-06"
     with_time = parsing.parse_datetime_text("1404/09/15 08:30")
-    assert parsing.format_date_input(with_time, "fa") == "1404/09/15 08:30"
+    assert parsing.format_date_input(with_time, "fa") == "۱۴۰۴/۰۹/۱۵ ۰۸:۳۰"
+    assert parsing.parse_datetime_text("۱۴۰۴/۰۹/۱۵ ۰۸:۳۰") == with_time  # and read back
 
 
 def _statuses(result):

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hamafza.challenges import services
 from hamafza.challenges.models import Call, CallFollow, Need, Notification
@@ -18,6 +18,7 @@ from hamafza.challenges.tests.factories import (
     PublishedCallFactory,
 )
 from hamafza.challenges.tests.i18n import fa, fa_html
+from hamafza.core.formatting import date_input_example
 from hamafza.core.tests.factories import CapabilityFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -395,10 +396,12 @@ def test_cancel_without_reason_is_400(client, city, unit, manager):
     [
         ("1405/02/10", "1405/02/01", "The closing date must be after the opening date."),
         ("", "1390/01/01", "The closing date is in the past."),
-        ("", "31/12/1404", "Enter a date like 1404/09/15 (Jalali) or 2025-12-06."),
+        ("", "31/12/1404", "Enter a date like %(example)s."),
     ],
 )
 def test_settings_bad_dates(client, city, unit, manager, opens, closes, message):
+    with translation.override("fa"):
+        example = date_input_example()  # today, Jalali, Persian digits: never an out-of-date example
     call = CallFactory(city=city, unit=unit)
     r = _client(client, manager).post(
         reverse("challenges:call_settings", args=[city.slug, call.pk]),
@@ -406,7 +409,8 @@ def test_settings_bad_dates(client, city, unit, manager, opens, closes, message)
     )
     assert r.status_code == 400
     html = r.content.decode()
-    assert fa_html(message) in html and closes in html
+    expected = fa_html(message, example=example) if "%(example)s" in message else fa_html(message)
+    assert expected in html and closes in html
 
 
 def test_settings_accept_jalali_persian_digits_and_english_iso(client, city, unit, manager, org):

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hamafza.core.tests.factories import CapabilityFactory, DomainFactory
+from hamafza.directory import selectors
 from hamafza.directory.models import OrganizationKind
 from hamafza.directory.tests.factories import OrganizationFactory
 
@@ -263,3 +264,25 @@ def word_forms():
 )
 def test_search_finds_the_stem_of_suffixed_persian_words(client, word_forms, q, expected):
     assert slugs(client.get(LIST_URL, {"q": q})) == expected
+@pytest.mark.django_db
+def test_persian_directory_sorts_in_persian_order_with_persian_names_first(client):
+    """Issue 18: Unicode puts پ چ ژ گ ک ی after the Arabic letters and Latin before all of them; the
+    directory (an indexed key kept by save, ADR 0023) reads in Persian dictionary order instead,
+    names with no Persian letter after the Persian ones, and the database does the ordering."""
+    names = ["یاس", "Alpha Labs", "گلستان", "کاوه", "ژاله", "چمن", "پارس", "بهار", "ابر", "آب"]
+    for name in names:
+        OrganizationFactory(name=name, name_en="", verified=True)
+    expected = ["آب", "ابر", "بهار", "پارس", "چمن", "ژاله", "کاوه", "گلستان", "یاس", "Alpha Labs"]
+    assert [o.name for o in selectors.organization_list()] == expected
+    page = client.get("/fa/organizations/").content.decode()
+    positions = [page.index(f"<bdi>{name}</bdi>") for name in expected]
+    assert positions == sorted(positions)
+
+
+def test_collation_key_is_ascii_and_ignores_spelling_variants():
+    from hamafza.core.text import collation_key
+
+    assert collation_key("كاوه") == collation_key("کاوه")  # Arabic kaf
+    assert collation_key("سامانه‌های نو") == collation_key("سامانههای نو")  # a lost half-space
+    assert collation_key("آب") < collation_key("ب") < collation_key("Zeta")
+    assert collation_key("گل").isascii()

@@ -102,9 +102,9 @@ def test_directory_plans_use_their_indexes():
     page = selectors.organization_list()[:24]
     assert "organization_directory_order" in plan_of(page)
     # a keyset page (what organizations_after asks): a range scan of the same index
-    keyset = (selectors.organization_list().filter(verified=True, name__gte="م").exclude(name="م", pk__lte=5)).order_by(
-        "name", "pk"
-    )[:25]
+    keyset = (
+        selectors.organization_list().filter(verified=True, sort_name__gte="a1").exclude(sort_name="a1", pk__lte=5)
+    ).order_by("sort_name", "pk")[:25]
     assert "organization_directory_order" in plan_of(keyset)
     # the search's LIKE '%word%' is answered by the trigram index (the table is tiny, so plain index
     # scans are switched off too: the planner would otherwise read the 1-row table through the pkey)

@@ -3,6 +3,7 @@ in a real browser (Debian's Chromium through Playwright), offline: every request
 127.0.0.1. Screenshots go to var/screenshots/."""
 
 import os
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -87,6 +88,9 @@ def test_applicant_submits_and_judge_scores(page, transactional_db, city, tmp_pa
     page.wait_for_load_state()
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED
+    # A short receipt code in Persian digits; the full hash is one click away.
+    assert re.search(r"[۰-۹]{4}-[۰-۹]{4}-[۰-۹]{4}", page.locator("#receipt").inner_text())
+    page.locator("#receipt summary").first.click()
     assert proposal.receipt_hash in page.locator("#receipt").inner_text()
     _shot(page, "2-submitted")
     page.context.clear_cookies()
