@@ -266,6 +266,8 @@ def search_stems(text: str | None) -> list[str]:
         stem = persian_stem(word) if _LETTERS_FA.search(word) else word
         out.append(stem if len(stem) >= 2 else word)
     return out
+
+
 # Persian alphabetical order (Unicode's order puts پ چ ژ گ and ک ی after the Arabic letters).
 PERSIAN_ALPHABET = "آاأإبپتثجچحخدذرزژسشصضطظعغفقکگلمنوؤهةیئ"
 _KEY_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"

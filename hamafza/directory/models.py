@@ -133,6 +133,7 @@ class Organization(models.Model):
             & (Q(certificate_valid_from__isnull=True) | Q(certificate_valid_from__lte=on))
             & (Q(certificate_valid_until__isnull=True) | Q(certificate_valid_until__gte=on))
         )
+
     def build_sort_name(self) -> str:
         return collation_key(self.name or self.name_en)
 

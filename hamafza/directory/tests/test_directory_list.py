@@ -264,6 +264,8 @@ def word_forms():
 )
 def test_search_finds_the_stem_of_suffixed_persian_words(client, word_forms, q, expected):
     assert slugs(client.get(LIST_URL, {"q": q})) == expected
+
+
 @pytest.mark.django_db
 def test_persian_directory_sorts_in_persian_order_with_persian_names_first(client):
     """Issue 18: Unicode puts پ چ ژ گ ک ی after the Arabic letters and Latin before all of them; the
