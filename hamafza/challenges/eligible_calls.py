@@ -193,7 +193,16 @@ def refresh_organizations(organization_ids, *, now: datetime.datetime | None = N
         return 0
     now = now or timezone.now()
     EligibleCall.objects.filter(organization_id__in=ids).delete()
-    calls = [c for c in _kept_calls(now).only(*CALL_FIELDS) if not call_admits_every_organization(c)]
+    # Only calls that may restrict anyone are read (a narrowing in SQL; call_admits_every_organization decides).
+    may_restrict = (
+        Q(call_type=CallType.INVITED)
+        | ~Q(allowed_provinces=[])
+        | ~Q(allowed_kinds=[])
+        | Q(knowledge_based_required=True)
+    )
+    calls = [
+        c for c in _kept_calls(now).filter(may_restrict).only(*CALL_FIELDS) if not call_admits_every_organization(c)
+    ]
     if not calls:
         return 0
     invited = _invited(calls)
