@@ -193,7 +193,16 @@ def refresh_organizations(organization_ids, *, now: datetime.datetime | None = N
         return 0
     now = now or timezone.now()
     EligibleCall.objects.filter(organization_id__in=ids).delete()
-    calls = [c for c in _kept_calls(now).only(*CALL_FIELDS) if not call_admits_every_organization(c)]
+    # Only calls that may restrict anyone are read (a narrowing in SQL; call_admits_every_organization decides).
+    may_restrict = (
+        Q(call_type=CallType.INVITED)
+        | ~Q(allowed_provinces=[])
+        | ~Q(allowed_kinds=[])
+        | Q(knowledge_based_required=True)
+    )
+    calls = [
+        c for c in _kept_calls(now).filter(may_restrict).only(*CALL_FIELDS) if not call_admits_every_organization(c)
+    ]
     if not calls:
         return 0
     invited = _invited(calls)
@@ -222,20 +231,15 @@ def disagreements(*, now: datetime.datetime | None = None, limit: int = 20) -> l
     now = now or timezone.now()
     calls = list(_kept_calls(now).only(*CALL_FIELDS))
     invited = _invited(calls)
-    stored: dict[int, set[int | None]] = defaultdict(set)
-    for call_id, org_id in EligibleCall.objects.values_list("call_id", "organization_id").iterator(chunk_size=BATCH):
-        stored[call_id].add(org_id)
-    kept_ids = {c.pk for c in calls}
+    stale = EligibleCall.objects.exclude(call__in=_kept_calls(now)).values_list("call_id", flat=True).distinct()
     problems: list[tuple[int, int | None, str]] = [
-        (call_id, None, "rows for a call that is not published or has closed")
-        for call_id in stored
-        if call_id not in kept_ids
+        (call_id, None, "rows for a call that is not published or has closed") for call_id in stale[:limit]
     ]
     profiles = _profiles(Organization.objects.all()) if calls else {}
     reduced: dict = {}
-    for call in calls:
+    for call in calls:  # one call's rows at a time (the table can hold millions)
         expected = {r.organization_id for r in _expected_rows(call, profiles, invited.get(call.pk), reduced)}
-        have = stored.get(call.pk, set())
+        have = set(EligibleCall.objects.filter(call_id=call.pk).values_list("organization_id", flat=True))
         problems += [(call.pk, o, "missing") for o in sorted(expected - have, key=lambda v: v or 0)]
         problems += [(call.pk, o, "not eligible") for o in sorted(have - expected, key=lambda v: v or 0)]
         if len(problems) >= limit:

@@ -274,6 +274,9 @@ def test_time_passing_is_read_from_the_clock_and_rebuild_drops_closed_calls(city
     _assert_in_step_ignoring_stale = _table(after) == _truth(after)
     assert _assert_in_step_ignoring_stale  # the closed one is filtered by the clock, the new one is open
     assert soon.pk not in {c for c, _ in _table(after)} and later.pk in {c for c, _ in _table(after)}
+    assert (soon.pk, None, "rows for a call that is not published or has closed") in eligible_calls.disagreements(
+        now=after
+    )
     eligible_calls.rebuild(now=after)
     assert not EligibleCall.objects.filter(call=soon).exists()
     _assert_in_step(after)
