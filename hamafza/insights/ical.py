@@ -91,7 +91,7 @@ def program_events(city, since, base) -> Iterable[Event]:
             summary=event.title,
             description=f"{event.get_kind_display()} · {event.organiser_name}\n{url}",
             url=url,
-            location=event.venue_address or event.online_url,
+            location=event.venue_text,
             cancelled=event.status == ProgramEvent.Status.CANCELLED,
             busy=True,
         )

@@ -11,6 +11,7 @@ from hamafza.core.models import Capability, Unit
 from hamafza.core.provinces import PROVINCES
 from hamafza.directory.models import Organization
 from hamafza.programs.models import Application, Event, Program
+from hamafza.spaces.models import Resource
 
 
 class EventForm(forms.Form):
@@ -19,6 +20,12 @@ class EventForm(forms.Form):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     organiser_unit = forms.ModelChoiceField(label=_("Organising unit"), queryset=Unit.objects.none(), required=False)
     venue_address = forms.CharField(label=_("Venue address"), max_length=300, required=False)
+    venue_room = forms.ModelChoiceField(
+        label=_("Co-working room"),
+        queryset=Resource.objects.none(),
+        required=False,
+        help_text=_("A room of one of the city's co-working spaces; its address is the venue."),
+    )
     online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     starts_at = JalaliDateTimeField(label=_("Starts at"))
     ends_at = JalaliDateTimeField(label=_("Ends at"))
@@ -32,6 +39,9 @@ class EventForm(forms.Form):
     def __init__(self, *args, city, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organiser_unit"].queryset = Unit.objects.filter(city=city)
+        self.fields["venue_room"].queryset = Resource.objects.filter(
+            kind=Resource.Kind.ROOM, space__city=city, is_active=True, space__is_active=True
+        ).select_related("space")
 
     def clean_capacity(self):
         value = self.cleaned_data["capacity"]

@@ -23,7 +23,7 @@ def add_events(cal: icalendar.Calendar, events, url_for) -> None:
         item.add("dtend", tehran(event.ends_at))
         item.add("summary", event.title)
         item.add("description", f"{event.get_kind_display()} · {event.organiser_name}\n{url}")
-        item.add("location", event.venue_address or event.online_url)
+        item.add("location", event.venue_text)
         item.add("url", url)
         item.add("status", "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED")
         cal.add_component(item)

@@ -75,6 +75,15 @@ class Event(models.Model):
     )
     venue_address = models.CharField(_("venue address"), max_length=300, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
+    venue_room = models.ForeignKey(
+        "spaces.Resource",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "room"},
+        verbose_name=_("co-working room"),
+    )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     capacity = models.PositiveIntegerField(
@@ -111,6 +120,20 @@ class Event(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def venue_room_name(self) -> str:
+        room = self.venue_room
+        return f"{room.name} · {room.space.name}" if room is not None else ""
+
+    @property
+    def venue_text(self) -> str:
+        """Where the event takes place, in one line: the co-working room with its space and address,
+        the address, or the online link."""
+        room = self.venue_room
+        if room is not None:
+            return " · ".join(part for part in (room.name, room.space.name, room.space.address) if part)
+        return self.venue_address or self.online_url
 
     @property
     def organiser_name(self) -> str:

@@ -29,7 +29,7 @@ from hamafza.programs.models import (
     TeamMilestone,
 )
 
-EVENT_RELATED = ("city", "organiser_unit", "organiser_organization")
+EVENT_RELATED = ("city", "organiser_unit", "organiser_organization", "venue_room", "venue_room__space")
 
 
 def _admin_org_ids(user) -> QuerySet:

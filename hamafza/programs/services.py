@@ -23,7 +23,7 @@ from hamafza.challenges.notifications import notify
 from hamafza.challenges.services import call_update_settings
 from hamafza.core import errors
 from hamafza.core.dates import date_problem
-from hamafza.core.formatting import format_date
+from hamafza.core.formatting import format_date, num
 from hamafza.core.text import normalize
 from hamafza.directory import services as directory_services
 from hamafza.directory.models import OrganizationKind
@@ -45,6 +45,7 @@ from hamafza.programs.models import (
     new_check_in_code,
 )
 from hamafza.proposals.selectors import proposal_for_applicant
+from hamafza.spaces.models import Resource
 
 
 class Refused(errors.Refused):
@@ -86,6 +87,7 @@ EVENT_FIELDS = (
     "organiser_organization",
     "venue_address",
     "online_url",
+    "venue_room",
     "starts_at",
     "ends_at",
     "capacity",
@@ -100,8 +102,16 @@ def _check_event(event: Event) -> None:
     problems = {}
     if event.organiser_unit_id and event.organiser_unit.city_id != event.city_id:
         problems["organiser_unit"] = _("The unit belongs to another city.")
-    if not event.venue_address.strip() and not event.online_url:
-        problems["venue_address"] = _("Give an address or an online link.")
+    room = event.venue_room
+    if room is not None:
+        if room.kind != Resource.Kind.ROOM or room.space.city_id != event.city_id:
+            problems["venue_room"] = _("Choose a room of a co-working space in the event's city.")
+        elif event.capacity and event.capacity > room.capacity:
+            problems["capacity"] = _("The room seats %(n)s people: lower the capacity or choose a larger room.") % {
+                "n": num(room.capacity)
+            }
+    elif not event.venue_address.strip() and not event.online_url:
+        problems["venue_address"] = _("Give an address, a co-working room or an online link.")
     if problems:
         raise ValidationError(problems)
 

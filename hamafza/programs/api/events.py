@@ -18,6 +18,7 @@ from hamafza.core.models import Unit
 from hamafza.programs import selectors, services
 from hamafza.programs.api.common import REFUSED_DOC, event_for
 from hamafza.programs.models import Event
+from hamafza.spaces.models import Resource
 
 router = ApiRouter()
 
@@ -43,6 +44,8 @@ class EventOut(Schema):
     description: str
     organiser: str = Field(alias="organiser_name")
     venue_address: str
+    venue_room: int | None = Field(None, alias="venue_room_id", description="The co-working room's id, if any.")
+    venue_room_name: str = Field("", description="The room and its space.")
     online_url: str
     starts_at: datetime.datetime
     ends_at: datetime.datetime
@@ -68,6 +71,9 @@ class EventIn(InputSchema):
     description: str = Field("", max_length=10000, pattern=NO_NUL)
     organiser_unit: str | None = Field(None, max_length=60, pattern=NO_NUL, description="A unit's slug in the city.")
     venue_address: str = Field("", max_length=300, pattern=NO_NUL)
+    venue_room: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="A room of a co-working space in the city (GET /spaces/{id}/resources)."
+    )
     online_url: str = Field("", max_length=200, pattern=NO_NUL)
     starts_at: ApiDateTime
     ends_at: ApiDateTime
@@ -130,6 +136,13 @@ def _values(city, payload: EventIn) -> dict:
         if unit is None:
             raise Http404
         values["organiser_unit"] = unit
+    room_id = values.pop("venue_room")
+    values["venue_room"] = None
+    if room_id:
+        room = Resource.objects.select_related("space").filter(pk=room_id, space__city=city).first()
+        if room is None:
+            raise Http404
+        values["venue_room"] = room
     return values
 
 
