@@ -87,7 +87,7 @@ def orgs(transactional_db):
         city_name="قم",
         knowledge_based=True,
         certificate_number="1402-55",
-        founded=1398,
+        founded=2019,  # stored Gregorian, shown as the Jalali year (issue 18)
         employees=1250,
         description_fa="شرکت‌های دانش‌بنیان با تفکیک پسماند در مبدأ هزینه شهر را کم می‌کنند.",
         description_en="",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.accounts.models import CityRole
-from hamafza.accounts.rules import roles_of
+from hamafza.accounts.rules import is_platform_admin, roles_of
 from hamafza.directory.models import Organization, OrganizationMembership
 from hamafza.programs.models import (
     Application,
@@ -49,7 +49,7 @@ def events_visible_to(user) -> QuerySet[Event]:
     public = Q(status__in=(Event.Status.PUBLISHED, Event.Status.CANCELLED))
     if not user or not user.is_authenticated:
         return Event.objects.filter(public)
-    if user.is_superuser:
+    if is_platform_admin(user):
         return Event.objects.all()
     roles = roles_of(user)
     manager_cities = {r.city_id for r in roles if r.role == CityRole.Role.INNOVATION_MANAGER}
@@ -192,7 +192,7 @@ def is_team_member(*, user, application) -> bool:
 def applications_visible_to(user) -> QuerySet[Application]:
     if not user or not user.is_authenticated:
         return Application.objects.none()
-    if user.is_superuser:
+    if is_platform_admin(user):
         return Application.objects.all()
     manager_cities = {r.city_id for r in roles_of(user) if r.role == CityRole.Role.INNOVATION_MANAGER}
     member_orgs = OrganizationMembership.objects.filter(user=user).values("organization_id")

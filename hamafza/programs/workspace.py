@@ -11,9 +11,11 @@ from hamafza.programs import selectors
 from hamafza.programs.models import Registration
 
 
-def my_registrations_panel(ws) -> Panel:
+def my_registrations_panel(ws) -> Panel | None:
     upcoming = selectors.registrations_of_user(user=ws.user).filter(event__ends_at__gt=timezone.now())
     registrations, more = capped(upcoming)
+    if not registrations:
+        return None  # a panel for people who take part in events: none for the others
     return Panel(
         key="my-registrations",
         title=_("My event registrations"),
@@ -29,8 +31,6 @@ def my_registrations_panel(ws) -> Panel:
             )
             for r in registrations
         ],
-        empty=_("You are not registered for any upcoming event."),
-        actions=[{"label": _("Browse events"), "url": reverse("programs:event_list")}],
         more={"label": _("My events and teams"), "url": reverse("programs:mine")},
         has_more=more,
     )

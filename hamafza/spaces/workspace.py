@@ -9,8 +9,10 @@ from hamafza.spaces import selectors
 from hamafza.spaces.models import Booking
 
 
-def my_bookings_panel(ws) -> Panel:
+def my_bookings_panel(ws) -> Panel | None:
     bookings, more = capped(selectors.bookings_of(user=ws.user).filter(state=Booking.State.CONFIRMED))
+    if not bookings:
+        return None  # a panel for people who book: none for the others
     return Panel(
         key="my-bookings",
         title=_("My bookings"),
@@ -24,8 +26,6 @@ def my_bookings_panel(ws) -> Panel:
             )
             for b in bookings
         ],
-        empty=_("You have no upcoming booking."),
-        actions=[{"label": _("Book a desk or a room"), "url": reverse("spaces:space_list")}],
         more={"label": _("My bookings"), "url": reverse("spaces:my_bookings")},
         has_more=more,
     )
