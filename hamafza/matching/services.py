@@ -589,7 +589,10 @@ def index_open_at_boot() -> bool:
         log.warning("matching: the index was not opened at boot (%s); it opens on the first search", exc)
         return False
     finally:
-        connections.close_all()  # the worker's requests open their own
+        # the worker's requests open their own connections (one inside a transaction is left alone)
+        for connection in connections.all(initialized_only=True):
+            if not connection.in_atomic_block:
+                connection.close()
 
 
 def index_rebuild(*, progress=None, total=None) -> int:

@@ -117,3 +117,12 @@ def test_makefile_says_when_no_python_fits(tmp_path):
         [shutil.which("make"), "-n", "-B", "-C", str(ROOT), ".venv/.installed"], env=env, capture_output=True, text=True
     ).stdout
     assert 'test -n ""' in out and "Python 3.11 or newer" in out
+
+
+def test_the_apps_own_catalogues_are_compiled_too():
+    """programs and insights keep their own catalogues: a fresh clone must compile them as well."""
+    from hamafza.core.management.commands.compile_translations import catalogue_roots
+
+    roots = {root.resolve() for root in catalogue_roots()}
+    for app in ("programs", "insights"):
+        assert (ROOT / "hamafza" / app / "locale").resolve() in roots

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -26,11 +27,23 @@ def compile_catalogue(po_path: Path) -> tuple[Path, int]:
     return mo_path, written
 
 
+def catalogue_roots() -> list[Path]:
+    """LOCALE_PATHS and the `locale/` folder of every project app (programs and insights keep their
+    own catalogues); the apps of installed packages ship their compiled catalogues."""
+    base = Path(settings.BASE_DIR).resolve()
+    roots = [Path(root) for root in settings.LOCALE_PATHS]
+    for app in apps.get_app_configs():
+        path = Path(app.path).resolve()
+        if path.is_relative_to(base) and ".venv" not in path.parts and (path / "locale").is_dir():
+            roots.append(path / "locale")
+    return roots
+
+
 class Command(BaseCommand):
-    help = "Compile the .po catalogues of LOCALE_PATHS into .mo files (Babel; no GNU gettext needed)."
+    help = "Compile the .po catalogues of LOCALE_PATHS and the project's apps into .mo files (Babel; no GNU gettext)."
 
     def handle(self, *args, **options):
-        found = sorted(po for root in settings.LOCALE_PATHS for po in Path(root).glob("*/LC_MESSAGES/*.po"))
+        found = sorted({po for root in catalogue_roots() for po in root.glob("*/LC_MESSAGES/*.po")})
         if not found:
             raise CommandError("No .po catalogue under LOCALE_PATHS.")
         for po_path in found:
