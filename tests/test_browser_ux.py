@@ -47,7 +47,13 @@ ROLES = [
     (
         "manager",
         "manager.qom@demo.hamafza.ir",
-        ["/fa/", "/fa/c/qom/calls/", "/fa/c/qom/triage/", "/fa/c/qom/calls/1/settings/", "/fa/calls/3/evaluation/"],
+        [
+            "/fa/",
+            "/fa/c/qom/calls/",
+            "/fa/c/qom/triage/",
+            "/fa/c/qom/calls/{call}/settings/",
+            "/fa/calls/{evaluated}/evaluation/",
+        ],
         12,
     ),
     ("unit-staff", "staff.qom.waste@demo.hamafza.ir", ["/fa/", "/fa/c/qom/needs/new/"], 6),
@@ -193,7 +199,16 @@ def test_every_role_main_pages_fit_a_phone_pass_axe_and_speak_persian(browser, l
     base = live_server.url
     axe_source = AXE.read_text(encoding="utf-8")
     findings = Findings()
-    for name, email, starts, limit in ROLES:
+    # the demo's ids depend on the order it creates rows in: look the calls up
+    from hamafza.challenges.models import Call
+    from hamafza.proposals.models import Panel
+
+    ids = {
+        "call": Call.objects.filter(city__slug="qom").order_by("pk").values_list("pk", flat=True).first(),
+        "evaluated": Panel.objects.filter(call__city__slug="qom").order_by("pk").values_list("call_id", flat=True)[0],
+    }
+    roles = [(name, email, [s.format(**ids) for s in starts], limit) for name, email, starts, limit in ROLES]
+    for name, email, starts, limit in roles:
         context = browser.new_context(viewport=PHONE, locale="fa-IR")
         context.set_default_timeout(90_000)  # a loaded shared machine: slow is not a failure here
         page = context.new_page()
@@ -208,7 +223,8 @@ def test_every_role_main_pages_fit_a_phone_pass_axe_and_speak_persian(browser, l
         context.close()
 
     assert len(findings.visited) >= 60, findings.visited
-    for expected in ("/fa/c/qom/triage/", "/en/c/qom/triage/", "/fa/judging/", "/fa/calls/3/evaluation/"):
+    evaluation = f"/fa/calls/{ids['evaluated']}/evaluation/"
+    for expected in ("/fa/c/qom/triage/", "/en/c/qom/triage/", "/fa/judging/", evaluation):
         assert expected in findings.visited, expected
     report = {
         "server or script errors": findings.errors,
