@@ -67,14 +67,15 @@ def call_events(calls, *, url_for) -> Iterable[Event]:
                 )
 
 
-def _call_url_for(base: str):
+def call_url_for(base: str):
+    """The absolute page of a call on the site at `base` (the feeds' links)."""
     return lambda call: base + reverse("challenges:call_detail", args=[call.pk])
 
 
 CALLS = EventSource(
     key="calls",
     events=lambda city, since, base: call_events(
-        selectors.calendar_calls(city=city, since=since), url_for=_call_url_for(base)
+        selectors.calendar_calls(city=city, since=since), url_for=call_url_for(base)
     ),
     fingerprint=lambda city, since: selectors.calendar_calls_fingerprint(city=city, since=since),
 )

@@ -63,10 +63,6 @@ def calendar_since(now=None) -> datetime.datetime:
     return datetime.datetime(start.year, start.month, start.day, tzinfo=ical.TEHRAN)
 
 
-def call_url_for(base: str):
-    return lambda call: base + reverse("challenges:call_detail", args=[call.pk])
-
-
 def _build_ocds(city: City, base: str) -> bytes:
     data = ocds.package_for(city=city, uri=base + reverse("insights:ocds", args=[city.slug]))
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()

@@ -167,7 +167,7 @@ def personal_calendar(request, token):
         name=_("Hamafza: calls I follow"),
         events=ical.call_events(
             selectors.calendar_calls(follower=feed.user),
-            url_for=open_data.call_url_for(open_data.request_base(request)),
+            url_for=ical.call_url_for(open_data.request_base(request)),
         ),
     )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
