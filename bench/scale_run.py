@@ -50,9 +50,10 @@ from bench.scale.pages import pairs as page_pairs  # noqa: E402
 VENV_BIN = Path(sys.executable).parent
 PG_BASE = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 META_TABLE = "bench_scale_meta"
-# Commands run after the COPY, for tables derived from the generated ones (none today): e.g.
-# ["rebuild_visibility"] once such a command exists.
-POST_GENERATE_COMMANDS: list[list[str]] = []
+# Commands run after the COPY, for tables derived from the generated ones: the precomputed
+# eligibility of open calls per organization (ADR 0019), which the services keep on every write
+# but COPY bypasses.
+POST_GENERATE_COMMANDS: list[list[str]] = [["eligible_calls", "rebuild"]]
 
 _out_lines: list[str] = []
 
