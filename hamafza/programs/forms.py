@@ -4,9 +4,12 @@ enforce the business rules."""
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.challenges.forms import JalaliDateField, JalaliDateTimeField, NumberTextField
+from hamafza.challenges.models import Call
+from hamafza.core.formatting import digits
 from hamafza.core.models import Capability, Unit
 from hamafza.core.provinces import PROVINCES
 from hamafza.directory.models import Organization
@@ -35,19 +38,80 @@ class EventForm(forms.Form):
     pitch_invited_only = forms.BooleanField(
         label=_("Only organizations invited or matched to a linked call may pitch"), required=False
     )
+    calls = forms.ModelMultipleChoiceField(
+        label=_("Linked calls"),
+        queryset=Call.objects.none(),
+        required=False,
+        help_text=_("Calls of the city this event serves; pitches may be judged as proposals to them."),
+    )
+    new_question = forms.CharField(label=_("New registration question"), max_length=300, required=False)
+    new_question_required = forms.BooleanField(label=_("The new question is required"), required=False)
 
-    def __init__(self, *args, city, **kwargs):
+    def __init__(self, *args, city, event=None, **kwargs):
+        if event is not None and "initial" not in kwargs:
+            kwargs["initial"] = event_initial(event)
         super().__init__(*args, **kwargs)
         self.fields["organiser_unit"].queryset = Unit.objects.filter(city=city)
-        self.fields["venue_room"].queryset = Resource.objects.filter(
-            kind=Resource.Kind.ROOM, space__city=city, is_active=True, space__is_active=True
+        rooms = Resource.objects.filter(kind=Resource.Kind.ROOM, space__city=city, space__is_active=True)
+        current_room = event.venue_room_id if event is not None else None
+        self.fields["venue_room"].queryset = rooms.filter(
+            models.Q(is_active=True) | models.Q(pk=current_room)
         ).select_related("space")
+        self.fields["calls"].queryset = (
+            Call.objects.filter(city=city).exclude(state=Call.State.CANCELLED).order_by("-created_at", "-pk")
+        )
+        # The event's questions, each editable in place (q_<id>, q_<id>_required).
+        self.questions = list(event.questions.all()) if event is not None else []
+        for question in self.questions:
+            self.fields[f"q_{question.pk}"] = forms.CharField(
+                label=_("Registration question"), max_length=300, initial=question.text
+            )
+            self.fields[f"q_{question.pk}_required"] = forms.BooleanField(
+                label=_("Required"), required=False, initial=question.required
+            )
+        # The new question last.
+        self.order_fields([name for name in self.fields if name not in ("new_question", "new_question_required")])
 
     def clean_capacity(self):
         value = self.cleaned_data["capacity"]
         if value is None or value < 1:
             raise forms.ValidationError(_("Enter a capacity of at least 1."))
         return value
+
+    def service_values(self) -> dict:
+        """The cleaned data as ``services.event_create`` / ``event_update`` take it."""
+        data = dict(self.cleaned_data)
+        questions = [
+            {"question": q, "text": data.pop(f"q_{q.pk}"), "required": data.pop(f"q_{q.pk}_required")}
+            for q in self.questions
+        ]
+        text = data.pop("new_question").strip()
+        required = data.pop("new_question_required")
+        if text:
+            questions.append({"question": None, "text": text, "required": required})
+        data["questions"] = questions
+        return data
+
+
+def event_initial(event: Event) -> dict:
+    fields = (
+        "kind",
+        "title",
+        "description",
+        "organiser_unit",
+        "venue_address",
+        "venue_room",
+        "online_url",
+        "starts_at",
+        "ends_at",
+        "registration_open",
+        "pitches_open",
+        "pitch_invited_only",
+    )
+    initial = {name: getattr(event, name) for name in fields}
+    initial["capacity"] = digits(event.capacity)
+    initial["calls"] = list(event.calls.values_list("pk", flat=True))
+    return initial
 
 
 class TransitionForm(forms.Form):

@@ -3,8 +3,8 @@
 
 An :class:`Event` belongs to a city (the tenant whose calendar shows it) and is organised by that
 city, one of its units or an organization (an incubator, a science park). Its venue is a street
-address or an online link; co-working rooms are not linked yet. People register up to the
-capacity; beyond it they join the waitlist, promoted in order when a seat frees
+address, a co-working room (booked for the event's time through the spaces services) or an online
+link. People register up to the capacity; beyond it they join the waitlist, promoted in order when a seat frees
 (``programs.services.registration_cancel``). Organizations apply to pitch at a pitch day; the
 organiser selects the line-up and the jury scores through the panel of the event's linked call
 (ADR 0016).
@@ -83,6 +83,15 @@ class Event(models.Model):
         related_name="+",
         limit_choices_to={"kind": "room"},
         verbose_name=_("co-working room"),
+    )
+    # The room's booking for the event's time, placed through ``spaces.services.hold_place`` (ADR 0024).
+    venue_booking = models.OneToOneField(
+        "spaces.Booking",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("booking of the room"),
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))

@@ -45,11 +45,18 @@ from hamafza.programs.models import (
     new_check_in_code,
 )
 from hamafza.proposals.selectors import proposal_for_applicant
+from hamafza.spaces import services as space_services
 from hamafza.spaces.models import Resource
 
 
 class Refused(errors.Refused):
     """A step the rules or the current state forbid; ``reasons`` are shown to the user."""
+
+
+class VenueTaken(Refused):
+    """The event's co-working room is booked at that time (the message names the slot)."""
+
+    code = "slot_taken"
 
 
 def _require(user, perm: str, obj=None) -> None:
@@ -117,9 +124,10 @@ def _check_event(event: Event) -> None:
 
 
 @transaction.atomic
-def event_create(*, city, by, calls=(), **values) -> Event:
+def event_create(*, city, by, calls=(), questions=(), **values) -> Event:
     """A draft event of `city` (its innovation manager, or a platform admin; an organization's
-    admins may create events their organization organises)."""
+    admins may create events their organization organises). `questions`: registration questions
+    as ``{"text", "required"}``. A co-working room as the venue is booked for the event's time."""
     unknown = set(values) - set(EVENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {unknown}")
@@ -129,12 +137,75 @@ def event_create(*, city, by, calls=(), **values) -> Event:
     _save(event, by)
     if calls:
         event.calls.set(calls)
+    _save_questions(event, by, questions)
+    _sync_venue_booking(event, by)
     return event
 
 
+def _save_questions(event: Event, by, questions) -> None:
+    """Add new questions and change the given ones (``{"question": row or None, "text",
+    "required"}``); a question left as it was is not written again."""
+    for item in questions:
+        question, text, required = item.get("question"), item["text"].strip(), bool(item.get("required"))
+        if question is not None and (question.event_id != event.pk):
+            raise ValidationError(_("Unknown question."))
+        if question is not None and (question.text, question.required) == (text, required):
+            continue
+        if not text:
+            raise ValidationError({"questions": _("A registration question cannot be empty.")})
+        question_save(event=event, by=by, text=text, required=required, question=question)
+
+
+def _hold_key(event: Event) -> str:
+    return f"programs.event:{event.pk}"
+
+
+def _sync_venue_booking(event: Event, by) -> None:
+    """Keep the room's booking in step with the event: a room venue of a live event holds the room
+    for the event's time (placed, moved or moved to another room through
+    ``spaces.services.hold_place``, with its no-overlap guarantee); no room, or a cancelled
+    event, releases it. A taken slot refuses the whole change (``VenueTaken`` naming the slot)."""
+    booking = event.venue_booking
+    if event.venue_room_id and event.status != Event.Status.CANCELLED:
+        room = event.venue_room
+        if (
+            booking is not None
+            and booking.state == booking.State.CONFIRMED
+            and (booking.resource_id, booking.starts_at, booking.ends_at) == (room.pk, event.starts_at, event.ends_at)
+        ):
+            return
+        try:
+            held = space_services.hold_place(
+                resource=room,
+                by=by,
+                starts_at=event.starts_at,
+                ends_at=event.ends_at,
+                held_for=_hold_key(event),
+                purpose=event.title,
+                attendees=min(event.capacity, room.capacity),
+                booking=booking,
+            )
+        except space_services.SlotTaken as exc:
+            raise VenueTaken(exc.reasons) from exc
+        except space_services.BookingRefused as exc:
+            raise ValidationError({"venue_room": exc.reasons}) from exc
+        except ValidationError as exc:
+            raise ValidationError({"venue_room": exc.messages}) from exc
+    else:
+        held = None
+        if booking is not None:
+            space_services.hold_release(booking=booking, held_for=_hold_key(event))
+    if held != booking or (held is not None and event.venue_booking_id != held.pk):
+        event.venue_booking = held
+        event._history_user = by
+        event.save(update_fields=["venue_booking"])
+
+
 @transaction.atomic
-def event_update(*, event: Event, by, calls=None, **values) -> Event:
-    """Change the event's details. Lowering the capacity never removes a confirmed seat."""
+def event_update(*, event: Event, by, calls=None, questions=(), **values) -> Event:
+    """Change the event's details (each change kept in the event's history). Lowering the capacity
+    never removes a confirmed seat. A co-working room venue moves with the event (its booking is
+    moved, or released when the venue is no longer a room); a taken slot refuses the change."""
     _require(by, "programs.manage_event", event)
     unknown = set(values) - set(EVENT_FIELDS)
     if unknown:
@@ -147,6 +218,8 @@ def event_update(*, event: Event, by, calls=None, **values) -> Event:
     _save(event, by)
     if calls is not None:
         event.calls.set(calls)
+    _save_questions(event, by, questions)
+    _sync_venue_booking(event, by)
     if event.capacity > before:
         _promote_waitlist(event)
     return event
@@ -172,6 +245,7 @@ def event_transition(*, event: Event, to: str, by, reason: str = "") -> Event:
     event.status = to
     _save(event, by)
     if to == Event.Status.CANCELLED:
+        _sync_venue_booking(event, by)
         users = [
             r.user for r in event.registrations.exclude(status=Registration.Status.CANCELLED).select_related("user")
         ]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("events/", views.event_list, name="event_list"),
     path("c/<slug:city_slug>/events/new/", views.event_create, name="event_create"),
     path("events/<int:pk>/", views.event_detail, name="event_detail"),
+    path("events/<int:pk>/edit/", views.event_edit, name="event_edit"),
     path("events/<int:pk>/agenda/", views.event_agenda, name="event_agenda"),
     path("events/<int:pk>/event.ics", views.event_ics, name="event_ics"),
     path("events/<int:pk>/register/", views.event_register, name="event_register"),

@@ -101,7 +101,7 @@ def event_create(request, city_slug):
     if request.method == "POST":
         if form.is_valid():
             try:
-                event = services.event_create(city=city, by=request.user, **form.cleaned_data)
+                event = services.event_create(city=city, by=request.user, **form.service_values())
             except (services.Refused, ValidationError) as exc:
                 _add_errors(form, exc)
                 status = _status_of(exc)
@@ -113,8 +113,37 @@ def event_create(request, city_slug):
     return render(request, "programs/event_form.html", {"form": form, "city": city}, status=status)
 
 
+@login_required
+def event_edit(request, pk):
+    """The organisers change every detail of the event through ``services.event_update``: a room
+    venue's booking moves with it, a taken slot is named on the room field, and what was typed
+    stays in the form."""
+    event = _event_or_404(request, pk)
+    _require(request, "programs.manage_event", event)
+    form = forms.EventForm(request.POST or None, city=event.city, event=event)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.event_update(event=event, by=request.user, **form.service_values())
+            except (services.Refused, ValidationError) as exc:
+                _add_errors(form, exc)
+                status = _status_of(exc)
+            else:
+                messages.success(request, _("The event is saved."))
+                return redirect("programs:event_detail", event.pk)
+        else:
+            status = 400
+    return render(
+        request, "programs/event_form.html", {"form": form, "city": event.city, "event": event}, status=status
+    )
+
+
 def _add_errors(form, exc) -> None:
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+    if isinstance(exc, services.VenueTaken):
+        for reason in exc.reasons:
+            form.add_error("venue_room", reason)
+    elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, errs in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errs)
     else:

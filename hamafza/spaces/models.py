@@ -198,6 +198,9 @@ class Booking(models.Model):
     ends_at = models.DateTimeField(_("ends at"))
     attendees = models.PositiveSmallIntegerField(_("people"), default=1, validators=[MinValueValidator(1)])
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    # Set when another part of the platform holds the slot (an event whose venue is this room,
+    # "programs.event:12"): that part moves and releases the booking (``services.hold_*``).
+    held_for = models.CharField(_("held for"), max_length=60, blank=True, default="")
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.CONFIRMED)
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)

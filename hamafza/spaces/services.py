@@ -134,36 +134,113 @@ def booking_create(
     problems = booking_rule_problems(resource=resource, starts_at=starts_at, ends_at=ends_at, attendees=attendees)
     if problems:
         raise ValidationError(problems, code="booking_rules")
-    try:
-        with transaction.atomic():
-            # SQLite: this transaction began IMMEDIATE (the write lock), so no other booking can be
-            # written between this check and the insert. PostgreSQL: the check only finds the
-            # committed bookings early; the exclusion constraint decides between concurrent ones.
-            conflict = selectors.first_conflict(resource=resource, starts_at=starts_at, ends_at=ends_at)
-            if conflict is not None:
-                raise SlotTaken(taken_message(conflict))
-            booking = Booking.objects.create(
-                resource=resource,
-                booked_by=by,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                attendees=attendees,
-                purpose=purpose.strip(),
-            )
-    except IntegrityError as exc:
-        conflict = selectors.first_conflict(resource=resource, starts_at=starts_at, ends_at=ends_at)
-        if conflict is None:
-            raise
-        raise SlotTaken(taken_message(conflict)) from exc
+    # SQLite: the transaction begins IMMEDIATE (the write lock), so no other booking can be written
+    # between the check and the insert. PostgreSQL: the check only finds the committed bookings
+    # early; the exclusion constraint decides between concurrent ones.
+    booking = _insert_or_move(
+        resource=resource,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        values={"booked_by": by, "attendees": attendees, "purpose": purpose.strip()},
+    )
     booking.resource = resource
     return booking
 
 
+def _insert_or_move(*, resource, starts_at, ends_at, values: dict, booking: Booking | None = None) -> Booking:
+    """Write a confirmed booking of `resource` for ``[starts_at, ends_at)`` (a new one, or move
+    `booking`) under the no-overlap guarantee: on PostgreSQL the exclusion constraint, on SQLite
+    the IMMEDIATE transaction. Raises ``SlotTaken`` naming the conflicting slot."""
+    exclude = booking.pk if booking is not None else None
+    try:
+        with transaction.atomic():
+            conflict = (
+                selectors.confirmed_between(resource=resource, start=starts_at, end=ends_at).exclude(pk=exclude).first()
+            )
+            if conflict is not None:
+                raise SlotTaken(taken_message(conflict))
+            if booking is None:
+                booking = Booking.objects.create(resource=resource, starts_at=starts_at, ends_at=ends_at, **values)
+            else:
+                booking.resource, booking.starts_at, booking.ends_at = resource, starts_at, ends_at
+                for name, value in values.items():
+                    setattr(booking, name, value)
+                booking.save()
+    except IntegrityError as exc:
+        conflict = (
+            selectors.confirmed_between(resource=resource, start=starts_at, end=ends_at).exclude(pk=exclude).first()
+        )
+        if conflict is None:
+            raise
+        raise SlotTaken(taken_message(conflict)) from exc
+    return booking
+
+
+def hold_place(
+    *,
+    resource: Resource,
+    by,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    held_for: str,
+    purpose: str = "",
+    attendees: int = 1,
+    booking: Booking | None = None,
+) -> Booking:
+    """Hold `resource` for another part of the platform (``held_for``, e.g. ``programs.event:12``:
+    an event whose venue is this room), or move the hold `booking` to a new room or time.
+
+    Guarantees: the resource is bookable (a room of an open space) and in the future; no confirmed
+    booking overlaps — the same database guarantee as :func:`booking_create` (``SlotTaken`` naming
+    the conflicting slot). A person's booking rules (longest booking, how far ahead, opening hours)
+    do not apply: the holding part has checked that `by` may organise what it holds (ADR 0024).
+    A hold cancelled meanwhile (by the space's managers) is placed again as a new booking."""
+    if not held_for:
+        raise ValueError("held_for is required")
+    if not can(by, "spaces.book_resource", resource):
+        raise BookingRefused(_("%(resource)s cannot be booked now.") % {"resource": resource.name})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The end must be after the start.")})
+    if starts_at < timezone.now():
+        raise ValidationError({"starts_at": _("This time has already passed.")})
+    if attendees > resource.capacity:
+        raise ValidationError(
+            {
+                "attendees": _("%(resource)s holds at most %(capacity)s people.")
+                % {"resource": resource.name, "capacity": digits(resource.capacity)}
+            }
+        )
+    if booking is not None and (booking.held_for != held_for or booking.state != Booking.State.CONFIRMED):
+        booking = None
+    values = {"attendees": attendees, "purpose": purpose.strip()[:200], "held_for": held_for}
+    if booking is None:
+        values["booked_by"] = by
+    booking = _insert_or_move(resource=resource, starts_at=starts_at, ends_at=ends_at, values=values, booking=booking)
+    booking.resource = resource
+    return booking
+
+
+def hold_release(*, booking: Booking, held_for: str) -> None:
+    """Release a hold placed by :func:`hold_place` for `held_for` (the holding part has checked who
+    may do it); a hold already cancelled or over stays as it is."""
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        if locked.held_for != held_for or locked.state != Booking.State.CONFIRMED or locked.ends_at <= timezone.now():
+            return
+        locked.state = Booking.State.CANCELLED
+        locked.cancelled_at = timezone.now()
+        locked.save(update_fields=["state", "cancelled_at"])
+
+
 def booking_cancel(*, booking: Booking, by) -> Booking:
     """Cancel a confirmed booking that has not ended: the person who booked or the space's managers.
-    The row stays (with its history); the slot is free again at once."""
+    The row stays (with its history); the slot is free again at once. A hold of another part of
+    the platform (an event's room) is released by changing that event; only the space's managers
+    may cancel it here."""
     if not can(by, "spaces.cancel_booking", booking):
         raise PermissionDenied
+    if booking.held_for and not can(by, "spaces.manage_space", booking.resource.space):
+        raise BookingRefused(_("This booking holds the room of an event: change or cancel the event instead."))
     with transaction.atomic():
         locked = Booking.objects.select_for_update().get(pk=booking.pk)
         if locked.state != Booking.State.CONFIRMED:
