@@ -10,6 +10,7 @@ from typing import Literal
 from django.http import Http404
 from ninja import Field, Query, Schema, Status
 
+from hamafza.challenges.models import Call
 from hamafza.core.api.auth import PUBLIC, ensure_perm
 from hamafza.core.api.lists import ListQuery, page_of, paginate
 from hamafza.core.api.params import NO_NUL, ApiDateTime, InputSchema, city_from_path, id_param
@@ -81,6 +82,9 @@ class EventIn(InputSchema):
     registration_open: bool = True
     pitches_open: bool = False
     pitch_invited_only: bool = False
+    calls: list[int] | None = Field(
+        None, max_length=50, description="The ids of the city's calls to link (omitted: unchanged on PUT)."
+    )
 
 
 class EventTransitionIn(InputSchema):
@@ -143,6 +147,12 @@ def _values(city, payload: EventIn) -> dict:
         if room is None:
             raise Http404
         values["venue_room"] = room
+    call_ids = values.pop("calls")
+    if call_ids is not None:
+        calls = list(Call.objects.filter(city=city, pk__in=call_ids))
+        if len(calls) != len(set(call_ids)):
+            raise Http404
+        values["calls"] = calls
     return values
 
 
@@ -150,7 +160,8 @@ def _values(city, payload: EventIn) -> dict:
     "/cities/{slug}/events",
     response={201: EventDetailOut},
     summary="Create a draft event",
-    description="The city's innovation managers.",
+    description="The city's innovation managers (and the organising unit's staff or organization's admins). "
+    "A co-working room venue is booked for the event's time (409 `slot_taken` when taken).",
     openapi_extra=REFUSED_DOC,
 )
 def event_create(request, payload: EventIn, slug: str):
@@ -164,7 +175,9 @@ def event_create(request, payload: EventIn, slug: str):
     "/events/{event_id}",
     response=EventDetailOut,
     summary="Change an event",
-    description="The organisers. Raising the capacity promotes people from the waitlist.",
+    description="The organisers. Raising the capacity promotes people from the waitlist. A co-working room "
+    "venue is booked for the event's time (moved with it; released for another venue): a taken slot is a 409 "
+    "`slot_taken` naming it.",
     openapi_extra=REFUSED_DOC,
 )
 def event_update(request, payload: EventIn, event_id: int = id_param("The event's id.")):

@@ -238,3 +238,32 @@ def test_create_books_the_room_and_cancelling_the_event_releases_it(world, room)
         capacity=5,
     )
     assert other.venue_booking.state == "confirmed"
+
+
+def test_api_put_books_the_room_links_calls_and_names_a_taken_slot(client, world, room):
+    from hamafza.programs.tests.test_api import call_api
+
+    call = CallFactory(city=world.city, state="published")
+    body = {
+        "kind": "pitch_day",
+        "title": "روز ارائه",
+        "venue_room": room.pk,
+        "starts_at": "2027-05-01T09:00:00+03:30",
+        "ends_at": "2027-05-01T12:00:00+03:30",
+        "capacity": 20,
+        "calls": [call.pk],
+    }
+    path = f"/events/{world.event.pk}"
+    assert call_api(client, "put", path, world.other_manager, body).status_code == 403
+    assert call_api(client, "put", path, world.stranger, body).status_code == 403
+    response = call_api(client, "put", path, world.manager, body)
+    assert response.status_code == 200, response.content
+    assert response.json()["calls"] == [call.pk] and response.json()["venue_room"] == room.pk
+    world.event.refresh_from_db()
+    assert world.event.venue_booking.starts_at == _at(9)
+    other = EventFactory(city=world.city, created_by=world.manager)
+    taken = call_api(client, "put", f"/events/{other.pk}", world.manager, {**body, "calls": []})
+    assert taken.status_code == 409 and taken.json()["code"] == "slot_taken"
+    assert "اتاق جلسات" in str(taken.json()["errors"])
+    unknown_call = call_api(client, "put", path, world.manager, {**body, "calls": [call.pk + 999]})
+    assert unknown_call.status_code == 404
