@@ -93,6 +93,32 @@ class EventForm(forms.Form):
         return data
 
 
+class DemoDayForm(EventForm):
+    """A new demo day: the event form without what a demo day fixes (kind: pitch day, organiser:
+    the program's organization) or sets later on the event's own pages."""
+
+    OMIT = ("kind", "organiser_unit", "calls", "pitches_open", "pitch_invited_only", "new_question")
+
+    def __init__(self, *args, cohort, **kwargs):
+        city = cohort.program.city or cohort.program.organization.city
+        kwargs.setdefault("prefix", "demo")
+        super().__init__(*args, city=city, **kwargs)
+        for name in (*self.OMIT, "new_question_required"):
+            del self.fields[name]
+        self.fields["title"].initial = _("Demo day of %(cohort)s") % {"cohort": cohort.name}
+
+    def service_values(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class DemoDayChoiceForm(forms.Form):
+    event = forms.ModelChoiceField(label=_("An event of the program's organization"), queryset=Event.objects.none())
+
+    def __init__(self, *args, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = events
+
+
 def event_initial(event: Event) -> dict:
     fields = (
         "kind",

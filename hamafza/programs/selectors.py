@@ -172,6 +172,20 @@ def cohorts_of(*, program) -> QuerySet[Cohort]:
     return program.cohorts.select_related("demo_day").order_by("-starts_on", "pk")
 
 
+def demo_day_candidates(*, cohort: Cohort, now=None) -> QuerySet[Event]:
+    """Events that may become the cohort's demo day: upcoming, not cancelled, organised by the
+    program's organization and not another cohort's demo day, soonest first."""
+    return (
+        Event.objects.filter(
+            organiser_organization_id=cohort.program.organization_id,
+            ends_at__gte=now or timezone.now(),
+        )
+        .exclude(status=Event.Status.CANCELLED)
+        .filter(Q(demo_day_of__isnull=True) | Q(demo_day_of=cohort))
+        .order_by("starts_at", "pk")
+    )
+
+
 def cohort_get(*, pk: int) -> Cohort:
     return Cohort.objects.select_related("program", "program__organization", "program__city", "demo_day").get(pk=pk)
 

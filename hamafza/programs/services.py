@@ -639,11 +639,34 @@ def cohort_create(*, program: Program, name: str, starts_on, ends_on, by, demo_d
 
 @transaction.atomic
 def cohort_set_demo_day(*, cohort: Cohort, event: Event, by) -> Cohort:
-    """The cohort's demo day is an event (a pitch day or an exhibition) its managers organise."""
+    """The cohort's demo day is an event (a pitch day or an exhibition) its managers organise; it
+    can be changed to another event, not to one that is another cohort's demo day or cancelled."""
     _require(by, "programs.manage_program", cohort)
     _require(by, "programs.manage_event", event)
+    other = Cohort.objects.filter(demo_day=event).exclude(pk=cohort.pk).first()
+    if other is not None:
+        raise Refused(_("This event is already the demo day of the cohort “%(cohort)s”.") % {"cohort": other.name})
+    if event.status == Event.Status.CANCELLED:
+        raise Refused(_("A cancelled event cannot be the demo day."))
     cohort.demo_day = event
     return _save(cohort, by)
+
+
+@transaction.atomic
+def cohort_demo_day_create(*, cohort: Cohort, by, **values) -> Event:
+    """Create the cohort's demo day and set it: a draft pitch-day event (unless another kind is
+    given) organised by the program's organization in the program's city, through
+    :func:`event_create` (a co-working room venue is booked the same way). It replaces the
+    cohort's previous demo day, which stays as an event of its own."""
+    _require(by, "programs.manage_program", cohort)
+    program = cohort.program
+    city = program.city or program.organization.city
+    if city is None:
+        raise Refused(_("The program has no city on the platform: an event needs one."))
+    values.setdefault("kind", Event.Kind.PITCH_DAY)
+    event = event_create(city=city, by=by, organiser_organization=program.organization, **values)
+    cohort_set_demo_day(cohort=cohort, event=event, by=by)
+    return event
 
 
 @transaction.atomic

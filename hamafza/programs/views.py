@@ -474,7 +474,10 @@ def _cohort_or_404(pk):
 
 
 def cohort_detail(request, pk):
-    cohort = _cohort_or_404(pk)
+    return _cohort_render(request, _cohort_or_404(pk))
+
+
+def _cohort_render(request, cohort, status=200, **extra):
     user = request.user
     can_manage = can(user, "programs.manage_program", cohort)
     state = request.GET.get("state", "")
@@ -483,18 +486,61 @@ def cohort_detail(request, pk):
     applications = (
         selectors.application_list_for(user=user, cohort=cohort, state=state) if user.is_authenticated else []
     )
-    return render(
-        request,
-        "programs/cohort_detail.html",
-        {
-            "cohort": cohort,
-            "program": cohort.program,
-            "can_manage": can_manage,
-            "applications": applications,
-            "state": state,
-            "states": Application.State.choices,
-        },
-    )
+    demo_day = cohort.demo_day
+    context = {
+        "cohort": cohort,
+        "program": cohort.program,
+        "can_manage": can_manage,
+        "applications": applications,
+        "state": state,
+        "states": Application.State.choices,
+        "demo_day_visible": demo_day is not None and can(user, "programs.view_event", demo_day),
+        "demo_day_editable": demo_day is not None and can(user, "programs.manage_event", demo_day),
+    }
+    if can_manage:
+        context["demo_day_form"] = forms.DemoDayForm(cohort=cohort)
+        context["demo_day_choice_form"] = forms.DemoDayChoiceForm(
+            events=selectors.demo_day_candidates(cohort=cohort), initial={"event": cohort.demo_day_id}
+        )
+    context.update(extra)
+    return render(request, "programs/cohort_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def cohort_demo_day_create(request, pk):
+    """The program's managers create the cohort's demo day (a pitch-day event of the program's
+    organization) from the cohort page; it replaces the previous one."""
+    cohort = _cohort_or_404(pk)
+    _require(request, "programs.manage_program", cohort)
+    form = forms.DemoDayForm(request.POST, cohort=cohort)
+    if not form.is_valid():
+        return _cohort_render(request, cohort, status=400, demo_day_form=form)
+    try:
+        event = services.cohort_demo_day_create(cohort=cohort, by=request.user, **form.service_values())
+    except (services.Refused, ValidationError) as exc:
+        _add_errors(form, exc)
+        return _cohort_render(request, cohort, status=_status_of(exc), demo_day_form=form)
+    messages.success(request, _("The demo day is created as a draft event; publish it from its manage page."))
+    return redirect("programs:event_manage", event.pk)
+
+
+@login_required
+@require_POST
+def cohort_demo_day_choose(request, pk):
+    """Set (or change) the cohort's demo day to an event of the program's organization."""
+    cohort = _cohort_or_404(pk)
+    _require(request, "programs.manage_program", cohort)
+    form = forms.DemoDayChoiceForm(request.POST, events=selectors.demo_day_candidates(cohort=cohort))
+    if not form.is_valid():
+        return _cohort_render(request, cohort, status=400, demo_day_choice_form=form)
+    try:
+        services.cohort_set_demo_day(cohort=cohort, event=form.cleaned_data["event"], by=request.user)
+    except services.Refused as exc:
+        _add_errors(form, exc)
+        return _cohort_render(request, cohort, status=409, demo_day_choice_form=form)
+    messages.success(request, _("The demo day is set."))
+    return redirect("programs:cohort_detail", cohort.pk)
 
 
 @login_required

@@ -7,6 +7,7 @@ import datetime
 from typing import Literal
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
 
 from hamafza.core.api.auth import PUBLIC, ensure_perm
@@ -16,6 +17,7 @@ from hamafza.core.api.routers import ApiRouter
 from hamafza.directory.models import Organization
 from hamafza.programs import selectors, services
 from hamafza.programs.api.common import REFUSED_DOC, cohort_for
+from hamafza.programs.api.events import EventDetailOut, EventIn, EventKind, event_values, event_with_details
 from hamafza.programs.models import Event, Program
 
 router = ApiRouter()
@@ -121,3 +123,50 @@ def cohort_create(request, payload: CohortIn, program_id: int = id_param("The pr
 @router.get("/cohorts/{cohort_id}", response=CohortOut, auth=PUBLIC, summary="A cohort")
 def cohort_detail(request, cohort_id: int = id_param("The cohort's id.")):
     return cohort_for(cohort_id)
+
+
+class DemoDayIn(EventIn):
+    kind: EventKind = "pitch_day"
+
+
+class DemoDayChoiceIn(InputSchema):
+    event: int = Field(ge=1, le=MAX_ID, description="An upcoming event of the program's organization.")
+
+
+@router.post(
+    "/cohorts/{cohort_id}/demo-day",
+    response={201: EventDetailOut},
+    summary="Create the cohort's demo day",
+    description="The program's managers: a draft event (a pitch day unless `kind` says otherwise) organised by the "
+    "program's organization in the program's city; it replaces the cohort's previous demo day. `organiser_unit` "
+    "is ignored.",
+    openapi_extra=REFUSED_DOC,
+)
+def demo_day_create(request, payload: DemoDayIn, cohort_id: int = id_param("The cohort's id.")):
+    cohort = cohort_for(cohort_id)
+    ensure_perm(request, "programs.manage_program", cohort)
+    city = cohort.program.city or cohort.program.organization.city
+    if city is None:
+        raise services.Refused(_("The program has no city on the platform: an event needs one."))
+    values = event_values(city, payload)
+    values.pop("organiser_unit")
+    event = services.cohort_demo_day_create(cohort=cohort, by=request.user, **values)
+    return Status(201, event_with_details(event))
+
+
+@router.put(
+    "/cohorts/{cohort_id}/demo-day",
+    response=CohortOut,
+    summary="Set or change the cohort's demo day",
+    description="The program's managers; the event is one the caller organises, not another cohort's demo day.",
+    openapi_extra=REFUSED_DOC,
+)
+def demo_day_set(request, payload: DemoDayChoiceIn, cohort_id: int = id_param("The cohort's id.")):
+    cohort = cohort_for(cohort_id)
+    ensure_perm(request, "programs.manage_program", cohort)
+    try:
+        event = selectors.event_get_for(user=request.user, pk=payload.event)
+    except Event.DoesNotExist as exc:
+        raise Http404 from exc
+    ensure_perm(request, "programs.manage_event", event)
+    return services.cohort_set_demo_day(cohort=cohort, event=event, by=request.user)

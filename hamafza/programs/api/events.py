@@ -100,7 +100,8 @@ class SessionIn(InputSchema):
     speakers_note: str = Field("", max_length=300, pattern=NO_NUL)
 
 
-def _detail(event) -> Event:
+def event_with_details(event) -> Event:
+    """The event with its agenda, seats taken and linked calls, as ``EventDetailOut`` reads it."""
     sessions = [
         {
             "id": s.pk,
@@ -128,10 +129,11 @@ def event_list(request, query: Query[EventQuery]):
 
 @router.get("/events/{event_id}", response=EventDetailOut, auth=PUBLIC, summary="An event with its agenda")
 def event_detail(request, event_id: int = id_param("The event's id.")):
-    return _detail(event_for(request, event_id))
+    return event_with_details(event_for(request, event_id))
 
 
-def _values(city, payload: EventIn) -> dict:
+def event_values(city, payload: EventIn) -> dict:
+    """The payload as the services take it: the unit, the room and the calls looked up in the city (404)."""
     values = payload.model_dump()
     slug = values.pop("organiser_unit")
     values["organiser_unit"] = None
@@ -167,8 +169,8 @@ def _values(city, payload: EventIn) -> dict:
 def event_create(request, payload: EventIn, slug: str):
     city = city_from_path(slug)
     ensure_perm(request, "programs.manage_event", Event(city=city))
-    event = services.event_create(city=city, by=request.user, **_values(city, payload))
-    return Status(201, _detail(event))
+    event = services.event_create(city=city, by=request.user, **event_values(city, payload))
+    return Status(201, event_with_details(event))
 
 
 @router.put(
@@ -182,8 +184,8 @@ def event_create(request, payload: EventIn, slug: str):
 )
 def event_update(request, payload: EventIn, event_id: int = id_param("The event's id.")):
     event = event_for(request, event_id, "programs.manage_event")
-    event = services.event_update(event=event, by=request.user, **_values(event.city, payload))
-    return _detail(event_for(request, event.pk))
+    event = services.event_update(event=event, by=request.user, **event_values(event.city, payload))
+    return event_with_details(event_for(request, event.pk))
 
 
 @router.post(
@@ -196,7 +198,7 @@ def event_update(request, payload: EventIn, event_id: int = id_param("The event'
 def event_transition(request, payload: EventTransitionIn, event_id: int = id_param("The event's id.")):
     event = event_for(request, event_id, "programs.manage_event")
     services.event_transition(event=event, to=payload.to, by=request.user, reason=payload.reason)
-    return _detail(event_for(request, event.pk))
+    return event_with_details(event_for(request, event.pk))
 
 
 @router.post(
