@@ -4,6 +4,8 @@
 - Signed-in people book a bookable resource of an open space.
 - A space is managed by the innovation managers of its city and, for a space run by an
   organization (an incubator, a science park), that organization's admins; platform admins too.
+  The same people create one: the city's innovation managers a space of the city or of one of its
+  units, an organization's admins a space their organization runs.
 - A booking's details (who, purpose, people) are seen only by the person who booked and the
   space's managers; everyone else sees only "booked". The same people may cancel it.
 
@@ -56,10 +58,22 @@ def is_booker(user, obj):
     return isinstance(obj, Booking) and user is not None and user.is_authenticated and obj.booked_by_id == user.pk
 
 
+@rules.predicate
+def may_run_new_space(user, obj):
+    """For a space not yet created: the innovation managers of its city (a space of the city or of
+    one of its units), or an admin of the organization that will run it."""
+    if not isinstance(obj, Space) or not (user and user.is_authenticated):
+        return False
+    if obj.organization_id:
+        return selectors.is_organization_admin(user, obj.organization_id)
+    return obj.city_id is not None and is_innovation_manager(user, obj)
+
+
 manager = is_space_manager | is_platform_admin
 
 rules.add_perm("spaces.view_space", is_open_space | manager)
 rules.add_perm("spaces.manage_space", manager)
+rules.add_perm("spaces.create_space", may_run_new_space | is_platform_admin)
 rules.add_perm("spaces.book_resource", is_authenticated & is_bookable)
 rules.add_perm("spaces.view_booking", is_booker | manager)
 rules.add_perm("spaces.cancel_booking", is_booker | manager)

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.rules import city_ids_with_role, is_platform_admin
-from hamafza.directory.models import OrganizationMembership
+from hamafza.core.models import Unit
+from hamafza.directory.models import Organization, OrganizationMembership
 from hamafza.spaces.models import Booking, OpeningHours, Resource, Space, Weekday
 
 TEHRAN = ZoneInfo(settings.TIME_ZONE)
@@ -44,6 +45,15 @@ def admin_organization_ids(user) -> set[int]:
         )
         user._spaces_admin_orgs = cached
     return cached
+
+
+def admin_organizations(*, user) -> QuerySet[Organization]:
+    """The organizations the user is an admin of (who may run a space they create)."""
+    return Organization.objects.filter(pk__in=admin_organization_ids(user)).order_by("name", "pk")
+
+
+def units_of(*, city) -> QuerySet[Unit]:
+    return Unit.objects.filter(city=city).order_by("name_fa", "pk")
 
 
 def is_organization_admin(user, organization_id: int | None) -> bool:

@@ -17,6 +17,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from hamafza.core.errors import Refused
@@ -274,16 +275,54 @@ def _check_manager(by, space) -> None:
         raise PermissionDenied
 
 
-def space_update(*, space: Space, by, **fields) -> Space:
-    """Change a space's names, description, address or whether it takes bookings (its managers)."""
+def _new_slug(space: Space) -> str:
+    base = slugify(space.name_en or "")[:60] or f"{space.city.slug}-space"
+    slug, n = base, 1
+    while Space.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def space_create(*, city, by, unit=None, organization=None, week=None, **fields) -> Space:
+    """A new space of `city`, run by the city, one of its units or an organization: created by the
+    city's innovation managers (city or unit) or the organization's admins (platform admins too).
+    Its slug comes from the English name. `week`: opening hours as :func:`opening_hours_set`."""
+    unknown = set(fields) - set(SPACE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    space = Space(city=city, unit=unit, organization=organization)
+    if not can(by, "spaces.create_space", space):
+        raise PermissionDenied
+    if unit is not None and organization is not None:
+        raise ValidationError({"unit": _("A space is run by a unit or by an organization, not both.")})
+    if unit is not None and unit.city_id != city.pk:
+        raise ValidationError({"unit": _("The unit belongs to another city.")})
+    for name, value in fields.items():
+        setattr(space, name, value.strip() if isinstance(value, str) else value)
+    space.slug = _new_slug(space)
+    space.full_clean()
+    space.save()
+    if week:
+        opening_hours_set(space=space, by=by, week=week)
+    return space
+
+
+def space_update(*, space: Space, by, week=None, **fields) -> Space:
+    """Change a space's names, description, address or whether it takes bookings, and (`week`) its
+    opening hours (its managers)."""
     _check_manager(by, space)
     unknown = set(fields) - set(SPACE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(space, name, value.strip() if isinstance(value, str) else value)
-    space.full_clean(exclude=["city", "unit", "organization"])
-    space.save()
+    with transaction.atomic():
+        space.full_clean(exclude=["city", "unit", "organization"])
+        space.save()
+        if week is not None:
+            opening_hours_set(space=space, by=by, week=week)
     return space
 
 

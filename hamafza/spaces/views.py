@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from hamafza.challenges import parsing
 from hamafza.core import selectors as core_selectors
 from hamafza.spaces import forms, ical, selectors, services
+from hamafza.spaces.models import Space
 from hamafza.spaces.rules import can
 
 PAGE_SIZE = 25
@@ -72,7 +73,17 @@ def space_list(request, city_slug=None):
     return render(
         request,
         "spaces/space_list.html",
-        {"city": city, "page": paginator.get_page(number), "cities": core_selectors.city_list()},
+        {
+            "city": city,
+            "page": paginator.get_page(number),
+            "cities": core_selectors.city_list(),
+            "can_create": city is not None
+            and request.user.is_authenticated
+            and (
+                can(request.user, "spaces.create_space", Space(city=city))
+                or bool(selectors.admin_organization_ids(request.user))
+            ),
+        },
     )
 
 
@@ -242,3 +253,134 @@ def booking_ics(request, pk):
     response["Content-Disposition"] = f'attachment; filename="booking-{booking.pk}.ics"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# ------------------------------------------------------------------------------------------------
+# Managers' pages: create and change a space (with its opening hours), its desks and rooms
+# ------------------------------------------------------------------------------------------------
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            if field.startswith("weekday_"):
+                field = f"close_{field.removeprefix('weekday_')}"
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+def _runner_choices(user, city):
+    """Who the user may make run a new space of `city`: the city and its units (its innovation
+    managers, platform admins), the organizations the user is an admin of."""
+    units = []
+    if can(user, "spaces.create_space", Space(city=city)):
+        units = list(selectors.units_of(city=city))
+    organizations = list(selectors.admin_organizations(user=user))
+    return units, organizations
+
+
+@login_required
+def space_create(request, city_slug):
+    city = core_selectors.city_get(slug=city_slug)
+    units, organizations = _runner_choices(request.user, city)
+    city_allowed = can(request.user, "spaces.create_space", Space(city=city))
+    if not organizations and not city_allowed:
+        raise PermissionDenied("spaces.create_space")
+    form = forms.SpaceForm(request.POST or None, units=units, organizations=organizations, city_allowed=city_allowed)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                space = services.space_create(
+                    city=city,
+                    by=request.user,
+                    unit=data["unit"],
+                    organization=data["organization"],
+                    **form.service_values(),
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("The space is created. Add its desks and rooms."))
+                return redirect(reverse("spaces:resource_create", args=[space.slug]))
+        else:
+            status = 400
+    return render(request, "spaces/space_form.html", {"form": form, "city": city}, status=status)
+
+
+def _managed_space(request, slug) -> Space:
+    space = selectors.space_get(user=request.user, slug=slug)
+    if not can(request.user, "spaces.manage_space", space):
+        raise PermissionDenied("spaces.manage_space")
+    return space
+
+
+@login_required
+def space_edit(request, slug):
+    space = _managed_space(request, slug)
+    form = forms.SpaceForm(request.POST or None, space=space)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.space_update(space=space, by=request.user, **form.service_values())
+            except ValidationError as exc:
+                _form_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("The space is saved."))
+                return redirect(reverse("spaces:space_detail", args=[space.slug]))
+        else:
+            status = 400
+    return render(request, "spaces/space_form.html", {"form": form, "space": space, "city": space.city}, status=status)
+
+
+def _resource_form_page(request, space, resource=None):
+    form = forms.ResourceForm(request.POST or None, resource=resource)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.resource_save(space=space, by=request.user, resource=resource, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("The desk or room is saved."))
+                return redirect(reverse("spaces:space_detail", args=[space.slug]))
+        else:
+            status = 400
+    return render(
+        request, "spaces/resource_form.html", {"form": form, "space": space, "resource": resource}, status=status
+    )
+
+
+@login_required
+def resource_create(request, slug):
+    return _resource_form_page(request, _managed_space(request, slug))
+
+
+@login_required
+def resource_edit(request, slug, resource_id):
+    space = _managed_space(request, slug)
+    return _resource_form_page(request, space, selectors.resource_get(space=space, pk=resource_id))
+
+
+@login_required
+@require_POST
+def resource_deactivate(request, slug, resource_id):
+    """Stop new bookings of a desk or room (existing bookings stay); or take them again."""
+    space = _managed_space(request, slug)
+    resource = selectors.resource_get(space=space, pk=resource_id)
+    active = request.POST.get("active") == "1"
+    services.resource_save(space=space, by=request.user, resource=resource, is_active=active)
+    if active:
+        messages.success(request, _("%(resource)s takes bookings again.") % {"resource": resource.name})
+    else:
+        messages.success(
+            request, _("%(resource)s takes no new bookings; existing bookings stay.") % {"resource": resource.name}
+        )
+    return redirect(reverse("spaces:space_detail", args=[space.slug]))

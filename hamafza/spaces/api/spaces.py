@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
+from django.http import Http404
 from ninja import Field, Query, Schema, Status
 
 from hamafza.core.api.auth import PUBLIC, ensure_perm
 from hamafza.core.api.lists import ListQuery, page_of, paginate
-from hamafza.core.api.params import NO_NUL, ApiDate, InputSchema, city_from_slug, id_param
+from hamafza.core.api.params import NO_NUL, ApiDate, InputSchema, city_from_path, city_from_slug, id_param
 from hamafza.core.api.routers import ApiRouter
+from hamafza.core.models import Unit
+from hamafza.directory.models import Organization
 from hamafza.spaces import selectors, services
 from hamafza.spaces.models import Resource, Space, Weekday
 from hamafza.spaces.rules import can
@@ -123,6 +126,22 @@ class OpeningHoursPut(InputSchema):
     days: list[OpeningHoursIn] = Field(max_length=7, description="The open weekdays; any other weekday is closed.")
 
 
+class SpaceIn(InputSchema):
+    name_fa: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    name_en: str = Field("", max_length=200, pattern=NO_NUL, description="Also gives the space's slug.")
+    description_fa: str = Field("", max_length=20_000, pattern=NO_NUL)
+    description_en: str = Field("", max_length=20_000, pattern=NO_NUL)
+    address: str = Field("", max_length=300, pattern=NO_NUL)
+    is_active: bool = True
+    unit: str | None = Field(None, max_length=60, pattern=NO_NUL, description="A unit's slug when a unit runs it.")
+    organization: str | None = Field(
+        None, max_length=120, pattern=NO_NUL, description="An organization's slug when it runs the space."
+    )
+    opening_hours: list[OpeningHoursIn] = Field(
+        default_factory=list, max_length=7, description="The open weekdays; any other weekday is closed."
+    )
+
+
 class SlotOut(Schema):
     starts_at: datetime.datetime
     ends_at: datetime.datetime
@@ -166,6 +185,39 @@ def space_list(request, filters: Query[SpaceFilters]):
     return page
 
 
+@router.post(
+    "/cities/{slug}/spaces",
+    response={201: SpaceDetailOut},
+    summary="Create a space",
+    description="The city's innovation managers (a space of the city or one of its units) and an organization's "
+    "admins (a space their organization runs); platform admins.",
+)
+def space_create(request, payload: SpaceIn, slug: str):
+    city = city_from_path(slug)
+    values = payload.model_dump(exclude={"unit", "organization", "opening_hours"})
+    unit = organization = None
+    if payload.unit:
+        unit = Unit.objects.filter(city=city, slug=payload.unit).first()
+        if unit is None:
+            raise Http404
+    if payload.organization:
+        organization = Organization.objects.filter(slug=payload.organization).first()
+        if organization is None:
+            raise Http404
+    ensure_perm(request, "spaces.create_space", Space(city=city, unit=unit, organization=organization))
+    space = services.space_create(
+        city=city, by=request.user, unit=unit, organization=organization, week=_week(payload.opening_hours), **values
+    )
+    return Status(201, _detail(request, selectors.space_get(user=request.user, pk=space.pk)))
+
+
+def _week(days) -> dict[int, tuple | None]:
+    week: dict[int, tuple | None] = {day.value: None for day in Weekday}
+    for day in days:
+        week[day.weekday] = (day.opens.replace(tzinfo=None), day.closes.replace(tzinfo=None))
+    return week
+
+
 @router.get("/spaces/{space_id}", response=SpaceDetailOut, auth=PUBLIC, summary="One space with its opening hours")
 def space_get(request, space_id: int = id_param("The space's id.")):
     return _detail(request, selectors.space_get(user=request.user, pk=space_id))
@@ -193,10 +245,7 @@ def space_update(request, payload: SpacePatch, space_id: int = id_param("The spa
 def opening_hours_set(request, payload: OpeningHoursPut, space_id: int = id_param("The space's id.")):
     space = selectors.space_get(user=request.user, pk=space_id)
     ensure_perm(request, "spaces.manage_space", space)
-    week: dict[int, tuple | None] = {day.value: None for day in Weekday}
-    for day in payload.days:
-        week[day.weekday] = (day.opens.replace(tzinfo=None), day.closes.replace(tzinfo=None))
-    services.opening_hours_set(space=space, by=request.user, week=week)
+    services.opening_hours_set(space=space, by=request.user, week=_week(payload.days))
     return list(space.opening_hours.all())
 
 
