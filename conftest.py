@@ -55,6 +55,75 @@ def browser():
         browser.close()
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+class PageGuard:
+    """What a browser test's page did wrong: requests to a foreign host (aborted), responses with a
+    status of `fail_from` or more, script errors; and the fonts it loaded."""
+
+    def __init__(self, fail_from: int):
+        self.fail_from = fail_from
+        self.foreign: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        self.fonts: list[str] = []
+
+    def route(self, route):
+        from urllib.parse import urlsplit
+
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in LOCAL_HOSTS:
+            self.foreign.append(url)
+            route.abort()
+            return
+        route.continue_()
+
+    def response(self, response):
+        if response.status >= self.fail_from:
+            self.failed.append(f"{response.status} {response.url}")
+        if response.url.endswith(".woff2"):
+            self.fonts.append(response.url)
+
+    def check(self):
+        assert self.foreign == [], f"requests left the platform: {self.foreign}"
+        assert self.failed == [], f"failed requests: {self.failed}"
+        assert self.errors == [], f"script errors: {self.errors}"
+
+
+@pytest.fixture
+def page_factory(browser, live_server):
+    """Open a guarded page (offline: only the live server is reached) in a new browser context:
+    ``page_factory(locale="fa-IR", width=1280, height=1000, fail_from=500)``. ``page.base`` is the
+    live server's address, ``page.guard`` what went wrong; the test fails on any of it."""
+    opened = []
+
+    def open_page(*, locale="fa-IR", width=1280, height=1000, fail_from=500):
+        context = browser.new_context(locale=locale, viewport={"width": width, "height": height})
+        guard = PageGuard(fail_from)
+        page = context.new_page()
+        page.route("**/*", guard.route)
+        page.on("response", guard.response)
+        page.on("pageerror", lambda exc: guard.errors.append(str(exc)))
+        page.base = live_server.url.replace("localhost", "127.0.0.1")
+        page.guard = guard
+        opened.append((context, guard))
+        return page
+
+    yield open_page
+    for context, _guard in opened:
+        context.close()
+    for _context, guard in opened:
+        guard.check()
+
+
+@pytest.fixture
+def page(page_factory):
+    """A guarded page in Persian (the browser tests of every app use it)."""
+    return page_factory()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Cached figures (e.g. the home page's organization counts, issue 19) must not leak from one

@@ -21,47 +21,13 @@ from hamafza.directory.tests.factories import OrganizationFactory  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 SCREENSHOTS = VAR_DIR / "screenshots"
 
 
-class Guard:
-    """Aborts and records every request to a foreign host, and records failed local responses."""
-
-    def __init__(self):
-        self.foreign: list[str] = []
-        self.failed: list[str] = []
-        self.fonts: list[str] = []
-
-    def route(self, route):
-        url = route.request.url
-        parts = urlsplit(url)
-        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in LOCAL_HOSTS:
-            self.foreign.append(url)
-            route.abort()
-            return
-        route.continue_()
-
-    def response(self, response):
-        if response.status >= 400:
-            self.failed.append(f"{response.status} {response.url}")
-        if response.url.endswith(".woff2"):
-            self.fonts.append(response.url)
-
-
 @pytest.fixture
-def page(browser, live_server):
+def page(page_factory):
     # A browser on an English system: the platform must still start in Persian.
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    guard = Guard()
-    page = context.new_page()
-    page.route("**/*", guard.route)
-    page.on("response", guard.response)
-    page.guard = guard
-    yield page
-    context.close()
-    assert guard.foreign == [], f"requests left the platform: {guard.foreign}"
-    assert guard.failed == [], f"failed requests: {guard.failed}"
+    return page_factory(locale="en-US", height=900, fail_from=400)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """iCalendar (RFC 5545) feeds, in Asia/Tehran with a VTIMEZONE, built with the `icalendar` package
-(the frame is `hamafza.core.ical`, shared with the programs' and the spaces' downloads).
+(the frame and the one VEVENT writer are `hamafza.core.ical`, shared with the programs' and the
+spaces' downloads; a program's event is written by `hamafza.programs.ical.event_item`).
 
 A feed is a list of `Event`s from **event sources**. A city's public feed reads every source in
 `CITY_EVENT_SOURCES` (the openings and deadlines of its calls, and the published events of the
@@ -11,34 +12,21 @@ Events carry stable UIDs so a calendar application updates them when a deadline 
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import icalendar
 from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hamafza.core.ical import TEHRAN, new_calendar, stamp, tehran, to_ical
+from hamafza.core import ical as core_ical
+from hamafza.core.ical import TEHRAN, Event
 from hamafza.insights import selectors
 from hamafza.programs import selectors as program_selectors
+from hamafza.programs.ical import event_item
 from hamafza.programs.models import Event as ProgramEvent
 
 __all__ = ["CITY_EVENT_SOURCES", "TEHRAN", "Event", "EventSource", "calendar", "call_events", "city_events"]
-
-
-@dataclass(frozen=True)
-class Event:
-    uid: str  # stable: the same event keeps its UID when it moves
-    start: datetime.datetime
-    summary: str
-    description: str
-    url: str
-    end: datetime.datetime | None = None  # a moment (a deadline) has none
-    location: str = ""
-    cancelled: bool = False
-    busy: bool = False  # a program's event takes the time; a call's deadline does not
 
 
 @dataclass(frozen=True)
@@ -84,18 +72,7 @@ CALLS = EventSource(
 def program_events(city, since, base) -> Iterable[Event]:
     """The city's published (and cancelled) events of the programs app ending from `since` on."""
     for event in program_selectors.events_of_city_for_calendar(city=city).filter(ends_at__gte=since):
-        url = base + reverse("programs:event_detail", args=[event.pk])
-        yield Event(
-            uid=f"event-{event.pk}@hamafza",
-            start=event.starts_at,
-            end=event.ends_at,
-            summary=event.title,
-            description=f"{event.get_kind_display()} · {event.organiser_name}\n{url}",
-            url=url,
-            location=event.venue_text,
-            cancelled=event.status == ProgramEvent.Status.CANCELLED,
-            busy=True,
-        )
+        yield event_item(event, base + reverse("programs:event_detail", args=[event.pk]))
 
 
 def program_events_fingerprint(city, since) -> list:
@@ -121,22 +98,4 @@ def city_fingerprint(city, *, since) -> list:
 
 def calendar(*, name: str, events: Iterable[Event]) -> bytes:
     """A VCALENDAR of `events`, times in Asia/Tehran with its VTIMEZONE."""
-    cal = new_calendar(name=name, product="Calls")
-    now = stamp()
-    for item in events:
-        event = icalendar.Event()
-        event.add("uid", item.uid)
-        event.add("dtstamp", now)
-        event.add("dtstart", tehran(item.start))
-        if item.end is not None:
-            event.add("dtend", tehran(item.end))
-        event.add("summary", item.summary)
-        event.add("description", item.description)
-        if item.location:
-            event.add("location", item.location)
-        event.add("url", item.url)
-        if item.cancelled:
-            event.add("status", "CANCELLED")
-        event.add("transp", "OPAQUE" if item.busy else "TRANSPARENT")
-        cal.add_component(event)
-    return to_ical(cal)
+    return core_ical.calendar(name=name, product="Calls", events=events)

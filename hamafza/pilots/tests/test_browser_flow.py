@@ -7,7 +7,6 @@ signed; the organization's public profile then shows the track record. Every req
 
 import datetime
 import os
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -28,32 +27,6 @@ from hamafza.proposals.tests.factories import PanelFactory, ProposalFactory  # n
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = VAR_DIR / "screenshots"
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(locale="fa-IR", viewport={"width": 1280, "height": 1000})
-    foreign, failed = [], []
-
-    def route(r):
-        host = urlsplit(r.request.url).hostname
-        if urlsplit(r.request.url).scheme in ("http", "https", "ws", "wss") and host != "127.0.0.1":
-            foreign.append(r.request.url)
-            r.abort()
-            return
-        r.continue_()
-
-    page = context.new_page()
-    page.route("**/*", route)
-    page.on("response", lambda resp: resp.status >= 500 and failed.append(f"{resp.status} {resp.url}"))
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.base = live_server.url.replace("localhost", "127.0.0.1")
-    yield page
-    context.close()
-    assert foreign == [], f"requests left 127.0.0.1: {foreign}"
-    assert failed == [], f"server errors: {failed}"
-    assert errors == [], f"script errors: {errors}"
 
 
 def _login(page, user):

@@ -4,7 +4,6 @@ in a real browser (Debian's Chromium through Playwright), offline: every request
 
 import os
 import re
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -21,29 +20,6 @@ from hamafza.proposals.tests import factories as f  # noqa: E402
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = VAR_DIR / "screenshots"
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(locale="fa-IR", viewport={"width": 1280, "height": 1000})
-    foreign, failed = [], []
-
-    def route(r):
-        host = urlsplit(r.request.url).hostname
-        if urlsplit(r.request.url).scheme in ("http", "https", "ws", "wss") and host != "127.0.0.1":
-            foreign.append(r.request.url)
-            r.abort()
-            return
-        r.continue_()
-
-    page = context.new_page()
-    page.route("**/*", route)
-    page.on("response", lambda resp: resp.status >= 500 and failed.append(f"{resp.status} {resp.url}"))
-    page.base = live_server.url.replace("localhost", "127.0.0.1")
-    yield page
-    context.close()
-    assert foreign == [], f"requests left 127.0.0.1: {foreign}"
-    assert failed == [], f"server errors: {failed}"
 
 
 def _login(page, user):
