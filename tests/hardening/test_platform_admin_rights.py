@@ -122,7 +122,8 @@ def _need_cases(world):
 
 
 #: The apps whose permissions this table covers. Every permission of every app is decided by its rules
-#: alone (`User.has_perm`); an app that lands later (pilots, insights, …) adds itself here with its rows.
+#: alone (`User.has_perm`); pilots, insights, programs and spaces have their rows in
+#: `test_platform_admin_rights_later_apps.py`, and an app that lands later adds itself there.
 COVERED_APPS = {"accounts", "directory", "challenges", "matching", "proposals", "consortia"}
 
 
