@@ -92,11 +92,33 @@ class PageGuard:
         assert self.errors == [], f"script errors: {self.errors}"
 
 
+def _sign_in(page, user):
+    """Sign `user` in on the Persian login page (the factories' password), signing out first."""
+    from hamafza.accounts.tests.factories import PASSWORD
+
+    page.context.clear_cookies()
+    page.goto(f"{page.base}/fa/accounts/login/")
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit], main form button").last.click()
+    page.wait_for_load_state()
+
+
+def _shot(page, name):
+    """A full-page screenshot to var/screenshots/<name>.png."""
+    from config.settings.env import VAR_DIR
+
+    folder = VAR_DIR / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
 @pytest.fixture
 def page_factory(browser, live_server):
     """Open a guarded page (offline: only the live server is reached) in a new browser context:
     ``page_factory(locale="fa-IR", width=1280, height=1000, fail_from=500)``. ``page.base`` is the
-    live server's address, ``page.guard`` what went wrong; the test fails on any of it."""
+    live server's address, ``page.guard`` what went wrong (the test fails on any of it),
+    ``page.sign_in(user)`` signs a factory user in and ``page.shot(name)`` takes a screenshot."""
     opened = []
 
     def open_page(*, locale="fa-IR", width=1280, height=1000, fail_from=500):
@@ -108,6 +130,8 @@ def page_factory(browser, live_server):
         page.on("pageerror", lambda exc: guard.errors.append(str(exc)))
         page.base = live_server.url.replace("localhost", "127.0.0.1")
         page.guard = guard
+        page.sign_in = lambda user: _sign_in(page, user)
+        page.shot = lambda name: _shot(page, name)
         opened.append((context, guard))
         return page
 

@@ -92,25 +92,36 @@ def _new_event_of(city) -> Event:
     return Event(city=city)
 
 
-@login_required
-def event_create(request, city_slug):
-    city = get_object_or_404(City, slug=city_slug)
-    _require(request, "programs.manage_event", _new_event_of(city))
-    form = forms.EventForm(request.POST or None, city=city)
+def _event_form_page(request, form, save, *, success: str, context: dict):
+    """The create and edit pages of an event: the form's shape, then `save(values)` (one service);
+    a refusal or bad value is shown on the form, which keeps what was typed."""
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                event = services.event_create(city=city, by=request.user, **form.service_values())
+                target = save(form.service_values())
             except (services.Refused, ValidationError) as exc:
                 _add_errors(form, exc)
                 status = _status_of(exc)
             else:
-                messages.success(request, _("The event is saved as a draft."))
-                return redirect("programs:event_manage", event.pk)
+                messages.success(request, success)
+                return target
         else:
             status = 400
-    return render(request, "programs/event_form.html", {"form": form, "city": city}, status=status)
+    return render(request, "programs/event_form.html", {"form": form, **context}, status=status)
+
+
+@login_required
+def event_create(request, city_slug):
+    city = get_object_or_404(City, slug=city_slug)
+    _require(request, "programs.manage_event", _new_event_of(city))
+
+    def save(values):
+        event = services.event_create(city=city, by=request.user, **values)
+        return redirect("programs:event_manage", event.pk)
+
+    form = forms.EventForm(request.POST or None, city=city)
+    return _event_form_page(request, form, save, success=_("The event is saved as a draft."), context={"city": city})
 
 
 @login_required
@@ -120,22 +131,14 @@ def event_edit(request, pk):
     stays in the form."""
     event = _event_or_404(request, pk)
     _require(request, "programs.manage_event", event)
+
+    def save(values):
+        services.event_update(event=event, by=request.user, **values)
+        return redirect("programs:event_detail", event.pk)
+
     form = forms.EventForm(request.POST or None, city=event.city, event=event)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.event_update(event=event, by=request.user, **form.service_values())
-            except (services.Refused, ValidationError) as exc:
-                _add_errors(form, exc)
-                status = _status_of(exc)
-            else:
-                messages.success(request, _("The event is saved."))
-                return redirect("programs:event_detail", event.pk)
-        else:
-            status = 400
-    return render(
-        request, "programs/event_form.html", {"form": form, "city": event.city, "event": event}, status=status
+    return _event_form_page(
+        request, form, save, success=_("The event is saved."), context={"city": event.city, "event": event}
     )
 
 

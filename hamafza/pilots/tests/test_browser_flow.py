@@ -15,9 +15,8 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the factories touch the data
 import jdatetime  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from config.settings.env import VAR_DIR  # noqa: E402
 from hamafza.accounts.models import CityRole  # noqa: E402
-from hamafza.accounts.tests.factories import PASSWORD, user_with_role  # noqa: E402
+from hamafza.accounts.tests.factories import user_with_role  # noqa: E402
 from hamafza.challenges.tests.factories import CallFactory  # noqa: E402
 from hamafza.directory.tests.factories import OrganizationFactory, OrganizationMembershipFactory  # noqa: E402
 from hamafza.pilots.models import Agreement, Milestone, Pilot  # noqa: E402
@@ -25,22 +24,6 @@ from hamafza.proposals.models import Panel, Proposal  # noqa: E402
 from hamafza.proposals.tests.factories import PanelFactory, ProposalFactory  # noqa: E402
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOTS = VAR_DIR / "screenshots"
-
-
-def _login(page, user):
-    page.context.clear_cookies()
-    page.goto(f"{page.base}/fa/accounts/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit], main form button").last.click()
-    page.wait_for_load_state()
-
-
-def _shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"pilots-{name}.png"), full_page=True)
 
 
 def _jalali(day: datetime.date) -> str:
@@ -71,7 +54,7 @@ def test_award_to_pilot_to_agreement_to_track_record(page, transactional_db, cit
     PanelFactory(call=call, status=Panel.Status.CLOSED)
 
     # Award: the manager records the decision on the proposal.
-    _login(page, manager)
+    page.sign_in(manager)
     page.goto(f"{page.base}/fa/proposals/{proposal.pk}/")
     form = f"form[action$='/proposals/{proposal.pk}/decide/']"
     page.select_option(f"{form} select[name=decision]", "awarded")
@@ -102,13 +85,13 @@ def test_award_to_pilot_to_agreement_to_track_record(page, transactional_db, cit
     milestone = Milestone.objects.get(pilot=pilot)
 
     # The company submits the milestone.
-    _login(page, company)
+    page.sign_in(company)
     page.goto(f"{page.base}/fa/pilots/{pilot.pk}/")
     _post(page, f"#milestone-{milestone.pk} form[action$='/submit/']")
 
     # Measurements by the host unit's staff (shown as a chart and as a table in Persian digits),
     # and the milestone accepted.
-    _login(page, staff)
+    page.sign_in(staff)
     page.goto(f"{page.base}/fa/pilots/{pilot.pk}/")
     kpi = pilot.kpis.get()
     for days_ago, value in ((20, "۱۲"), (10, "۱۸"), (0, "۲۶")):
@@ -118,7 +101,7 @@ def test_award_to_pilot_to_agreement_to_track_record(page, transactional_db, cit
     assert kpi.measurements.count() == 3
     assert "۲۶" in page.inner_text(f"#kpi-table-{kpi.pk}")
     assert page.evaluate(f"!!Chart.getChart(document.getElementById('kpi-chart-{kpi.pk}'))")
-    _shot(page, "1-running")
+    page.shot("pilots-1-running")
     _post(page, f"#milestone-{milestone.pk} form[action$='/review/']")  # the first button: accept
     assert Milestone.objects.get(pk=milestone.pk).status == "accepted"
 
@@ -127,7 +110,7 @@ def test_award_to_pilot_to_agreement_to_track_record(page, transactional_db, cit
     page.fill("#id_outcome", "سهم پسماند تفکیک‌شده به ۲۶ درصد رسید.")
     page.select_option("#id_recommendation", "scale_up")
     _post(page, "main form")
-    _login(page, manager)
+    page.sign_in(manager)
     page.goto(f"{page.base}/fa/pilots/{pilot.pk}/")
     _post(page, "form[action$='/report/approve/']")
     page.select_option("#to_state", "completed")
@@ -144,7 +127,7 @@ def test_award_to_pilot_to_agreement_to_track_record(page, transactional_db, cit
     _post(page, "form[action$='/transition/']")
     assert Agreement.objects.get(pk=agreement.pk).status == "signed"
     assert "امضاشده" in page.inner_text("#agreement-status")
-    _shot(page, "2-agreement")
+    page.shot("pilots-2-agreement")
 
     # The public summary and the register, for anyone.
     page.context.clear_cookies()
@@ -157,4 +140,4 @@ def test_award_to_pilot_to_agreement_to_track_record(page, transactional_db, cit
     page.goto(f"{page.base}/fa/organizations/{org.slug}/")
     track = page.inner_text("#track-record")
     assert pilot.title in track and agreement.title in track
-    _shot(page, "3-profile")
+    page.shot("pilots-3-profile")

@@ -9,29 +9,12 @@ import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the factories touch the database from this thread
 
-from config.settings.env import VAR_DIR  # noqa: E402
-from hamafza.accounts.tests.factories import PASSWORD, UserFactory  # noqa: E402
+from hamafza.accounts.tests.factories import UserFactory  # noqa: E402
 from hamafza.directory.tests.factories import OrganizationFactory, OrganizationMembershipFactory  # noqa: E402
 from hamafza.programs.models import Application, Registration  # noqa: E402
 from hamafza.programs.tests.factories import CohortFactory, EventFactory, ProgramFactory  # noqa: E402
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOTS = VAR_DIR / "screenshots"
-
-
-def _login(page, user):
-    page.context.clear_cookies()
-    page.goto(f"{page.base}/fa/accounts/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit], main form button").last.click()
-    page.wait_for_load_state()
-
-
-def _shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"programs-{name}.png"), full_page=True)
 
 
 def _submit(page, selector):
@@ -43,28 +26,28 @@ def test_register_until_full_then_waitlist(page, transactional_db, city):
     event = EventFactory(city=city, title="رویداد فناورانه مدیریت شهری", capacity=2)
     people = [UserFactory() for _ in range(3)]
     for person in people[:2]:
-        _login(page, person)
+        page.sign_in(person)
         page.goto(f"{page.base}/fa/events/{event.pk}/")
         assert page.locator("html").get_attribute("dir") == "rtl"
         _submit(page, "#registration form button")
         assert "ثبت‌نام شما قطعی است" in page.locator("#reg-status").inner_text()
-    _login(page, people[2])
+    page.sign_in(people[2])
     page.goto(f"{page.base}/fa/events/{event.pk}/")
     assert "۲ / ۲" in page.locator("#seats").inner_text()
     assert page.locator("#registration form button").inner_text().strip() == "پیوستن به فهرست انتظار"
     _submit(page, "#registration form button")
     assert "فهرست انتظار هستید (نوبت ۱)" in page.locator("#reg-status").inner_text()
-    _shot(page, "waitlist")
+    page.shot("programs-waitlist")
     assert list(Registration.objects.order_by("pk").values_list("status", flat=True)) == [
         "confirmed",
         "confirmed",
         "waitlisted",
     ]
     # A seat frees: the first on the waitlist takes it.
-    _login(page, people[0])
+    page.sign_in(people[0])
     page.goto(f"{page.base}/fa/events/{event.pk}/")
     _submit(page, "#registration form button")
-    _login(page, people[2])
+    page.sign_in(people[2])
     page.goto(f"{page.base}/fa/events/{event.pk}/")
     assert "ثبت‌نام شما قطعی است" in page.locator("#reg-status").inner_text()
 
@@ -75,7 +58,7 @@ def test_apply_to_a_cohort_and_move_through_the_stages(page, transactional_db, c
     OrganizationMembershipFactory(organization=incubator, user=admin, role="admin")
     cohort = CohortFactory(program=ProgramFactory(organization=incubator, city=city), name="دورهٔ نخست")
     innovator = UserFactory()
-    _login(page, innovator)
+    page.sign_in(innovator)
     page.goto(f"{page.base}/fa/cohorts/{cohort.pk}/")
     with page.expect_navigation():
         page.get_by_role("link", name="درخواست برای این دوره").click()
@@ -87,7 +70,7 @@ def test_apply_to_a_cohort_and_move_through_the_stages(page, transactional_db, c
     assert page.locator("#app-state").inner_text() == "درخواست داده"
     application = Application.objects.get(team_name="تیم آب‌یار")
 
-    _login(page, admin)
+    page.sign_in(admin)
     url = f"{page.base}/fa/programs/applications/{application.pk}/"
     for state, label in (("interview", "مصاحبه"), ("admitted", "پذیرفته")):
         page.goto(url)
@@ -105,7 +88,7 @@ def test_apply_to_a_cohort_and_move_through_the_stages(page, transactional_db, c
     page.select_option("#to", "graduated")
     _submit(page, "form[action$='/transition/'] button")
     assert page.locator("#app-state").inner_text() == "دانش‌آموخته"
-    _shot(page, "cohort-graduated")
+    page.shot("programs-cohort-graduated")
     application.refresh_from_db()
     assert application.state == "graduated"
     assert list(application.transitions.values_list("to_state", flat=True)) == [

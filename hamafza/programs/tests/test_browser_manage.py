@@ -13,9 +13,8 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the factories touch the data
 
 import jdatetime  # noqa: E402
 
-from config.settings.env import VAR_DIR  # noqa: E402
 from hamafza.accounts.models import CityRole  # noqa: E402
-from hamafza.accounts.tests.factories import PASSWORD, user_with_role  # noqa: E402
+from hamafza.accounts.tests.factories import user_with_role  # noqa: E402
 from hamafza.core.tests.factories import CityFactory  # noqa: E402
 from hamafza.core.text import persian_digits  # noqa: E402
 from hamafza.programs.models import Event  # noqa: E402
@@ -25,22 +24,6 @@ from hamafza.spaces.models import Booking, Resource  # noqa: E402
 from hamafza.spaces.tests.factories import SpaceFactory, tomorrow_at  # noqa: E402
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOTS = VAR_DIR / "screenshots"
-
-
-def _login(page, user):
-    page.context.clear_cookies()
-    page.goto(f"{page.base}/fa/accounts/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit], main form button").last.click()
-    page.wait_for_load_state()
-
-
-def _shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"programs-{name}.png"), full_page=True)
 
 
 def _type_date(page, selector, text):
@@ -57,7 +40,7 @@ def test_create_a_room_book_it_and_edit_an_event_into_it(page, transactional_db)
     j = jdatetime.date.fromgregorian(date=day)
     day_text = persian_digits(f"{j.year}/{j.month:02d}/{j.day:02d}")
 
-    _login(page, manager)
+    page.sign_in(manager)
     # The space manager adds a room on the space's page.
     page.goto(f"{page.base}/fa/spaces/tabriz-cowork/")
     page.get_by_role("link", name="افزودن میز یا اتاق").click()
@@ -72,7 +55,7 @@ def test_create_a_room_book_it_and_edit_an_event_into_it(page, transactional_db)
     page.wait_for_load_state()
     assert page.url.endswith("/fa/spaces/tabriz-cowork/")
     assert "اتاق نوآوری" in page.inner_text("#resources")
-    _shot(page, "space-with-new-room")
+    page.shot("programs-space-with-new-room")
     room = Resource.objects.get(name_fa="اتاق نوآوری", space=space)
     assert (room.kind, room.capacity, room.slot_minutes) == ("room", 20, 60)
 
@@ -100,7 +83,7 @@ def test_create_a_room_book_it_and_edit_an_event_into_it(page, transactional_db)
     error = page.locator("#id_venue_room_error").inner_text()
     assert "اتاق نوآوری" in error and "پیش‌تر رزرو شده است" in error and "۱۰:۰۰–۱۲:۰۰" in error
     assert page.input_value("#id_title") == "نشست فناوری شهری در اتاق نوآوری"
-    _shot(page, "event-edit-room-taken")
+    page.shot("programs-event-edit-room-taken")
     assert Event.objects.get(pk=event.pk).venue_room is None
 
     # A free time: saved, and the room is booked for the event.

@@ -9,30 +9,14 @@ import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the factories touch the database from this thread
 
-from config.settings.env import VAR_DIR  # noqa: E402
 from hamafza.accounts.models import CityRole  # noqa: E402
-from hamafza.accounts.tests.factories import PASSWORD, user_with_role  # noqa: E402
+from hamafza.accounts.tests.factories import user_with_role  # noqa: E402
 from hamafza.challenges.models import Call  # noqa: E402
 from hamafza.directory.tests.factories import OrganizationFactory, OrganizationMembershipFactory  # noqa: E402
 from hamafza.proposals.models import Proposal, ScoreSheet  # noqa: E402
 from hamafza.proposals.tests import factories as f  # noqa: E402
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOTS = VAR_DIR / "screenshots"
-
-
-def _login(page, user):
-    page.goto(f"{page.base}/fa/accounts/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit], main form button").last.click()
-    page.wait_for_load_state()
-
-
-def _shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"proposals-{name}.png"), full_page=True)
 
 
 def test_applicant_submits_and_judge_scores(page, transactional_db, city, tmp_path, settings):
@@ -42,13 +26,13 @@ def test_applicant_submits_and_judge_scores(page, transactional_db, city, tmp_pa
     org = OrganizationFactory(name="بازیار")
     applicant = OrganizationMembershipFactory(organization=org).user
 
-    _login(page, applicant)
+    page.sign_in(applicant)
     page.goto(f"{page.base}/fa/calls/{open_call.pk}/apply/")
     page.fill("#id_title", "سطل‌های هوشمند با حسگر پر شدن")
     page.fill("#id_summary", "حسگر در سطل‌ها و مسیریابی خودروها")
     page.fill("#id_approach", "شبکه LoRa و داشبورد برای واحد پسماند")
     page.fill("#id_budget_rial", "12000000000")
-    _shot(page, "1-apply")
+    page.shot("proposals-1-apply")
     page.locator("#proposal-form button.btn-primary").click()
     page.wait_for_load_state()
     proposal = Proposal.objects.get(call=open_call, organization=org)
@@ -68,7 +52,7 @@ def test_applicant_submits_and_judge_scores(page, transactional_db, city, tmp_pa
     assert re.search(r"[۰-۹]{4}-[۰-۹]{4}-[۰-۹]{4}", page.locator("#receipt").inner_text())
     page.locator("#receipt summary").first.click()
     assert proposal.receipt_hash in page.locator("#receipt").inner_text()
-    _shot(page, "2-submitted")
+    page.shot("proposals-2-submitted")
     page.context.clear_cookies()
 
     # A call in evaluation with its panel scoring: the judge declares, then scores.
@@ -79,13 +63,13 @@ def test_applicant_submits_and_judge_scores(page, transactional_db, city, tmp_pa
     judge = user_with_role(CityRole.Role.JUDGE, city)
     f.PanelMemberFactory(panel=panel, user=judge)
 
-    _login(page, judge)
+    page.sign_in(judge)
     page.goto(f"{page.base}/fa/judging/")
     page.locator("#queue a.btn").first.click()
     page.wait_for_load_state()
     assert "بهینه‌سازی مسیر" not in page.content()  # nothing of the proposal before the declaration
     page.check("input[name=conflict][value=no]")
-    _shot(page, "3-declare")
+    page.shot("proposals-3-declare")
     page.locator("main form button.btn-primary").click()
     page.wait_for_load_state()
     assert "بهینه‌سازی مسیر" in page.content()
@@ -100,7 +84,7 @@ def test_applicant_submits_and_judge_scores(page, transactional_db, city, tmp_pa
     page.check("#id_complete")
     page.locator("#score-form button").click()
     page.wait_for_load_state()
-    _shot(page, "4-scored")
+    page.shot("proposals-4-scored")
     sheet = ScoreSheet.objects.get(proposal=judged, member__user=judge)
     assert sheet.completed_at is not None
     assert sorted(sheet.scores.values_list("value", flat=True)) == [6, 8]

@@ -12,8 +12,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the factories touch the data
 
 import jdatetime  # noqa: E402
 
-from config.settings.env import VAR_DIR  # noqa: E402
-from hamafza.accounts.tests.factories import PASSWORD, UserFactory  # noqa: E402
+from hamafza.accounts.tests.factories import UserFactory  # noqa: E402
 from hamafza.core.tests.factories import CityFactory  # noqa: E402
 from hamafza.core.text import persian_digits  # noqa: E402
 from hamafza.spaces import selectors  # noqa: E402
@@ -21,22 +20,6 @@ from hamafza.spaces.models import Booking  # noqa: E402
 from hamafza.spaces.tests.factories import ResourceFactory, SpaceFactory, tomorrow_at  # noqa: E402
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOTS = VAR_DIR / "screenshots"
-
-
-def _login(page, user):
-    page.context.clear_cookies()
-    page.goto(f"{page.base}/fa/accounts/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit], main form button").last.click()
-    page.wait_for_load_state()
-
-
-def _shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"spaces-{name}.png"), full_page=True)
 
 
 def _book(page, day_text):
@@ -57,7 +40,7 @@ def test_book_a_desk_and_fail_to_book_the_same_slot_twice(page, transactional_db
     j = jdatetime.date.fromgregorian(date=day)
     day_text = persian_digits(f"{j.year}/{j.month:02d}/{j.day:02d}")
 
-    _login(page, first)
+    page.sign_in(first)
     page.goto(f"{page.base}/fa/spaces/tabriz-cowork/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     page.get_by_role("link", name="روز").first.click()
@@ -70,19 +53,19 @@ def test_book_a_desk_and_fail_to_book_the_same_slot_twice(page, transactional_db
     _book(page, day_text)
     assert "/fa/bookings/" in page.url
     assert "رزرو شد" in page.inner_text("main") and "میز پنجره" in page.inner_text("#bookings")
-    _shot(page, "my-bookings")
+    page.shot("spaces-my-bookings")
     booking = Booking.objects.get()
     assert (booking.starts_at, booking.ends_at) == (tomorrow_at(10), tomorrow_at(12))
 
-    _login(page, second)
+    page.sign_in(second)
     page.goto(f"{page.base}/fa/spaces/tabriz-cowork/{desk.pk}/book/")
     _book(page, day_text)
     alert = page.locator("#booking-form .alert-danger").inner_text()
     assert "میز پنجره" in alert and "پیش‌تر رزرو شده است" in alert and "۱۰:۰۰–۱۲:۰۰" in alert
     assert persian_digits(str(j.year)) in alert  # the Jalali date of the taken slot
-    _shot(page, "slot-taken")
+    page.shot("spaces-slot-taken")
     assert Booking.objects.count() == 1
 
     page.goto(f"{page.base}/fa/spaces/tabriz-cowork/{desk.pk}/week/?date={day.isoformat()}")
     assert page.locator("#week-slots td.slot-booked").count() == 4  # 10:00–12:00 in 30-minute slots
-    _shot(page, "week")
+    page.shot("spaces-week")
