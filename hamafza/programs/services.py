@@ -164,7 +164,10 @@ def _sync_venue_booking(event: Event, by) -> None:
     """Keep the room's booking in step with the event: a room venue of a live event holds the room
     for the event's time (placed, moved or moved to another room through
     ``spaces.services.hold_place``, with its no-overlap guarantee); no room, or a cancelled
-    event, releases it. A taken slot refuses the whole change (``VenueTaken`` naming the slot)."""
+    event, releases it. A taken slot refuses the whole change (``VenueTaken`` naming the slot). An
+    event that has ended keeps its booking as it was (its time cannot be booked any more)."""
+    if event.ends_at <= timezone.now():
+        return
     booking = event.venue_booking
     if event.venue_room_id and event.status != Event.Status.CANCELLED:
         room = event.venue_room

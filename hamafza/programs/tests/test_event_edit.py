@@ -267,3 +267,20 @@ def test_api_put_books_the_room_links_calls_and_names_a_taken_slot(client, world
     assert "اتاق جلسات" in str(taken.json()["errors"])
     unknown_call = call_api(client, "put", path, world.manager, {**body, "calls": [call.pk + 999]})
     assert unknown_call.status_code == 404
+
+
+def test_an_ended_event_in_a_room_can_still_be_corrected(world, room):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    ended = EventFactory(
+        city=world.city,
+        venue_address="",
+        venue_room=room,
+        starts_at=timezone.now() - dt.timedelta(days=2),
+        ends_at=timezone.now() - dt.timedelta(days=2) + dt.timedelta(hours=3),
+    )
+    services.event_update(event=ended, by=world.manager, title="عنوان درست‌شده")
+    ended.refresh_from_db()
+    assert ended.title == "عنوان درست‌شده" and ended.venue_booking is None
