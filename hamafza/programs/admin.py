@@ -35,6 +35,8 @@ class EventAdmin(SimpleHistoryAdmin):
     list_filter = ("kind", "status", "city")
     search_fields = ("title",)
     raw_id_fields = ("organiser_organization", "calls", "created_by")
+    # The room's booking follows the event through its services (the edit page, the API).
+    readonly_fields = ("venue_booking",)
     inlines = [SessionInline, QuestionInline]
 
 

@@ -44,10 +44,10 @@ class OpeningHoursAdmin(SimpleHistoryAdmin):
 
 @admin.register(Booking)
 class BookingAdmin(AllowListedLookups, SimpleHistoryAdmin):
-    list_display = ("resource", "starts_at", "ends_at", "booked_by", "state")
+    list_display = ("resource", "starts_at", "ends_at", "booked_by", "state", "held_for")
     list_filter = ("state", "resource__space")
     raw_id_fields = ("booked_by", "cancelled_by")
-    readonly_fields = ("resource", "starts_at", "ends_at", "booked_by", "created_at")
+    readonly_fields = ("resource", "starts_at", "ends_at", "booked_by", "created_at", "held_for")
     date_hierarchy = "starts_at"
 
     def has_add_permission(self, request):
