@@ -184,6 +184,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Pilot reminders: milestones due within 7 days or overdue, KPI measurements due (idempotent).
     "pilots-send-reminders": {"task": "pilots.send_reminders", "schedule": 3600.0},
+    # Judges with work missing, reminded once a few days before their panel's scoring deadline.
+    "proposals-remind-before-deadline": {"task": "proposals.remind_before_deadline", "schedule": 3600.0},
     # Event reminders: one to each confirmed registrant within a day of the start (idempotent).
     "programs-send-event-reminders": {"task": "programs.send_event_reminders", "schedule": 3600.0},
 }

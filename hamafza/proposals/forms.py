@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.core.formatting import digits
-from hamafza.core.forms import NumberTextInput
+from hamafza.core.forms import JalaliDateTimeField, NumberTextInput
 from hamafza.core.text import normalize
 from hamafza.proposals.models import Panel, Proposal, RubricCriterion
 from hamafza.proposals.selectors import MAX_QUERY_LENGTH
+from hamafza.proposals.services import PANEL_SETTINGS
 
 
 class ProposalForm(forms.ModelForm):
@@ -53,10 +54,19 @@ class ProposalFilterForm(forms.Form):
 
 class PanelSettingsForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    scoring_deadline = JalaliDateTimeField(
+        label=_("Scoring deadline"),
+        required=False,
+        end_of_day=True,
+        help_text=_(
+            "Pick the day in the calendar; a time of day may be typed after it (Tehran time). Without a time, "
+            "the end of that day. Empty: no deadline."
+        ),
+    )
 
     class Meta:
         model = Panel
-        fields = ["blind_review", "method", "normalise", "trim", "disagreement_threshold", "publish_scores"]
+        fields = list(PANEL_SETTINGS)
 
 
 class CriterionForm(forms.ModelForm):

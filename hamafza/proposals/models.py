@@ -225,6 +225,12 @@ class Panel(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     publish_scores = models.BooleanField(_("show scores on the public results page"), default=False)
+    scoring_deadline = models.DateTimeField(
+        _("scoring deadline"),
+        null=True,
+        blank=True,
+        help_text=_("When the judges should have scored every proposal. Empty: no deadline."),
+    )
     scoring_started_at = models.DateTimeField(_("scoring started at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -234,6 +240,10 @@ class Panel(models.Model):
     class Meta:
         verbose_name = _("panel")
         verbose_name_plural = _("panels")
+        indexes = [
+            # The deadline reminders (beat task) read the scoring panels by deadline.
+            models.Index(fields=["status", "scoring_deadline"], name="panel_status_deadline"),
+        ]
 
     def __str__(self) -> str:
         return str(self.call)

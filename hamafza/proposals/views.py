@@ -517,7 +517,18 @@ def panel_settings(request, panel_id):
             _evaluation_context(request, panel.call, settings_form=form),
             status=409,
         )
-    except (services.Refused, ValidationError) as exc:
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            return _refused(request, panel.call, exc, settings_form=form)
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return render(
+            request,
+            "proposals/evaluation.html",
+            _evaluation_context(request, panel.call, settings_form=form),
+            status=400,
+        )
+    except services.Refused as exc:
         return _refused(request, panel.call, exc, settings_form=form)
     messages.success(request, _("Settings saved."))
     return _back(panel)

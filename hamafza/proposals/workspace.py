@@ -2,9 +2,10 @@
 their scoring progress (innovation managers), the scoring queue (judges and invited experts), the
 organization's own proposals (organization members). Each panel is one bounded query whose
 figures are counted in the database (subqueries), so the page costs the same with any number of
-proposals, judges or sheets."""
+proposals, judges or sheets. Both evaluation panels show each panel's scoring deadline with how
+far it is, nearest deadline first (panels without one last)."""
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -56,7 +57,7 @@ def scoring_progress_panel(ws) -> Panel:
             ),
         )
         .select_related("call")
-        .order_by("-scoring_started_at", "-created_at", "-pk")
+        .order_by(F("scoring_deadline").asc(nulls_last=True), "-scoring_started_at", "-created_at", "-pk")
     )
     items = []
     for p in panels:
@@ -72,6 +73,8 @@ def scoring_progress_panel(ws) -> Panel:
                 tone="primary" if scoring else "secondary",
                 progress=_percent(p.n_sheets + p.n_conflicts, expected) if scoring else None,
                 progress_label=_("Scoring progress"),
+                due=p.scoring_deadline,
+                due_label=_("scoring deadline"),
             )
         )
     return Panel(
@@ -95,7 +98,8 @@ def judge_queue_panel(ws) -> Panel:
             ),
         )
         .select_related("panel__call__city")
-        .order_by("panel__scoring_started_at", "pk")
+        # Nearest deadline first; panels without one last.
+        .order_by(F("panel__scoring_deadline").asc(nulls_last=True), "panel__scoring_started_at", "pk")
     )
     items = []
     for m in members:
@@ -111,6 +115,8 @@ def judge_queue_panel(ws) -> Panel:
                 when_label=_("scoring since"),
                 progress=_percent(m.n_proposals - left, m.n_proposals),
                 progress_label=_("Your scoring progress"),
+                due=m.panel.scoring_deadline,
+                due_label=_("scoring deadline"),
             )
         )
     return Panel(
