@@ -81,9 +81,12 @@ class Organization(models.Model):
     # The directory's order: Persian dictionary order of the name, Persian names before names with
     # no Persian letter (core.text.collation_key); kept by save(), indexed (ADR 0023).
     sort_name = models.CharField(editable=False, blank=True, max_length=SORT_KEY_LENGTH + 1)
+    # The English directory's order (/en/ pages, API in English): the English name (else the Persian
+    # one) in English order, English names before Persian ones; kept and indexed alike (ADR 0025).
+    sort_name_en = models.CharField(editable=False, blank=True, max_length=SORT_KEY_LENGTH + 1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_text", "sort_name"], m2m_fields=[capabilities])
+    history = HistoricalRecords(excluded_fields=["search_text", "sort_name", "sort_name_en"], m2m_fields=[capabilities])
 
     class Meta:
         verbose_name = _("organization")
@@ -95,6 +98,7 @@ class Organization(models.Model):
             # The directory's order (verified first, then by name): page 1 and keyset pages read
             # it in order instead of sorting the whole directory (issue 19).
             models.Index(fields=["-verified", "sort_name", "id"], name="organization_directory_order"),
+            models.Index(fields=["-verified", "sort_name_en", "id"], name="organization_order_en"),
         ]
 
     def __str__(self) -> str:
@@ -103,6 +107,7 @@ class Organization(models.Model):
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
         self.sort_name = self.build_sort_name()
+        self.sort_name_en = self.build_sort_name_en()
         super().save(*args, **kwargs)
 
     @property
@@ -136,6 +141,9 @@ class Organization(models.Model):
 
     def build_sort_name(self) -> str:
         return collation_key(self.name or self.name_en)
+
+    def build_sort_name_en(self) -> str:
+        return collation_key(self.name_en or self.name, first="en")
 
     def build_search_text(self) -> str:
         return fold(
