@@ -7,8 +7,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, pgettext_lazy
 
 from hamafza.core import hooks
 from hamafza.core.models import Capability
@@ -254,7 +253,13 @@ def person_list() -> QuerySet[Person]:
 # What the directory contributes to the pages of lower apps (registered in apps.py)
 # --------------------------------------------------------------------------------------------
 def organizations_navigation(request, flags) -> list[dict]:
-    return [{"label": _("Organizations"), "url": reverse("directory:organization_list"), "group": "explore"}]
+    return [
+        {
+            "label": pgettext_lazy("menu", "Organizations"),
+            "url": reverse("directory:organization_list"),
+            "group": "explore",
+        }
+    ]
 
 
 def has_organization_flag():
