@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.services import user_register
@@ -664,7 +665,7 @@ def sheet_save(
     for key, value in values.items():
         criterion = criteria.get(key)
         if criterion is None:
-            raise ValidationError(_("Unknown criterion."))
+            raise ValidationError(pgettext("text", "Unknown criterion."))
         if value is None:
             continue
         if not (0 <= value <= criterion.scale_max):

@@ -9,6 +9,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.workspace import role_city_ids
@@ -72,9 +73,9 @@ def scoring_progress_panel(ws) -> Panel:
                 badge=str(JudgingPanel.Status(p.status).label),
                 tone="primary" if scoring else "secondary",
                 progress=_percent(p.n_sheets + p.n_conflicts, expected) if scoring else None,
-                progress_label=_("Scoring progress"),
+                progress_label=pgettext_lazy("text", "Scoring progress"),
                 due=p.scoring_deadline,
-                due_label=_("scoring deadline"),
+                due_label=pgettext_lazy("text", "scoring deadline"),
             )
         )
     return Panel(
@@ -109,14 +110,14 @@ def judge_queue_panel(ws) -> Panel:
                 label=m.panel.call.title,
                 url=reverse("proposals:judging"),
                 detail=m.panel.call.city.name,
-                badge=_("%(n)s to score") % {"n": digits(left)} if left else _("All scored"),
+                badge=_("%(n)s to score") % {"n": digits(left)} if left else pgettext_lazy("text", "All scored"),
                 tone="warning" if left else "success",
                 when=m.panel.scoring_started_at,
-                when_label=_("scoring since"),
+                when_label=pgettext_lazy("text", "scoring since"),
                 progress=_percent(m.n_proposals - left, m.n_proposals),
                 progress_label=_("Your scoring progress"),
                 due=m.panel.scoring_deadline,
-                due_label=_("scoring deadline"),
+                due_label=pgettext_lazy("text", "scoring deadline"),
             )
         )
     return Panel(
@@ -127,7 +128,7 @@ def judge_queue_panel(ws) -> Panel:
             "No panel is scoring now. When the innovation manager starts scoring on a panel you sit on, "
             "its proposals appear here."
         ),
-        more={"label": _("Judging"), "url": reverse("proposals:judging")},
+        more={"label": pgettext_lazy("menu", "Judging"), "url": reverse("proposals:judging")},
         has_more=more,
     )
 
@@ -151,15 +152,15 @@ def own_proposals_panel(ws) -> Panel:
                 badge=str(Proposal.Status(p.status).label),
                 tone="warning" if draft else "success",
                 when=p.call.closes_at if draft else p.submitted_at,
-                when_label=_("call closes") if draft else _("sent"),
+                when_label=pgettext_lazy("text", "call closes") if draft else pgettext_lazy("text", "sent"),
             )
         )
     return Panel(
         key="proposals",
-        title=_("Your proposals"),
+        title=pgettext_lazy("heading", "Your proposals"),
         items=items,
         empty=_("Your organization has no proposal yet. Find an open challenge that fits and apply."),
         actions=[] if items else [{"label": _("Browse the open challenges"), "url": reverse("challenges:call_list")}],
-        more={"label": _("All proposals"), "url": reverse("proposals:proposal_list")},
+        more={"label": pgettext_lazy("menu", "All proposals"), "url": reverse("proposals:proposal_list")},
         has_more=more,
     )
