@@ -8,6 +8,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.challenges.forms import JalaliDateField, NumberTextField
 from hamafza.core.formatting import digits
@@ -47,10 +48,12 @@ class TimeTextField(forms.Field):
 
 
 class BookingForm(forms.Form):
-    date = JalaliDateField(label=_("Date"), help_text=_("Jalali (1405/09/16) or Gregorian (2026-12-07)."))
-    start = TimeTextField(label=_("From"))
-    end = TimeTextField(label=_("To"))
-    attendees = NumberTextField(label=_("People"), required=False, max_value=500)
+    date = JalaliDateField(
+        label=pgettext_lazy("field label", "Date"), help_text=_("Jalali (1405/09/16) or Gregorian (2026-12-07).")
+    )
+    start = TimeTextField(label=pgettext_lazy("field label", "From"))
+    end = TimeTextField(label=pgettext_lazy("field label", "To"))
+    attendees = NumberTextField(label=pgettext_lazy("field label", "People"), required=False, max_value=500)
     purpose = forms.CharField(
         label=_("Purpose (seen only by you and the space's managers)"), max_length=200, required=False
     )
