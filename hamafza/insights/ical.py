@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import icalendar
 from django.db.models import Count, Max
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hamafza.core.ical import TEHRAN, new_calendar, stamp, tehran, to_ical
 from hamafza.insights import selectors
@@ -53,8 +53,8 @@ def call_events(calls, *, url_for) -> Iterable[Event]:
     for call in calls:
         url = url_for(call)
         moments = (
-            ("opens", call.opens_at or call.published_at, _("Opens: %(title)s")),
-            ("closes", call.closes_at, _("Deadline: %(title)s")),
+            ("opens", call.opens_at or call.published_at, pgettext("text", "Opens: %(title)s")),
+            ("closes", call.closes_at, pgettext("text", "Deadline: %(title)s")),
         )
         for key, moment, summary in moments:
             if moment is not None:
