@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .env import BASE_DIR, VAR_DIR, env_bool, env_int, env_list, env_str, local_secret_key
 
@@ -113,7 +114,7 @@ LOGIN_REDIRECT_URL = "core:workspace"
 LOGOUT_REDIRECT_URL = "core:home"
 
 LANGUAGE_CODE = "fa"
-LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
+LANGUAGES = [("fa", pgettext_lazy("option", "Persian")), ("en", pgettext_lazy("option", "English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tehran"
 USE_I18N = True
