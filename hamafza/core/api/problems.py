@@ -107,7 +107,7 @@ def problem_response(
         raise ValueError(f"extension members may not replace standard ones: {sorted(clash)}")
     body = {
         "type": "about:blank",
-        "title": str(_titles().get(status, pgettext("option", "Error"))),
+        "title": str(_titles().get(status, pgettext("label", "Error"))),
         "status": status,
         "detail": str(detail),
         "code": code,
