@@ -4,7 +4,6 @@ defaults: SQLite under var/, eager background tasks, console email, DEBUG off.""
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .env import BASE_DIR, VAR_DIR, env_bool, env_int, env_list, env_str, local_secret_key
