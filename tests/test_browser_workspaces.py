@@ -3,7 +3,8 @@
 The demo data is loaded; each role signs in through the login form, lands on its workspace and
 must see its panels with next actions, in Persian and in English, at 1280 px. The main navigation
 must stay on one line there (every top-level entry on the same row, the bar no taller than one
-row). On a 390 px phone in Persian, every opened menu must stay on screen. Screenshots of each
+row); at 1000 px it is either still one line or collapsed into its toggler, whose opened list stays
+on screen (ADR 0025). On a 390 px phone in Persian, every opened menu must stay on screen. Screenshots of each
 workspace go to var/screenshots/workspace-<role>-<language>-1280.png.
 """
 
@@ -71,6 +72,29 @@ def _assert_one_line(page, where):
     assert nav["spread"] <= 8 and nav["height"] < 70, f"{where}: the navigation wraps ({nav})"
 
 
+TOGGLER_SHOWN = "() => getComputedStyle(document.querySelector('#main-navbar .navbar-toggler')).display !== 'none'"
+OPENED_ITEMS = """() => [...document.querySelectorAll('#main-nav .navbar-nav > li')]
+  .map(e => { const r = e.getBoundingClientRect(); return [Math.floor(r.left), Math.ceil(r.right)]; })"""
+
+
+def _assert_fits(page, width, where):
+    """At ``width`` the navigation is one line, or collapsed into the toggler (the bar one row: the
+    brand and the toggler) whose opened list keeps every entry on screen without scrolling sideways."""
+    page.set_viewport_size({"width": width, "height": 900})
+    if not page.evaluate(TOGGLER_SHOWN):
+        _assert_one_line(page, where)
+        return
+    height = page.evaluate("() => document.querySelector('#main-navbar').getBoundingClientRect().height")
+    assert height < 70, f"{where}: the collapsed bar is {height} px high"
+    page.click(".navbar-toggler")
+    page.wait_for_selector("#main-nav.show")
+    for left, right in page.evaluate(OPENED_ITEMS):
+        assert left >= 0 and right <= width, f"{where}: an entry of the opened menu is off-screen ({left}, {right})"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{where}: scrolls sideways"
+    page.click(".navbar-toggler")
+    page.wait_for_function("() => !document.querySelector('#main-nav').matches('.show, .collapsing')")
+
+
 def test_each_role_lands_on_its_workspace_with_next_actions(browser, live_server, demo):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
@@ -92,6 +116,8 @@ def test_each_role_lands_on_its_workspace_with_next_actions(browser, live_server
             assert page.locator("html").get_attribute("lang") == language
             _assert_one_line(page, f"{account} ({language})")
             page.screenshot(path=str(SCREENSHOTS / f"workspace-{account}-{language}-1280.png"), full_page=True)
+            _assert_fits(page, 1000, f"{account} ({language}) at 1000 px")
+            page.set_viewport_size({"width": 1280, "height": 900})
         # the first next action opens without an error
         first = page.locator(".workspace-panel .list-group-item a[href]").first
         if first.count():
@@ -112,6 +138,8 @@ def test_visitor_home_and_phone_menus(browser, live_server, demo):
         assert page.locator("[data-panel=open-challenges] .list-group-item").count() >= 1
         _assert_one_line(page, f"visitor ({language})")
         page.screenshot(path=str(SCREENSHOTS / f"workspace-visitor-{language}-1280.png"), full_page=True)
+        _assert_fits(page, 1000, f"visitor ({language}) at 1000 px")
+        page.set_viewport_size({"width": 1280, "height": 900})
     context.close()
 
     context = _context(browser, 390, 844)

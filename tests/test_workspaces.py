@@ -235,7 +235,7 @@ def test_capped_fetches_one_more_and_counts_nothing():
 def test_navigation_groups_entries(client, city):
     manager = user_with_role(CityRole.Role.INNOVATION_MANAGER, city)
     html, _ = _get(client, manager)
-    nav = html[html.index('id="main-nav-items"') : html.index("navbar-nav align-items-lg-center")]
+    nav = html[html.index('id="main-nav-items"') : html.index("navbar-nav align-items-xl-center")]
     top = re.findall(r'<li class="nav-item( dropdown)?">', nav)
     assert len(top) <= 7  # workspace, challenges, explore, my work, the city, notifications
     assert reverse("challenges:triage_inbox", args=[city.slug]) in nav

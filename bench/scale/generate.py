@@ -517,6 +517,7 @@ class Generator:
                 "verified_at": created + datetime.timedelta(days=3) if verified else None,
                 "search_text": self._org_search_text(org, desc_fa, desc_en),
                 "sort_name": org.build_sort_name(),
+                "sort_name_en": org.build_sort_name_en(),
                 "created_at": created,
                 "updated_at": created,
             }

@@ -4,7 +4,7 @@ defaults: SQLite under var/, eager background tasks, console email, DEBUG off.""
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .env import BASE_DIR, VAR_DIR, env_bool, env_int, env_list, env_str, local_secret_key
 
@@ -113,7 +113,7 @@ LOGIN_REDIRECT_URL = "core:workspace"
 LOGOUT_REDIRECT_URL = "core:home"
 
 LANGUAGE_CODE = "fa"
-LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
+LANGUAGES = [("fa", pgettext_lazy("option", "Persian")), ("en", pgettext_lazy("option", "English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tehran"
 USE_I18N = True
@@ -184,6 +184,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Pilot reminders: milestones due within 7 days or overdue, KPI measurements due (idempotent).
     "pilots-send-reminders": {"task": "pilots.send_reminders", "schedule": 3600.0},
+    # Judges with work missing, reminded once a few days before their panel's scoring deadline.
+    "proposals-remind-before-deadline": {"task": "proposals.remind_before_deadline", "schedule": 3600.0},
     # Event reminders: one to each confirmed registrant within a day of the start (idempotent).
     "programs-send-event-reminders": {"task": "programs.send_event_reminders", "schedule": 3600.0},
 }

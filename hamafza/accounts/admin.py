@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from hamafza.accounts.models import ApiToken, CityRole, SecurityEvent, User
@@ -23,9 +24,12 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     inlines = [CityRoleInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Profile"), {"fields": ("display_name_fa", "display_name_en", "preferred_language")}),
-        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+        (pgettext_lazy("text", "Profile"), {"fields": ("display_name_fa", "display_name_en", "preferred_language")}),
+        (
+            pgettext_lazy("text", "Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (pgettext_lazy("text", "Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     actions = ["lift_login_lock", "reset_two_factor"]

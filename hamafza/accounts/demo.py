@@ -9,8 +9,7 @@ creates the organizations.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 from hamafza.accounts import services
 from hamafza.accounts.models import CityRole, User
@@ -98,14 +97,14 @@ DEMO_USERS = [
 ]
 
 ROLE_LABELS = {
-    "admin": _("platform admin"),
-    R.INNOVATION_MANAGER: _("innovation manager"),
-    R.UNIT_STAFF: _("unit staff"),
-    R.FACILITATOR: _("facilitator"),
-    R.JUDGE: _("judge"),
-    "org_admin": _("organization admin"),
-    "org_member": _("organization member"),
-    "citizen": _("citizen"),
+    "admin": pgettext_lazy("label", "platform admin"),
+    R.INNOVATION_MANAGER: pgettext_lazy("label", "innovation manager"),
+    R.UNIT_STAFF: pgettext_lazy("label", "unit staff"),
+    R.FACILITATOR: pgettext_lazy("label", "facilitator"),
+    R.JUDGE: pgettext_lazy("label", "judge"),
+    "org_admin": pgettext_lazy("label", "organization admin"),
+    "org_member": pgettext_lazy("label", "organization member"),
+    "citizen": pgettext_lazy("label", "citizen"),
 }
 
 
@@ -182,7 +181,7 @@ def print_accounts(*, stdout, organization_names: Mapping[str, str] | None = Non
     rows = demo_accounts(only_existing=True, organization_names=organization_names)
     if not rows:
         return
-    header = (gettext("email"), gettext("role"), gettext("city"))
+    header = (pgettext("text", "email"), pgettext("text", "role"), pgettext("text", "city"))
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(3)]
     stdout.write("")
     stdout.write(gettext("Demo accounts (password: %(password)s)") % {"password": DEMO_PASSWORD})

@@ -1,13 +1,15 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.accounts.models import User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("Email address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=pgettext_lazy("field label", "Email address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
 
@@ -35,16 +37,20 @@ class ApiTokenForm(forms.Form):
     """A new personal API token on the profile page: a name and how long it lasts."""
 
     EXPIRY_CHOICES = [
-        ("30", _("30 days")),
-        ("90", _("90 days")),
-        ("365", _("One year")),
+        ("30", pgettext_lazy("option", "30 days")),
+        ("90", pgettext_lazy("option", "90 days")),
+        ("365", pgettext_lazy("option", "One year")),
         ("never", _("Never (until revoked)")),
     ]
 
     name = forms.CharField(
-        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. the e-services portal.")
+        label=pgettext_lazy("field label", "Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the e-services portal."),
     )
-    expires = forms.ChoiceField(label=_("Expires after"), choices=EXPIRY_CHOICES, initial="90")
+    expires = forms.ChoiceField(
+        label=pgettext_lazy("field label", "Expires after"), choices=EXPIRY_CHOICES, initial="90"
+    )
 
     def expires_at(self):
         import datetime
@@ -59,7 +65,7 @@ class OtpForm(forms.Form):
     """A six-digit code from the authenticator app, or a recovery code."""
 
     otp_token = forms.CharField(
-        label=_("Code"),
+        label=pgettext_lazy("field label", "Code"),
         max_length=20,
         help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
         widget=forms.TextInput(

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from hamafza.core.formatting import in_active_language
@@ -54,15 +55,15 @@ def _is_model_permission(perm: str) -> bool:
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with an email address. `is_superuser` marks a platform admin."""
 
-    email = models.EmailField(_("email address"), unique=True)
+    email = models.EmailField(pgettext_lazy("field label", "email address"), unique=True)
     display_name_fa = models.CharField(_("display name (Persian)"), max_length=150, blank=True)
     display_name_en = models.CharField(_("display name (English)"), max_length=150, blank=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="fa"
+        pgettext_lazy("field label", "preferred language"), max_length=5, choices=settings.LANGUAGES, default="fa"
     )
-    is_active = models.BooleanField(_("active"), default=True)
-    is_staff = models.BooleanField(_("staff status"), default=False)
-    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    is_active = models.BooleanField(pgettext_lazy("field label", "active"), default=True)
+    is_staff = models.BooleanField(pgettext_lazy("field label", "staff status"), default=False)
+    date_joined = models.DateTimeField(pgettext_lazy("field label", "date joined"), default=timezone.now)
 
     objects = UserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -72,8 +73,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: list[str] = []
 
     class Meta:
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = pgettext_lazy("model name", "user")
+        verbose_name_plural = pgettext_lazy("model name", "users")
         ordering = ["email"]
 
     def __str__(self) -> str:
@@ -108,16 +109,21 @@ class CityRole(models.Model):
     """A user's role in one city. Unit staff belong to one unit of that city."""
 
     class Role(models.TextChoices):
-        UNIT_STAFF = "unit_staff", _("Unit staff")
-        INNOVATION_MANAGER = "innovation_manager", _("Innovation manager")
-        FACILITATOR = "facilitator", _("Facilitator")
-        JUDGE = "judge", _("Judge")
+        UNIT_STAFF = "unit_staff", pgettext_lazy("city role", "Unit staff")
+        INNOVATION_MANAGER = "innovation_manager", pgettext_lazy("city role", "Innovation manager")
+        FACILITATOR = "facilitator", pgettext_lazy("city role", "Facilitator")
+        JUDGE = "judge", pgettext_lazy("city role", "Judge")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="city_roles", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="city_roles",
+        verbose_name=pgettext_lazy("field label", "user"),
     )
-    city = models.ForeignKey("core.City", on_delete=models.CASCADE, related_name="roles", verbose_name=_("city"))
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    city = models.ForeignKey(
+        "core.City", on_delete=models.CASCADE, related_name="roles", verbose_name=pgettext_lazy("field label", "city")
+    )
+    role = models.CharField(pgettext_lazy("field label", "role"), max_length=30, choices=Role.choices)
 
     class Source(models.TextChoices):
         MANUAL = "manual", _("Granted on the platform")
@@ -125,21 +131,26 @@ class CityRole(models.Model):
         OIDC = "oidc", _("Single sign-on claim (OpenID Connect)")
 
     unit = models.ForeignKey(
-        "core.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="staff", verbose_name=_("unit")
+        "core.Unit",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=pgettext_lazy("field label", "unit"),
     )
     source = models.CharField(
-        _("source"),
+        pgettext_lazy("field label", "source"),
         max_length=10,
         choices=Source.choices,
         default=Source.MANUAL,
         help_text=_("Roles from a directory or single sign-on are updated at each sign-in through it."),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("city role")
-        verbose_name_plural = _("city roles")
+        verbose_name = pgettext_lazy("model name", "city role")
+        verbose_name_plural = pgettext_lazy("model name", "city roles")
         constraints = [
             models.UniqueConstraint(fields=["user", "city", "role", "unit"], name="cityrole_unique"),
         ]
@@ -162,20 +173,25 @@ class ApiToken(models.Model):
     PREFIX = "hmz_"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=pgettext_lazy("field label", "user"),
     )
-    name = models.CharField(_("name"), max_length=100)
-    key_prefix = models.CharField(_("key prefix"), max_length=16, help_text=_("The first characters of the token."))
+    name = models.CharField(pgettext_lazy("field label", "name"), max_length=100)
+    key_prefix = models.CharField(
+        pgettext_lazy("field label", "key prefix"), max_length=16, help_text=_("The first characters of the token.")
+    )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(pgettext_lazy("field label", "expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(pgettext_lazy("field label", "revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["key_hash", "last_used_at"])
 
     class Meta:
-        verbose_name = _("API token")
-        verbose_name_plural = _("API tokens")
+        verbose_name = pgettext_lazy("model name", "API token")
+        verbose_name_plural = pgettext_lazy("model name", "API tokens")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -204,10 +220,10 @@ class SecurityEvent(models.Model):
     edited; the admin shows them read-only."""
 
     class Kind(models.TextChoices):
-        LOGIN_OK = "login_ok", _("Signed in")
-        LOGIN_FAILED = "login_failed", _("Sign-in failed")
+        LOGIN_OK = "login_ok", pgettext_lazy("security event kind", "Signed in")
+        LOGIN_FAILED = "login_failed", pgettext_lazy("security event kind", "Sign-in failed")
         LOCKED_OUT = "locked_out", _("Locked out after too many failures")
-        LOGOUT = "logout", _("Signed out")
+        LOGOUT = "logout", pgettext_lazy("security event kind", "Signed out")
         OTP_FAILED = "otp_failed", _("Wrong two-factor code")
         OTP_ENABLED = "otp_enabled", _("Two-factor authentication enabled")
         OTP_DISABLED = "otp_disabled", _("Two-factor authentication disabled")
@@ -216,25 +232,25 @@ class SecurityEvent(models.Model):
         TOKEN_CREATED = "token_created", _("API token created")
         UNLOCKED = "unlocked", _("Sign-in lock lifted")
 
-    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("field label", "event"), max_length=20, choices=Kind.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="security_events",
-        verbose_name=_("user"),
+        verbose_name=pgettext_lazy("field label", "user"),
     )
-    username = models.CharField(_("email given"), max_length=254, blank=True)
-    ip_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
-    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
-    path = models.CharField(_("path"), max_length=255, blank=True)
-    detail = models.CharField(_("detail"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    username = models.CharField(pgettext_lazy("field label", "email given"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(pgettext_lazy("field label", "client address"), null=True, blank=True)
+    user_agent = models.CharField(pgettext_lazy("field label", "browser"), max_length=255, blank=True)
+    path = models.CharField(pgettext_lazy("field label", "path"), max_length=255, blank=True)
+    detail = models.CharField(pgettext_lazy("field label", "detail"), max_length=255, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "time"), default=timezone.now, db_index=True)
 
     class Meta:
-        verbose_name = _("security event")
-        verbose_name_plural = _("security events")
+        verbose_name = pgettext_lazy("model name", "security event")
+        verbose_name_plural = pgettext_lazy("model name", "security events")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["kind", "-created_at"], name="secevent_kind_time"),

@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ChallengesConfig(AppConfig):
     name = "hamafza.challenges"
     label = "challenges"
-    verbose_name = _("Challenges")
+    verbose_name = pgettext_lazy("field label", "Challenges")
 
     def ready(self):
         from hamafza.challenges import eligible_calls, notifications, selectors, workspace

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.core.text import words
 
@@ -58,11 +59,23 @@ def canvas_completeness(data: dict) -> Completeness:
 
     background = data.get("background") or ""
     if _blank(background):
-        add("background", _("Background"), MISSING, _("Describe the background of the problem."), 15)
+        add(
+            "background",
+            pgettext_lazy("canvas section", "Background"),
+            MISSING,
+            _("Describe the background of the problem."),
+            15,
+        )
     elif len(words(background)) < MIN_BACKGROUND_WORDS:
-        add("background", _("Background"), WEAK, _("The background is very short; say more about the problem."), 15)
+        add(
+            "background",
+            pgettext_lazy("canvas section", "Background"),
+            WEAK,
+            _("The background is very short; say more about the problem."),
+            15,
+        )
     else:
-        add("background", _("Background"), OK, weight=15)
+        add("background", pgettext_lazy("canvas section", "Background"), OK, weight=15)
 
     if _blank(data.get("affected")):
         add("affected", _("Who is affected"), MISSING, _("Say who is affected by the problem."))
@@ -77,52 +90,97 @@ def canvas_completeness(data: dict) -> Completeness:
         add("baseline", _("Baseline and KPI"), OK)
 
     if data.get("target_value") is None:
-        add("target", _("Target"), MISSING, _("Set a target value for the KPI."))
+        add("target", pgettext_lazy("canvas section", "Target"), MISSING, _("Set a target value for the KPI."))
     elif not data.get("target_date"):
-        add("target", _("Target"), WEAK, _("The target has no date."))
+        add("target", pgettext_lazy("canvas section", "Target"), WEAK, _("The target has no date."))
     else:
-        add("target", _("Target"), OK)
+        add("target", pgettext_lazy("canvas section", "Target"), OK)
 
     if _blank(data.get("constraints_text")):
-        add("constraints", _("Constraints"), MISSING, _("List the constraints (legal, technical, budget)."), 5)
+        add(
+            "constraints",
+            pgettext_lazy("canvas section", "Constraints"),
+            MISSING,
+            _("List the constraints (legal, technical, budget)."),
+            5,
+        )
     else:
-        add("constraints", _("Constraints"), OK, weight=5)
+        add("constraints", pgettext_lazy("canvas section", "Constraints"), OK, weight=5)
 
     low, high = data.get("budget_min_rial"), data.get("budget_max_rial")
     if low is None and high is None:
-        add("budget", _("Budget range"), MISSING, _("Give a budget range."))
+        add("budget", pgettext_lazy("canvas section", "Budget range"), MISSING, _("Give a budget range."))
     elif low is None or high is None:
-        add("budget", _("Budget range"), WEAK, _("Give both the minimum and the maximum of the budget."))
+        add(
+            "budget",
+            pgettext_lazy("canvas section", "Budget range"),
+            WEAK,
+            _("Give both the minimum and the maximum of the budget."),
+        )
     elif low > high:
-        add("budget", _("Budget range"), MISSING, _("The minimum budget is above the maximum."))
+        add(
+            "budget",
+            pgettext_lazy("canvas section", "Budget range"),
+            MISSING,
+            _("The minimum budget is above the maximum."),
+        )
     else:
-        add("budget", _("Budget range"), OK)
+        add("budget", pgettext_lazy("canvas section", "Budget range"), OK)
 
     if _blank(data.get("timeline")):
-        add("timeline", _("Timeline"), MISSING, _("Describe the timeline."), 5)
+        add("timeline", pgettext_lazy("canvas section", "Timeline"), MISSING, _("Describe the timeline."), 5)
     else:
-        add("timeline", _("Timeline"), OK, weight=5)
+        add("timeline", pgettext_lazy("canvas section", "Timeline"), OK, weight=5)
 
     if _blank(data.get("available_data")):
-        add("data", _("Available data"), WEAK, _("Say which data is available to applicants."), 5)
+        add(
+            "data",
+            pgettext_lazy("canvas section", "Available data"),
+            WEAK,
+            _("Say which data is available to applicants."),
+            5,
+        )
     else:
-        add("data", _("Available data"), OK, weight=5)
+        add("data", pgettext_lazy("canvas section", "Available data"), OK, weight=5)
 
     if not data.get("pilot_unit"):
-        add("pilot", _("Pilot site"), MISSING, _("Choose the unit where the solution will be piloted."))
+        add(
+            "pilot",
+            pgettext_lazy("canvas section", "Pilot site"),
+            MISSING,
+            _("Choose the unit where the solution will be piloted."),
+        )
     else:
-        add("pilot", _("Pilot site"), OK)
+        add("pilot", pgettext_lazy("canvas section", "Pilot site"), OK)
 
     criteria = [c for c in (data.get("criteria") or []) if c.get("name")]
     total = sum(int(c.get("weight") or 0) for c in criteria)
     if not criteria:
-        add("criteria", _("Evaluation criteria"), MISSING, _("Add evaluation criteria with weights."), 15)
+        add(
+            "criteria",
+            pgettext_lazy("canvas section", "Evaluation criteria"),
+            MISSING,
+            _("Add evaluation criteria with weights."),
+            15,
+        )
     elif total != 100:
-        add("criteria", _("Evaluation criteria"), MISSING, _("The weights of the criteria must sum to 100."), 15)
+        add(
+            "criteria",
+            pgettext_lazy("canvas section", "Evaluation criteria"),
+            MISSING,
+            _("The weights of the criteria must sum to 100."),
+            15,
+        )
     elif len(criteria) < 2:
-        add("criteria", _("Evaluation criteria"), WEAK, _("A single criterion is weak; use at least two."), 15)
+        add(
+            "criteria",
+            pgettext_lazy("canvas section", "Evaluation criteria"),
+            WEAK,
+            _("A single criterion is weak; use at least two."),
+            15,
+        )
     else:
-        add("criteria", _("Evaluation criteria"), OK, weight=15)
+        add("criteria", pgettext_lazy("canvas section", "Evaluation criteria"), OK, weight=15)
 
     total_weight = sum(i.weight for i in items)
     earned = sum(i.weight if i.status == OK else i.weight / 2 if i.status == WEAK else 0 for i in items)

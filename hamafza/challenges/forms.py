@@ -9,6 +9,7 @@ from django import forms
 from django.db.models.functions import Lower
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.challenges import parsing
 from hamafza.challenges.messages import KIND_LABELS
@@ -86,17 +87,23 @@ class NeedForm(forms.Form):
     """A unit's need. Nothing is required while it is a draft; submitting requires a title and a
     description (checked by the service)."""
 
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = forms.CharField(label=pgettext_lazy("field label", "Title"), max_length=200, required=False)
     description = forms.CharField(
-        label=_("Description"),
+        label=pgettext_lazy("field label", "Description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What is the problem, where and since when, and what has been tried."),
     )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-    domain = forms.ModelChoiceField(label=_("Domain"), queryset=Domain.objects.order_by("position"), required=False)
-    capabilities = CapabilitiesField(label=_("Capabilities needed"))
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.MEDIUM)
+    unit = forms.ModelChoiceField(
+        label=pgettext_lazy("field label", "Unit"), queryset=Unit.objects.none(), required=False
+    )
+    domain = forms.ModelChoiceField(
+        label=pgettext_lazy("field label", "Domain"), queryset=Domain.objects.order_by("position"), required=False
+    )
+    capabilities = CapabilitiesField(label=pgettext_lazy("field label", "Capabilities needed"))
+    urgency = forms.ChoiceField(
+        label=pgettext_lazy("field label", "Urgency"), choices=Urgency.choices, initial=Urgency.MEDIUM
+    )
     affected_people = NumberTextField(label=_("People affected (approximately)"), required=False, max_value=10**9)
 
     def __init__(self, *args, units=None, **kwargs):
@@ -128,11 +135,17 @@ class NeedForm(forms.Form):
 class ReportForm(forms.Form):
     """A citizen's report of an urban problem."""
 
-    city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.filter(is_active=True), required=False)
+    city = forms.ModelChoiceField(
+        label=pgettext_lazy("field label", "City"), queryset=City.objects.filter(is_active=True), required=False
+    )
     title = forms.CharField(label=_("What is the problem?"), max_length=200, required=False)
-    description = forms.CharField(label=_("Describe it"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    description = forms.CharField(
+        label=pgettext_lazy("field label", "Describe it"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
     location = forms.CharField(label=_("Where? (street, neighbourhood)"), max_length=200, required=False)
-    domain = forms.ModelChoiceField(label=_("Topic"), queryset=Domain.objects.order_by("position"), required=False)
+    domain = forms.ModelChoiceField(
+        label=pgettext_lazy("field label", "Topic"), queryset=Domain.objects.order_by("position"), required=False
+    )
 
     def values(self) -> dict:
         data = dict(self.cleaned_data)
@@ -149,7 +162,7 @@ class RejectForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.ModelChoiceField(label=_("Merge into"), queryset=Need.objects.none())
+    into = forms.ModelChoiceField(label=pgettext_lazy("field label", "Merge into"), queryset=Need.objects.none())
 
     def __init__(self, *args, targets=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,7 +172,9 @@ class MergeForm(forms.Form):
 
 class LinkForm(forms.Form):
     other = forms.ModelChoiceField(
-        label=_("Related need"), queryset=Need.objects.exclude(status=Need.Status.DRAFT), widget=forms.HiddenInput
+        label=pgettext_lazy("field label", "Related need"),
+        queryset=Need.objects.exclude(status=Need.Status.DRAFT),
+        widget=forms.HiddenInput,
     )
 
 
@@ -173,37 +188,47 @@ class CanvasForm(forms.Form):
         error_messages={"required": _("The title cannot be empty.")},
     )
     description = forms.CharField(
-        label=_("Summary"),
+        label=pgettext_lazy("field label", "Summary"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Two or three sentences shown in the list of calls."),
     )
-    domain = forms.ModelChoiceField(label=_("Domain"), queryset=Domain.objects.order_by("position"), required=False)
-    capabilities = CapabilitiesField(label=_("Capabilities needed"))
-    background = forms.CharField(label=_("Background"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    domain = forms.ModelChoiceField(
+        label=pgettext_lazy("field label", "Domain"), queryset=Domain.objects.order_by("position"), required=False
+    )
+    capabilities = CapabilitiesField(label=pgettext_lazy("field label", "Capabilities needed"))
+    background = forms.CharField(
+        label=pgettext_lazy("field label", "Background"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
     affected = forms.CharField(label=_("Who is affected"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     kpi_name = forms.CharField(label=_("Key performance indicator (KPI)"), max_length=200, required=False)
     kpi_unit = forms.CharField(label=_("KPI unit of measure"), max_length=60, required=False)
     baseline_value = DecimalTextField(label=_("Current baseline value"), required=False)
-    target_value = DecimalTextField(label=_("Target value"), required=False)
-    target_date = JalaliDateField(label=_("Target date"), required=False)
-    constraints_text = forms.CharField(label=_("Constraints"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    target_value = DecimalTextField(label=pgettext_lazy("field label", "Target value"), required=False)
+    target_date = JalaliDateField(label=pgettext_lazy("field label", "Target date"), required=False)
+    constraints_text = forms.CharField(
+        label=pgettext_lazy("field label", "Constraints"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     budget_unit = forms.ChoiceField(
-        label=_("Currency"), choices=[(parsing.RIAL, _("Rial")), (parsing.TOMAN, _("Toman"))], initial=parsing.RIAL
+        label=pgettext_lazy("field label", "Currency"),
+        choices=[(parsing.RIAL, pgettext_lazy("option", "Rial")), (parsing.TOMAN, pgettext_lazy("option", "Toman"))],
+        initial=parsing.RIAL,
     )
     budget_min = forms.CharField(
-        label=_("Minimum budget"),
+        label=pgettext_lazy("field label", "Minimum budget"),
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
     )
     budget_max = forms.CharField(
-        label=_("Maximum budget"),
+        label=pgettext_lazy("field label", "Maximum budget"),
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
     )
-    timeline = forms.CharField(label=_("Timeline"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    timeline = forms.CharField(
+        label=pgettext_lazy("field label", "Timeline"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     available_data = forms.CharField(
-        label=_("Available data"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("field label", "Available data"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     pilot_unit = forms.ModelChoiceField(label=_("Pilot site (unit)"), queryset=Unit.objects.none(), required=False)
     # Carries the errors about the criteria as a whole (their weights); the rows are added in __init__.
@@ -215,7 +240,7 @@ class CanvasForm(forms.Form):
             self.fields["pilot_unit"].queryset = Unit.objects.filter(city=city).order_by("name_fa")
         for i in range(1, CRITERIA_ROWS + 1):
             self.fields[f"criterion_{i}_name"] = forms.CharField(
-                label=_("Criterion %(n)s") % {"n": digits(i)},
+                label=pgettext_lazy("field label", "Criterion %(n)s") % {"n": digits(i)},
                 max_length=200,
                 required=False,
                 widget=forms.TextInput(attrs={"dir": "auto"}),
@@ -360,14 +385,14 @@ class CallSettingsForm(forms.Form):
 
     call_type = forms.ChoiceField(label=_("Type of call"), choices=CallType.choices)
     opens_at = JalaliDateTimeField(
-        label=_("Opening date"),
+        label=pgettext_lazy("field label", "Opening date"),
         required=False,
         help_text=_(
             "Pick the day in the calendar; a time of day may be typed after it (Tehran time). Empty: on publication."
         ),
     )
     closes_at = JalaliDateTimeField(
-        label=_("Closing date"),
+        label=pgettext_lazy("field label", "Closing date"),
         required=False,
         end_of_day=True,
         help_text=_("Without a time, the call closes at the end of that day, Tehran time."),
@@ -388,7 +413,7 @@ class CallSettingsForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 9}),
     )
     invited = forms.CharField(
-        label=_("Invited organizations"),
+        label=pgettext_lazy("field label", "Invited organizations"),
         required=False,
         widget=OrganizationsSelect(),
         help_text=_("Type part of a name to search the directory; choose as many organizations as you need."),
@@ -449,12 +474,12 @@ class CancelForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=pgettext_lazy("field label", "Comment"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class FacilitatorForm(forms.Form):
     user = forms.ModelChoiceField(
-        label=_("Facilitator"),
+        label=pgettext_lazy("field label", "Facilitator"),
         queryset=None,
         empty_label=_("Choose a facilitator"),
         help_text=_("People with the facilitator role in this city who are not assigned to this call yet."),
@@ -467,12 +492,14 @@ class FacilitatorForm(forms.Form):
 
 class QuestionForm(forms.Form):
     question = forms.CharField(
-        label=_("Your question"),
+        label=pgettext_lazy("field label", "Your question"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Questions are published with their answer; your name is never shown."),
     )
-    organization = forms.ModelChoiceField(label=_("Asking for"), queryset=Organization.objects.none(), required=False)
+    organization = forms.ModelChoiceField(
+        label=pgettext_lazy("field label", "Asking for"), queryset=Organization.objects.none(), required=False
+    )
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -481,65 +508,80 @@ class QuestionForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+    answer = forms.CharField(label=pgettext_lazy("field label", "Answer"), widget=forms.Textarea(attrs={"rows": 3}))
     publish = forms.BooleanField(label=_("Publish the question with this answer"), required=False, initial=True)
 
 
-STATUS_FILTERS = [("open", _("Open and upcoming")), ("closed", _("Closed")), ("results", _("Results published"))]
+STATUS_FILTERS = [
+    ("open", _("Open and upcoming")),
+    ("closed", pgettext_lazy("option", "Closed")),
+    ("results", pgettext_lazy("option", "Results published")),
+]
 
 
 class CallFilterForm(forms.Form):
     """Query parameters of the public list; invalid values give a 400 page."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY_LENGTH)
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_FILTERS, required=False)
+    q = forms.CharField(label=pgettext_lazy("field label", "Search"), required=False, max_length=MAX_QUERY_LENGTH)
+    status = forms.ChoiceField(label=pgettext_lazy("field label", "Status"), choices=STATUS_FILTERS, required=False)
     city = forms.ModelChoiceField(
-        label=_("City"),
+        label=pgettext_lazy("field label", "City"),
         queryset=City.objects.filter(is_active=True),
         required=False,
         to_field_name="slug",
-        empty_label=_("All cities"),
+        empty_label=pgettext_lazy("text", "All cities"),
     )
     domain = forms.ModelChoiceField(
-        label=_("Domain"),
+        label=pgettext_lazy("field label", "Domain"),
         queryset=Domain.objects.order_by("position"),
         required=False,
         to_field_name="code",
-        empty_label=_("All domains"),
+        empty_label=pgettext_lazy("text", "All domains"),
     )
     capability = forms.ModelChoiceField(
-        label=_("Capability"),
+        label=pgettext_lazy("field label", "Capability"),
         queryset=Capability.objects.order_by("code"),
         required=False,
         to_field_name="code",
-        empty_label=_("Any capability"),
+        empty_label=pgettext_lazy("text", "Any capability"),
     )
-    closes_before = JalaliDateField(label=_("Closing by"), required=False)
+    closes_before = JalaliDateField(label=pgettext_lazy("field label", "Closing by"), required=False)
     mine = forms.BooleanField(label=_("Open to my organization"), required=False)
-    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=100000)
+    page = forms.IntegerField(label=pgettext_lazy("field label", "Page"), required=False, min_value=1, max_value=100000)
 
 
 class InboxFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY_LENGTH)
+    q = forms.CharField(label=pgettext_lazy("field label", "Search"), required=False, max_length=MAX_QUERY_LENGTH)
     status = forms.ChoiceField(
-        label=_("Status"),
+        label=pgettext_lazy("field label", "Status"),
         required=False,
         choices=[("", _("New and awaiting moderation"))]
         + [c for c in Need.Status.choices if c[0] != Need.Status.DRAFT],
     )
-    source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("Any"))] + Need.Source.choices)
+    source = forms.ChoiceField(
+        label=pgettext_lazy("field label", "Source"),
+        required=False,
+        choices=[("", pgettext_lazy("option", "Any"))] + Need.Source.choices,
+    )
     unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units")
+        label=pgettext_lazy("field label", "Unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=pgettext_lazy("text", "All units"),
     )
     domain = forms.ModelChoiceField(
-        label=_("Domain"),
+        label=pgettext_lazy("field label", "Domain"),
         queryset=Domain.objects.order_by("position"),
         required=False,
         to_field_name="code",
-        empty_label=_("All domains"),
+        empty_label=pgettext_lazy("text", "All domains"),
     )
-    urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=[("", _("Any"))] + Urgency.choices)
-    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=100000)
+    urgency = forms.ChoiceField(
+        label=pgettext_lazy("field label", "Urgency"),
+        required=False,
+        choices=[("", pgettext_lazy("option", "Any"))] + Urgency.choices,
+    )
+    page = forms.IntegerField(label=pgettext_lazy("field label", "Page"), required=False, min_value=1, max_value=100000)
 
     def __init__(self, *args, city=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ and the email task all use them without importing each other.
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 KINDS = {
     "need_accepted": _("Your need “%(title)s” was accepted into problem definition."),
@@ -66,6 +67,6 @@ def render_text(kind: str, params: dict) -> str:
 def email_subject_and_body(*, user, kind: str, params: dict, url: str) -> tuple[str, str]:
     with translation.override(user.preferred_language or "fa"):
         text = render_text(kind, params)
-        subject = str(_("Hamafza: %(text)s") % {"text": text})[:150]
+        subject = str(pgettext_lazy("text", "Hamafza: %(text)s") % {"text": text})[:150]
         body = text + ("\n\n" + url if url else "")
     return subject, body

@@ -45,48 +45,71 @@ def private_storage():
 
 
 class Urgency(models.TextChoices):
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
-    CRITICAL = "critical", _("Critical")
+    LOW = "low", pgettext_lazy("urgency", "Low")
+    MEDIUM = "medium", pgettext_lazy("urgency", "Medium")
+    HIGH = "high", pgettext_lazy("urgency", "High")
+    CRITICAL = "critical", pgettext_lazy("urgency", "Critical")
 
 
 class Need(models.Model):
     """A need of a city unit, or an urban problem reported by a citizen."""
 
     class Source(models.TextChoices):
-        UNIT = "unit", _("Unit")
-        CITIZEN = "citizen", _("Citizen report")
+        UNIT = "unit", pgettext_lazy("need source", "Unit")
+        CITIZEN = "citizen", pgettext_lazy("need source", "Citizen report")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        MODERATION = "moderation", _("Awaiting moderation")
+        DRAFT = "draft", pgettext_lazy("need status", "Draft")
+        MODERATION = "moderation", pgettext_lazy("need status", "Awaiting moderation")
         SUBMITTED = "submitted", _("New (awaiting triage)")
         ACCEPTED = "accepted", _("Accepted into problem definition")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("need status", "Rejected")
         MERGED = "merged", _("Merged into another need")
 
-    city = models.ForeignKey("core.City", on_delete=models.CASCADE, related_name="needs", verbose_name=_("city"))
-    unit = models.ForeignKey(
-        "core.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="needs", verbose_name=_("unit")
+    city = models.ForeignKey(
+        "core.City", on_delete=models.CASCADE, related_name="needs", verbose_name=pgettext_lazy("field label", "city")
     )
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.UNIT)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    title = models.CharField(_("title"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    unit = models.ForeignKey(
+        "core.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="needs",
+        verbose_name=pgettext_lazy("field label", "unit"),
+    )
+    source = models.CharField(
+        pgettext_lazy("field label", "source"), max_length=10, choices=Source.choices, default=Source.UNIT
+    )
+    status = models.CharField(
+        pgettext_lazy("field label", "status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    title = models.CharField(pgettext_lazy("field label", "title"), max_length=200, blank=True)
+    description = models.TextField(pgettext_lazy("field label", "description"), blank=True)
     domain = models.ForeignKey(
-        "core.Domain", on_delete=models.PROTECT, null=True, blank=True, related_name="needs", verbose_name=_("domain")
+        "core.Domain",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="needs",
+        verbose_name=pgettext_lazy("field label", "domain"),
     )
     capabilities = models.ManyToManyField(
-        "core.Capability", blank=True, related_name="needs", verbose_name=_("capabilities")
+        "core.Capability", blank=True, related_name="needs", verbose_name=pgettext_lazy("field label", "capabilities")
     )
-    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.MEDIUM)
-    affected_people = models.PositiveIntegerField(_("people affected"), null=True, blank=True)
-    location = models.CharField(_("location"), max_length=200, blank=True)
+    urgency = models.CharField(
+        pgettext_lazy("field label", "urgency"), max_length=10, choices=Urgency.choices, default=Urgency.MEDIUM
+    )
+    affected_people = models.PositiveIntegerField(
+        pgettext_lazy("field label", "people affected"), null=True, blank=True
+    )
+    location = models.CharField(pgettext_lazy("field label", "location"), max_length=200, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="needs", verbose_name=_("submitted by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="needs",
+        verbose_name=pgettext_lazy("field label", "submitted by"),
     )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("field label", "submitted at"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     merged_into = models.ForeignKey(
         "self",
@@ -94,22 +117,24 @@ class Need(models.Model):
         null=True,
         blank=True,
         related_name="merged_needs",
-        verbose_name=_("merged into"),
+        verbose_name=pgettext_lazy("field label", "merged into"),
     )
-    related = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name=_("linked needs"))
+    related = models.ManyToManyField(
+        "self", blank=True, symmetrical=True, verbose_name=pgettext_lazy("field label", "linked needs")
+    )
     search_text = models.TextField(editable=False, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(pgettext_lazy("field label", "updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["search_text"], m2m_fields=[capabilities])
 
     class Meta:
-        verbose_name = _("need")
-        verbose_name_plural = _("needs")
+        verbose_name = pgettext_lazy("model name", "need")
+        verbose_name_plural = pgettext_lazy("model name", "needs")
         ordering = ["-submitted_at", "-created_at"]
         indexes = [models.Index(fields=["city", "status"]), models.Index(fields=["status", "submitted_at"])]
 
     def __str__(self) -> str:
-        return self.title or str(_("Untitled need"))
+        return self.title or str(pgettext_lazy("text", "Untitled need"))
 
     def save(self, *args, **kwargs):
         self.search_text = fold(f"{self.title} {self.description}")
@@ -119,20 +144,25 @@ class Need(models.Model):
 class NeedAttachment(models.Model):
     """A file attached to a need; served only through a permission-checked view."""
 
-    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("need"))
-    file = models.FileField(_("file"), storage=private_storage, upload_to="needs/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    need = models.ForeignKey(
+        Need, on_delete=models.CASCADE, related_name="attachments", verbose_name=pgettext_lazy("field label", "need")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    file = models.FileField(pgettext_lazy("field label", "file"), storage=private_storage, upload_to="needs/%Y/%m/")
+    original_name = models.CharField(pgettext_lazy("field label", "file name"), max_length=200)
+    content_type = models.CharField(pgettext_lazy("field label", "content type"), max_length=100)
+    size = models.PositiveIntegerField(pgettext_lazy("field label", "size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "uploaded by"),
+    )
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
+        verbose_name = pgettext_lazy("model name", "attachment")
+        verbose_name_plural = pgettext_lazy("model name", "attachments")
         ordering = ["created_at"]
 
     def __str__(self) -> str:
@@ -140,8 +170,8 @@ class NeedAttachment(models.Model):
 
 
 class CallType(models.TextChoices):
-    OPEN = "open", _("Open call")
-    INVITED = "invited", _("Invited call")
+    OPEN = "open", pgettext_lazy("call type", "Open call")
+    INVITED = "invited", pgettext_lazy("call type", "Invited call")
     RFP = "rfp", _("Request for proposals (RFP)")
 
 
@@ -149,71 +179,94 @@ class Call(EligibilityLabelsMixin, models.Model):
     """A challenge published by a city: from problem definition to published results."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("call state", "Draft")
         IN_DEFINITION = "in_definition", _("In problem definition")
         READY = "ready", _("Ready to publish")
-        PUBLISHED = "published", _("Published")
-        CLOSED = "closed", _("Closed")
-        IN_EVALUATION = "in_evaluation", _("In evaluation")
-        RESULTS_PUBLISHED = "results_published", _("Results published")
-        CANCELLED = "cancelled", _("Cancelled")
+        PUBLISHED = "published", pgettext_lazy("call state", "Published")
+        CLOSED = "closed", pgettext_lazy("call state", "Closed")
+        IN_EVALUATION = "in_evaluation", pgettext_lazy("call state", "In evaluation")
+        RESULTS_PUBLISHED = "results_published", pgettext_lazy("call state", "Results published")
+        CANCELLED = "cancelled", pgettext_lazy("call state", "Cancelled")
 
     PUBLIC_STATES = (State.PUBLISHED, State.CLOSED, State.IN_EVALUATION, State.RESULTS_PUBLISHED)
     EDITABLE_STATES = (State.DRAFT, State.IN_DEFINITION, State.READY)
 
-    city = models.ForeignKey("core.City", on_delete=models.CASCADE, related_name="calls", verbose_name=_("city"))
+    city = models.ForeignKey(
+        "core.City", on_delete=models.CASCADE, related_name="calls", verbose_name=pgettext_lazy("field label", "city")
+    )
     unit = models.ForeignKey(
         "core.Unit", on_delete=models.PROTECT, related_name="calls", verbose_name=_("problem owner unit")
     )
     need = models.ForeignKey(
-        Need, on_delete=models.SET_NULL, null=True, blank=True, related_name="calls", verbose_name=_("need")
+        Need,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calls",
+        verbose_name=pgettext_lazy("field label", "need"),
     )
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("summary"), blank=True)
+    title = models.CharField(pgettext_lazy("field label", "title"), max_length=200)
+    description = models.TextField(pgettext_lazy("field label", "summary"), blank=True)
     domain = models.ForeignKey(
-        "core.Domain", on_delete=models.PROTECT, null=True, blank=True, related_name="calls", verbose_name=_("domain")
+        "core.Domain",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calls",
+        verbose_name=pgettext_lazy("field label", "domain"),
     )
     capabilities = models.ManyToManyField(
-        "core.Capability", blank=True, related_name="calls", verbose_name=_("capabilities")
+        "core.Capability", blank=True, related_name="calls", verbose_name=pgettext_lazy("field label", "capabilities")
     )
     call_type = models.CharField(_("type of call"), max_length=10, choices=CallType.choices, default=CallType.OPEN)
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
-    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
-    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    state = models.CharField(
+        pgettext_lazy("field label", "state"), max_length=20, choices=State.choices, default=State.DRAFT
+    )
+    opens_at = models.DateTimeField(pgettext_lazy("field label", "opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(pgettext_lazy("field label", "closes at"), null=True, blank=True)
     # Eligibility. Empty lists mean "any".
-    allowed_provinces = models.JSONField(_("allowed provinces"), default=list, blank=True)
+    allowed_provinces = models.JSONField(pgettext_lazy("field label", "allowed provinces"), default=list, blank=True)
     knowledge_based_required = models.BooleanField(_("knowledge-based certificate required"), default=False)
     allowed_kinds = models.JSONField(_("allowed organization kinds"), default=list, blank=True)
     invited_organizations = models.ManyToManyField(
-        "directory.Organization", blank=True, related_name="invited_calls", verbose_name=_("invited organizations")
+        "directory.Organization",
+        blank=True,
+        related_name="invited_calls",
+        verbose_name=pgettext_lazy("field label", "invited organizations"),
     )
     facilitators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="facilitated_calls", verbose_name=_("facilitators")
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="facilitated_calls",
+        verbose_name=pgettext_lazy("field label", "facilitators"),
     )
     followers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="followed_calls",
         through="CallFollow",
-        verbose_name=_("followers"),
+        verbose_name=pgettext_lazy("field label", "followers"),
     )
     cancel_reason = models.TextField(_("reason for cancellation"), blank=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    published_at = models.DateTimeField(pgettext_lazy("field label", "published at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("field label", "closed at"), null=True, blank=True)
     results_published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "created by"),
     )
     search_text = models.TextField(editable=False, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(pgettext_lazy("field label", "updated at"), auto_now=True)
     history = HistoricalRecords(
         excluded_fields=["search_text"], m2m_fields=[capabilities, invited_organizations, facilitators]
     )
 
     class Meta:
-        verbose_name = _("call")
-        verbose_name_plural = _("calls")
+        verbose_name = pgettext_lazy("model name", "call")
+        verbose_name_plural = pgettext_lazy("model name", "calls")
         ordering = ["-published_at", "-created_at"]
         indexes = [
             # Each list's filter and order (issue 19): open calls by deadline, closed / all public
@@ -277,24 +330,35 @@ class Canvas(models.Model):
     """The problem-definition canvas of a call. `version` is the optimistic-locking counter: a save
     states the version it was based on and is refused when someone saved in between."""
 
-    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="canvas", verbose_name=_("call"))
-    background = models.TextField(_("background"), blank=True)
+    call = models.OneToOneField(
+        Call, on_delete=models.CASCADE, related_name="canvas", verbose_name=pgettext_lazy("field label", "call")
+    )
+    background = models.TextField(pgettext_lazy("field label", "background"), blank=True)
     affected = models.TextField(_("who is affected"), blank=True)
     kpi_name = models.CharField(_("key performance indicator (KPI)"), max_length=200, blank=True)
     kpi_unit = models.CharField(_("KPI unit of measure"), max_length=60, blank=True)
-    baseline_value = models.DecimalField(_("baseline value"), max_digits=16, decimal_places=2, null=True, blank=True)
-    target_value = models.DecimalField(_("target value"), max_digits=16, decimal_places=2, null=True, blank=True)
-    target_date = models.DateField(_("target date"), null=True, blank=True)
-    constraints_text = models.TextField(_("constraints"), blank=True)
+    baseline_value = models.DecimalField(
+        pgettext_lazy("field label", "baseline value"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    target_value = models.DecimalField(
+        pgettext_lazy("field label", "target value"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    target_date = models.DateField(pgettext_lazy("field label", "target date"), null=True, blank=True)
+    constraints_text = models.TextField(pgettext_lazy("field label", "constraints"), blank=True)
     budget_min_rial = models.BigIntegerField(_("minimum budget (Rial)"), null=True, blank=True)
     budget_max_rial = models.BigIntegerField(_("maximum budget (Rial)"), null=True, blank=True)
-    timeline = models.TextField(_("timeline"), blank=True)
-    available_data = models.TextField(_("available data"), blank=True)
+    timeline = models.TextField(pgettext_lazy("field label", "timeline"), blank=True)
+    available_data = models.TextField(pgettext_lazy("field label", "available data"), blank=True)
     pilot_unit = models.ForeignKey(
-        "core.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("pilot site")
+        "core.Unit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "pilot site"),
     )
-    criteria = models.JSONField(_("evaluation criteria"), default=list, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    criteria = models.JSONField(pgettext_lazy("field label", "evaluation criteria"), default=list, blank=True)
+    version = models.PositiveIntegerField(pgettext_lazy("field label", "version"), default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -303,12 +367,12 @@ class Canvas(models.Model):
         related_name="+",
         verbose_name=_("last edited by"),
     )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(pgettext_lazy("field label", "updated at"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("problem-definition canvas")
-        verbose_name_plural = _("problem-definition canvases")
+        verbose_name = pgettext_lazy("model name", "problem-definition canvas")
+        verbose_name_plural = pgettext_lazy("model name", "problem-definition canvases")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(budget_min_rial__isnull=True)
@@ -329,17 +393,23 @@ class Canvas(models.Model):
 class CanvasVersion(models.Model):
     """A snapshot of the canvas (and the call's title and summary) after each save."""
 
-    canvas = models.ForeignKey(Canvas, on_delete=models.CASCADE, related_name="versions", verbose_name=_("canvas"))
-    number = models.PositiveIntegerField(_("version"))
-    data = models.JSONField(_("content"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+    canvas = models.ForeignKey(
+        Canvas, on_delete=models.CASCADE, related_name="versions", verbose_name=pgettext_lazy("field label", "canvas")
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    number = models.PositiveIntegerField(pgettext_lazy("field label", "version"))
+    data = models.JSONField(pgettext_lazy("field label", "content"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "author"),
+    )
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("canvas version")
-        verbose_name_plural = _("canvas versions")
+        verbose_name = pgettext_lazy("model name", "canvas version")
+        verbose_name_plural = pgettext_lazy("model name", "canvas versions")
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["canvas", "number"], name="canvasversion_unique_number")]
 
@@ -348,17 +418,22 @@ class CanvasVersion(models.Model):
 
 
 class CanvasComment(models.Model):
-    canvas = models.ForeignKey(Canvas, on_delete=models.CASCADE, related_name="comments", verbose_name=_("canvas"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    canvas = models.ForeignKey(
+        Canvas, on_delete=models.CASCADE, related_name="comments", verbose_name=pgettext_lazy("field label", "canvas")
     )
-    body = models.TextField(_("comment"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "author"),
+    )
+    body = models.TextField(pgettext_lazy("field label", "comment"))
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("comment")
-        verbose_name_plural = _("comments")
+        verbose_name = pgettext_lazy("model name", "comment")
+        verbose_name_plural = pgettext_lazy("model name", "comments")
         ordering = ["created_at"]
 
     def __str__(self) -> str:
@@ -368,7 +443,9 @@ class CanvasComment(models.Model):
 class CallTransition(models.Model):
     """The audit trail of a call's state machine: who moved it from which state to which, when."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("call"))
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="transitions", verbose_name=pgettext_lazy("field label", "call")
+    )
     from_state = models.CharField(
         pgettext_lazy("state change: previous state", "from"), max_length=20, choices=Call.State.choices, blank=True
     )
@@ -383,7 +460,7 @@ class CallTransition(models.Model):
         related_name="+",
         verbose_name=pgettext_lazy("state change: the person who made it", "by"),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(pgettext_lazy("field label", "note"), blank=True)
     at = models.DateTimeField(pgettext_lazy("state change: when", "at"), default=timezone.now)
 
     class Meta:
@@ -399,15 +476,20 @@ class EvaluationCriterion(models.Model):
     """A weighted criterion, frozen from the canvas when the call is published (scores of the
     evaluation refer to these rows)."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="evaluation_criteria", verbose_name=_("call"))
-    name = models.CharField(_("criterion"), max_length=200)
-    weight = models.PositiveSmallIntegerField(_("weight (%)"))
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    call = models.ForeignKey(
+        Call,
+        on_delete=models.CASCADE,
+        related_name="evaluation_criteria",
+        verbose_name=pgettext_lazy("field label", "call"),
+    )
+    name = models.CharField(pgettext_lazy("field label", "criterion"), max_length=200)
+    weight = models.PositiveSmallIntegerField(pgettext_lazy("field label", "weight (%)"))
+    position = models.PositiveSmallIntegerField(pgettext_lazy("field label", "position"), default=0)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("evaluation criterion")
-        verbose_name_plural = _("evaluation criteria")
+        verbose_name = pgettext_lazy("model name", "evaluation criterion")
+        verbose_name_plural = pgettext_lazy("model name", "evaluation criteria")
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
@@ -421,8 +503,8 @@ class CallFollow(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("follow")
-        verbose_name_plural = _("follows")
+        verbose_name = pgettext_lazy("model name", "follow")
+        verbose_name_plural = pgettext_lazy("model name", "follows")
         constraints = [models.UniqueConstraint(fields=["call", "user"], name="callfollow_unique")]
 
     def __str__(self) -> str:
@@ -459,9 +541,14 @@ class CallQuestion(models.Model):
     """A question on a call by an organization member. Published with its answer; the asker is never
     shown publicly."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions", verbose_name=_("call"))
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="questions", verbose_name=pgettext_lazy("field label", "call")
+    )
     asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="call_questions", verbose_name=_("asked by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="call_questions",
+        verbose_name=pgettext_lazy("field label", "asked by"),
     )
     organization = models.ForeignKey(
         "directory.Organization",
@@ -469,26 +556,26 @@ class CallQuestion(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("organization"),
+        verbose_name=pgettext_lazy("field label", "organization"),
     )
-    question = models.TextField(_("question"))
-    answer = models.TextField(_("answer"), blank=True)
+    question = models.TextField(pgettext_lazy("field label", "question"))
+    answer = models.TextField(pgettext_lazy("field label", "answer"), blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("answered by"),
+        verbose_name=pgettext_lazy("field label", "answered by"),
     )
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    is_published = models.BooleanField(_("published"), default=False)
-    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    answered_at = models.DateTimeField(pgettext_lazy("field label", "answered at"), null=True, blank=True)
+    is_published = models.BooleanField(pgettext_lazy("field label", "published"), default=False)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "asked at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("question")
-        verbose_name_plural = _("questions")
+        verbose_name = pgettext_lazy("model name", "question")
+        verbose_name_plural = pgettext_lazy("model name", "questions")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
@@ -500,28 +587,30 @@ class CallResult(models.Model):
     platform staff may also record it in the admin."""
 
     class Outcome(models.TextChoices):
-        AWARDED = "awarded", _("Awarded")
-        NOT_AWARDED = "not_awarded", _("Not awarded")
+        AWARDED = "awarded", pgettext_lazy("call result outcome", "Awarded")
+        NOT_AWARDED = "not_awarded", pgettext_lazy("call result outcome", "Not awarded")
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="results", verbose_name=_("call"))
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="results", verbose_name=pgettext_lazy("field label", "call")
+    )
     organization = models.ForeignKey(
         "directory.Organization",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="call_results",
-        verbose_name=_("organization"),
+        verbose_name=pgettext_lazy("field label", "organization"),
     )
-    applicant_name = models.CharField(_("applicant"), max_length=200, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
-    public_reason = models.TextField(_("public reason"), blank=True)
-    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    applicant_name = models.CharField(pgettext_lazy("field label", "applicant"), max_length=200, blank=True)
+    outcome = models.CharField(pgettext_lazy("field label", "outcome"), max_length=12, choices=Outcome.choices)
+    public_reason = models.TextField(pgettext_lazy("field label", "public reason"), blank=True)
+    rank = models.PositiveIntegerField(pgettext_lazy("field label", "rank"), null=True, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("call result")
-        verbose_name_plural = _("call results")
+        verbose_name = pgettext_lazy("model name", "call result")
+        verbose_name_plural = pgettext_lazy("model name", "call results")
         ordering = ["outcome", "rank", "pk"]
 
     def __str__(self) -> str:
@@ -539,17 +628,20 @@ class Notification(models.Model):
     language when shown (see challenges.notifications)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=pgettext_lazy("field label", "user"),
     )
-    kind = models.CharField(_("kind"), max_length=40)
-    params = models.JSONField(_("parameters"), default=dict)
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    kind = models.CharField(pgettext_lazy("field label", "kind"), max_length=40)
+    params = models.JSONField(pgettext_lazy("field label", "parameters"), default=dict)
+    url = models.CharField(pgettext_lazy("field label", "link"), max_length=300, blank=True)
+    read_at = models.DateTimeField(pgettext_lazy("field label", "read at"), null=True, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
+        verbose_name = pgettext_lazy("model name", "notification")
+        verbose_name_plural = pgettext_lazy("model name", "notifications")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "read_at"])]
 
@@ -568,16 +660,16 @@ class NotificationPreference(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notification_preferences",
-        verbose_name=_("user"),
+        verbose_name=pgettext_lazy("field label", "user"),
     )
-    kind = models.CharField(_("kind"), max_length=40)
+    kind = models.CharField(pgettext_lazy("field label", "kind"), max_length=40)
     in_app = models.BooleanField(_("in the application"), default=True)
-    email = models.BooleanField(_("by email"), default=True)
+    email = models.BooleanField(pgettext_lazy("field label", "by email"), default=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("notification preference")
-        verbose_name_plural = _("notification preferences")
+        verbose_name = pgettext_lazy("model name", "notification preference")
+        verbose_name_plural = pgettext_lazy("model name", "notification preferences")
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notificationpref_unique")]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.rules import roles_of
@@ -358,24 +359,24 @@ def call_transitions(*, call: Call):
 # Canvas history
 # --------------------------------------------------------------------------------------------
 CANVAS_LABELS = {
-    "title": _("Title"),
-    "description": _("Summary"),
-    "domain": _("Domain"),
-    "capabilities": _("Capabilities"),
-    "background": _("Background"),
+    "title": pgettext_lazy("heading", "Title"),
+    "description": pgettext_lazy("label", "Summary"),
+    "domain": pgettext_lazy("label", "Domain"),
+    "capabilities": pgettext_lazy("label", "Capabilities"),
+    "background": pgettext_lazy("label", "Background"),
     "affected": _("Who is affected"),
     "kpi_name": _("Key performance indicator (KPI)"),
     "kpi_unit": _("KPI unit of measure"),
-    "baseline_value": _("Baseline value"),
-    "target_value": _("Target value"),
-    "target_date": _("Target date"),
-    "constraints_text": _("Constraints"),
+    "baseline_value": pgettext_lazy("label", "Baseline value"),
+    "target_value": pgettext_lazy("label", "Target value"),
+    "target_date": pgettext_lazy("label", "Target date"),
+    "constraints_text": pgettext_lazy("label", "Constraints"),
     "budget_min_rial": _("Minimum budget (Rial)"),
     "budget_max_rial": _("Maximum budget (Rial)"),
-    "timeline": _("Timeline"),
-    "available_data": _("Available data"),
-    "pilot_unit": _("Pilot site"),
-    "criteria": _("Evaluation criteria"),
+    "timeline": pgettext_lazy("label", "Timeline"),
+    "available_data": pgettext_lazy("label", "Available data"),
+    "pilot_unit": pgettext_lazy("label", "Pilot site"),
+    "criteria": pgettext_lazy("label", "Evaluation criteria"),
 }
 
 
@@ -441,7 +442,7 @@ def awarded_results_per_organization(ids: list[int] | None = None) -> dict[int, 
 
 def calls_navigation(request, flags) -> list[dict]:
     """The public list of calls (navigation order 40)."""
-    return [{"label": _("Challenges"), "url": reverse("challenges:call_list")}]
+    return [{"label": pgettext_lazy("menu", "Challenges"), "url": reverse("challenges:call_list")}]
 
 
 def workflow_navigation(request, flags) -> list[dict]:
@@ -452,8 +453,8 @@ def workflow_navigation(request, flags) -> list[dict]:
         return []
     items, seen = [], set()
     entries = {
-        "innovation_manager": (_("Triage inbox"), "challenges:triage_inbox"),
-        "unit_staff": (_("My needs"), "challenges:need_list"),
+        "innovation_manager": (pgettext_lazy("text", "Triage inbox"), "challenges:triage_inbox"),
+        "unit_staff": (pgettext_lazy("text", "My needs"), "challenges:need_list"),
         "facilitator": (_("Calls to define"), "challenges:city_calls"),
     }
     roles = roles_of(user)
@@ -467,6 +468,10 @@ def workflow_navigation(request, flags) -> list[dict]:
             items.append({"label": label, "url": reverse(entry[1], args=[slug]), "group": "work"})
     items.append({"label": _("Report a problem"), "url": reverse("challenges:report_problem"), "group": "work"})
     unread = notification_unread_count(user=user)
-    label = _("Notifications") if not unread else f"{_('Notifications')} ({digits(unread)})"
+    label = (
+        pgettext_lazy("field label", "Notifications")
+        if not unread
+        else f"{pgettext_lazy('text', 'Notifications')} ({digits(unread)})"
+    )
     items.append({"label": label, "url": reverse("challenges:notifications")})
     return items

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from hamafza.challenges import selectors, services
@@ -295,7 +296,7 @@ def need_form(request, city_slug, pk=None):
             )
         messages.success(request, _("Your need was sent to the city's innovation manager."))
         return redirect("challenges:need_detail", city_slug=city.slug, pk=need.pk)
-    messages.success(request, _("Draft saved."))
+    messages.success(request, pgettext("message", "Draft saved."))
     return redirect("challenges:need_edit", city_slug=city.slug, pk=need.pk)
 
 
@@ -352,7 +353,7 @@ def report_problem(request):
             return render(request, "challenges/report_form.html", {"form": form, "need": need}, status=400)
         messages.success(request, _("Thank you. Your report will be reviewed by the city."))
         return redirect("challenges:my_reports")
-    messages.success(request, _("Draft saved."))
+    messages.success(request, pgettext("message", "Draft saved."))
     return redirect(reverse("challenges:report_problem") + f"?draft={need.pk}")
 
 

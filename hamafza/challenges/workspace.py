@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.workspace import role_cities, role_city_ids, role_unit_ids
@@ -62,22 +63,25 @@ def triage_panel(ws) -> Panel:
         title=_("Needs waiting for triage"),
         items=[
             Item(
-                label=n.title or _("(untitled)"),
+                label=n.title or pgettext_lazy("text", "(untitled)"),
                 url=reverse("challenges:need_detail", args=[n.city.slug, n.pk]),
                 detail=" · ".join(
                     str(x)
-                    for x in (n.city.name if several else "", n.unit.name if n.unit else _("Citizen report"))
+                    for x in (
+                        n.city.name if several else "",
+                        n.unit.name if n.unit else pgettext_lazy("text", "Citizen report"),
+                    )
                     if x
                 ),
                 when=n.submitted_at,
-                when_label=_("sent"),
+                when_label=pgettext_lazy("text", "sent"),
                 badge=str(Need.Status(n.status).label) if n.status == Need.Status.MODERATION else "",
                 tone="warning",
             )
             for n in needs
         ],
         empty=_("No need is waiting for triage. Unit staff send needs, citizens report problems."),
-        more=_more_per_city(cities, "challenges:triage_inbox", _("Triage inbox")),
+        more=_more_per_city(cities, "challenges:triage_inbox", pgettext_lazy("text", "Triage inbox")),
         has_more=more,
     )
 
@@ -100,7 +104,7 @@ def definition_panel(ws) -> Panel:
                 badge=_call_state_badge(c),
                 tone="info" if c.state == Call.State.READY else "secondary",
                 progress=_completeness(c),
-                progress_label=_("Canvas completeness"),
+                progress_label=pgettext_lazy("text", "Canvas completeness"),
             )
             for c in calls
         ],
@@ -136,7 +140,7 @@ def closing_soon_panel(ws) -> Panel:
                 label=c.title,
                 url=reverse("challenges:call_manage", args=[c.city.slug, c.pk]),
                 when=c.closes_at,
-                when_label=_("closes"),
+                when_label=pgettext_lazy("text", "closes"),
             )
             for c in calls
         ],
@@ -166,12 +170,12 @@ def unit_needs_panel(ws) -> Panel:
         title=_("Your unit's needs"),
         items=[
             Item(
-                label=n.title or _("(untitled)"),
+                label=n.title or pgettext_lazy("text", "(untitled)"),
                 url=reverse("challenges:need_detail", args=[n.city.slug, n.pk]),
                 badge=str(Need.Status(n.status).label),
                 tone="warning" if n.status == Need.Status.DRAFT else "secondary",
                 when=n.updated_at,
-                when_label=_("updated"),
+                when_label=pgettext_lazy("text", "updated"),
             )
             for n in needs
         ],
@@ -180,7 +184,7 @@ def unit_needs_panel(ws) -> Panel:
             "triages it and may turn it into a call."
         ),
         actions=[{"label": _("Send a need"), "url": reverse("challenges:need_new", args=[c.slug])} for c in cities[:2]],
-        more=_more_per_city(cities, "challenges:need_list", _("All needs")),
+        more=_more_per_city(cities, "challenges:need_list", pgettext_lazy("text", "All needs")),
         has_more=more,
     )
 
@@ -202,14 +206,14 @@ def unit_calls_panel(ws) -> Panel:
                 url=reverse("challenges:call_manage", args=[c.city.slug, c.pk]),
                 badge=_call_state_badge(c),
                 progress=_completeness(c) if c.state in Call.EDITABLE_STATES else None,
-                progress_label=_("Canvas completeness"),
+                progress_label=pgettext_lazy("text", "Canvas completeness"),
                 when=c.closes_at if c.state == Call.State.PUBLISHED else None,
-                when_label=_("closes"),
+                when_label=pgettext_lazy("text", "closes"),
             )
             for c in calls
         ],
         empty=_("Your unit has no call yet. A call starts when the innovation manager accepts one of your needs."),
-        more=_more_per_city(cities, "challenges:city_calls", _("All calls")),
+        more=_more_per_city(cities, "challenges:city_calls", pgettext_lazy("text", "All calls")),
         has_more=more,
     )
 
@@ -235,7 +239,7 @@ def facilitator_panel(ws) -> Panel:
                 detail=c.unit.name,
                 badge=_call_state_badge(c),
                 progress=_completeness(c),
-                progress_label=_("Canvas completeness"),
+                progress_label=pgettext_lazy("text", "Canvas completeness"),
             )
             for c in calls
         ],
@@ -259,15 +263,15 @@ def reports_panel(ws) -> Panel:
     )
     return Panel(
         key="reports",
-        title=_("Your reports"),
+        title=pgettext_lazy("heading", "Your reports"),
         items=[
             Item(
-                label=n.title or _("(untitled)"),
+                label=n.title or pgettext_lazy("text", "(untitled)"),
                 url=reverse("challenges:my_reports"),
                 detail=n.city.name,
                 badge=str(Need.Status(n.status).label),
                 when=n.updated_at,
-                when_label=_("updated"),
+                when_label=pgettext_lazy("text", "updated"),
             )
             for n in needs
         ],
@@ -295,7 +299,7 @@ def followed_panel(ws) -> Panel:
                 detail=c.city.name,
                 badge=str(Call.State(c.effective_state(now)).label),
                 when=c.closes_at if c.is_open(now) else None,
-                when_label=_("closes"),
+                when_label=pgettext_lazy("text", "closes"),
             )
             for c in calls
         ],
@@ -326,21 +330,26 @@ def _open_calls_panel(calls, more, *, city=None) -> Panel:
     url = reverse("challenges:call_list") + (f"?city={city.slug}" if city is not None else "")
     return Panel(
         key="open-challenges",
-        title=_("Open challenges"),
+        title=pgettext_lazy("heading", "Open challenges"),
         items=[
             Item(
                 label=c.title,
                 url=reverse("challenges:call_detail", args=[c.pk]),
                 detail=c.unit.name if city is not None else f"{c.city.name} · {c.unit.name}",
                 when=c.closes_at,
-                when_label=_("closes"),
+                when_label=pgettext_lazy("text", "closes"),
             )
             for c in calls
         ],
         empty=_("No challenge is open right now. Follow a city's results, or register to hear about new calls."),
         actions=[]
         if calls
-        else [{"label": _("Past challenges"), "url": reverse("challenges:call_list") + "?status=closed"}],
+        else [
+            {
+                "label": pgettext_lazy("menu", "Past challenges"),
+                "url": reverse("challenges:call_list") + "?status=closed",
+            }
+        ],
         more={"label": _("All open challenges"), "url": url},
         has_more=more,
     )
@@ -349,19 +358,22 @@ def _open_calls_panel(calls, more, *, city=None) -> Panel:
 def _results_panel(calls, more) -> Panel:
     return Panel(
         key="results",
-        title=_("Latest results"),
+        title=pgettext_lazy("heading", "Latest results"),
         items=[
             Item(
                 label=c.title,
                 url=reverse("challenges:call_results", args=[c.pk]),
                 detail=c.city.name,
                 when=c.results_published_at,
-                when_label=_("published"),
+                when_label=pgettext_lazy("text", "published"),
             )
             for c in calls
         ],
         empty=_("No results have been published yet."),
-        more={"label": _("All results"), "url": reverse("challenges:call_list") + "?status=results"},
+        more={
+            "label": pgettext_lazy("menu", "All results"),
+            "url": reverse("challenges:call_list") + "?status=results",
+        },
         has_more=more,
     )
 

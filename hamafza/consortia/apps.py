@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ConsortiaConfig(AppConfig):
     name = "hamafza.consortia"
     label = "consortia"
-    verbose_name = _("Consortia")
+    verbose_name = pgettext_lazy("field label", "Consortia")
 
     def ready(self):
         from hamafza.consortia import selectors, workspace

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.challenges.forms import NumberTextField
 from hamafza.challenges.models import Call
@@ -25,15 +26,17 @@ class CapabilitiesField(forms.ModelMultipleChoiceField):
 
 class MissionForm(forms.Form):
     city = forms.ModelChoiceField(
-        label=_("City"),
+        label=pgettext_lazy("field label", "City"),
         queryset=City.objects.none(),
         required=False,
         empty_label=_("National (platform admins)"),
     )
-    title_fa = forms.CharField(label=_("Title (Persian)"), max_length=200)
-    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    title_fa = forms.CharField(label=pgettext_lazy("field label", "Title (Persian)"), max_length=200)
+    title_en = forms.CharField(label=pgettext_lazy("field label", "Title (English)"), max_length=200, required=False)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"})
+        label=pgettext_lazy("field label", "Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
     )
     call = forms.ModelChoiceField(
         label=_("Call to apply to (optional)"),
@@ -94,15 +97,17 @@ class MissionForm(forms.Form):
 
 class RoleForm(forms.Form):
     code = forms.SlugField(
-        label=_("Code"), max_length=40, help_text=_("Short and unique in this mission, e.g. sorting.")
+        label=pgettext_lazy("field label", "Code"),
+        max_length=40,
+        help_text=_("Short and unique in this mission, e.g. sorting."),
     )
-    name = forms.CharField(label=_("Name"), max_length=120)
-    capabilities = CapabilitiesField(label=_("Required capabilities"))
+    name = forms.CharField(label=pgettext_lazy("field label", "Name"), max_length=120)
+    capabilities = CapabilitiesField(label=pgettext_lazy("field label", "Required capabilities"))
     text = forms.CharField(
         label=_("What the role does"), required=False, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
     )
-    min_members = NumberTextField(label=_("Minimum members"), max_value=MEMBERS_MAX)
-    max_members = NumberTextField(label=_("Maximum members"), max_value=MEMBERS_MAX)
+    min_members = NumberTextField(label=pgettext_lazy("field label", "Minimum members"), max_value=MEMBERS_MAX)
+    max_members = NumberTextField(label=pgettext_lazy("field label", "Maximum members"), max_value=MEMBERS_MAX)
 
 
 class ProposeForm(forms.Form):
@@ -131,14 +136,19 @@ class FormConsortiumForm(forms.Form):
 
 class InviteForm(forms.Form):
     role = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    organization = forms.IntegerField(label=_("Organization"), min_value=1)
+    organization = forms.IntegerField(label=pgettext_lazy("field label", "Organization"), min_value=1)
     message = forms.CharField(
-        label=_("Message"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
+        label=pgettext_lazy("field label", "Message"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
     )
 
 
 class RespondForm(forms.Form):
-    answer = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+    answer = forms.ChoiceField(
+        choices=[("accept", pgettext_lazy("option", "Accept")), ("decline", pgettext_lazy("option", "Decline"))]
+    )
 
 
 class ApplyForm(forms.Form):

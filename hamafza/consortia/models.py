@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from hamafza.core.formatting import in_active_language
@@ -30,34 +31,37 @@ class Mission(EligibilityLabelsMixin, models.Model):
         null=True,
         blank=True,
         related_name="missions",
-        verbose_name=_("city"),
+        verbose_name=pgettext_lazy("field label", "city"),
         help_text=_("Empty for a national mission (run by the platform admins)."),
     )
-    title_fa = models.CharField(_("title (Persian)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    title_fa = models.CharField(pgettext_lazy("field label", "title (Persian)"), max_length=200)
+    title_en = models.CharField(pgettext_lazy("field label", "title (English)"), max_length=200, blank=True)
+    description = models.TextField(pgettext_lazy("field label", "description"), blank=True)
     call = models.ForeignKey(
         "challenges.Call",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="missions",
-        verbose_name=_("call"),
+        verbose_name=pgettext_lazy("field label", "call"),
         help_text=_("The call a complete consortium applies to, if any."),
     )
-    allowed_provinces = models.JSONField(_("allowed provinces"), default=list, blank=True)
+    allowed_provinces = models.JSONField(pgettext_lazy("field label", "allowed provinces"), default=list, blank=True)
     knowledge_based_required = models.BooleanField(_("knowledge-based certificate required"), default=False)
     allowed_kinds = models.JSONField(_("allowed organization kinds"), default=list, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "created by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(pgettext_lazy("field label", "updated at"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("mission")
-        verbose_name_plural = _("missions")
+        verbose_name = pgettext_lazy("model name", "mission")
+        verbose_name_plural = pgettext_lazy("model name", "missions")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -77,7 +81,12 @@ class MissionRole(models.Model):
     capabilities it needs and how many members fill it."""
 
     mission = models.ForeignKey(
-        Mission, on_delete=models.CASCADE, null=True, blank=True, related_name="roles", verbose_name=_("mission")
+        Mission,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roles",
+        verbose_name=pgettext_lazy("field label", "mission"),
     )
     call = models.ForeignKey(
         "challenges.Call",
@@ -85,24 +94,26 @@ class MissionRole(models.Model):
         null=True,
         blank=True,
         related_name="consortium_roles",
-        verbose_name=_("call"),
+        verbose_name=pgettext_lazy("field label", "call"),
     )
-    code = models.SlugField(_("code"), max_length=40)
-    name = models.CharField(_("name"), max_length=120)
+    code = models.SlugField(pgettext_lazy("field label", "code"), max_length=40)
+    name = models.CharField(pgettext_lazy("field label", "name"), max_length=120)
     text = models.TextField(
         _("what the role does"), blank=True, help_text=_("Optional; Persian or English words help the matching.")
     )
     capabilities = models.ManyToManyField(
-        "core.Capability", related_name="consortium_roles", verbose_name=_("required capabilities")
+        "core.Capability",
+        related_name="consortium_roles",
+        verbose_name=pgettext_lazy("field label", "required capabilities"),
     )
-    min_members = models.PositiveSmallIntegerField(_("minimum members"), default=1)
-    max_members = models.PositiveSmallIntegerField(_("maximum members"), default=1)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    min_members = models.PositiveSmallIntegerField(pgettext_lazy("field label", "minimum members"), default=1)
+    max_members = models.PositiveSmallIntegerField(pgettext_lazy("field label", "maximum members"), default=1)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("field label", "position"), default=0)
     history = HistoricalRecords(m2m_fields=[capabilities])
 
     class Meta:
-        verbose_name = _("consortium role")
-        verbose_name_plural = _("consortium roles")
+        verbose_name = pgettext_lazy("model name", "consortium role")
+        verbose_name_plural = pgettext_lazy("model name", "consortium roles")
         ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(condition=ONE_TARGET, name="missionrole_one_target"),
@@ -139,7 +150,12 @@ class ProposalRun(models.Model):
     exactly what was proposed (never from what a browser sends back)."""
 
     mission = models.ForeignKey(
-        Mission, on_delete=models.CASCADE, null=True, blank=True, related_name="runs", verbose_name=_("mission")
+        Mission,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="runs",
+        verbose_name=pgettext_lazy("field label", "mission"),
     )
     call = models.ForeignKey(
         "challenges.Call",
@@ -147,18 +163,21 @@ class ProposalRun(models.Model):
         null=True,
         blank=True,
         related_name="consortium_runs",
-        verbose_name=_("call"),
+        verbose_name=pgettext_lazy("field label", "call"),
     )
     top = models.PositiveSmallIntegerField(_("consortia asked for"))
     max_members = models.PositiveSmallIntegerField(_("members at most"))
-    result = models.JSONField(_("result"), default=dict)
+    result = models.JSONField(pgettext_lazy("field label", "result"), default=dict)
     member_ids = models.JSONField(
-        _("organizations proposed"), default=list, editable=False
+        pgettext_lazy("field label", "organizations proposed"), default=list, editable=False
     )  # every organization proposed (for permissions)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("run by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "run by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -185,7 +204,12 @@ class Consortium(models.Model):
     see ``selectors.consortium_coverage``)."""
 
     mission = models.ForeignKey(
-        Mission, on_delete=models.CASCADE, null=True, blank=True, related_name="consortia", verbose_name=_("mission")
+        Mission,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="consortia",
+        verbose_name=pgettext_lazy("field label", "mission"),
     )
     call = models.ForeignKey(
         "challenges.Call",
@@ -193,10 +217,13 @@ class Consortium(models.Model):
         null=True,
         blank=True,
         related_name="consortia",
-        verbose_name=_("call"),
+        verbose_name=pgettext_lazy("field label", "call"),
     )
     lead = models.ForeignKey(
-        "directory.Organization", on_delete=models.PROTECT, related_name="led_consortia", verbose_name=_("lead")
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        related_name="led_consortia",
+        verbose_name=pgettext_lazy("field label", "lead"),
     )
     run = models.ForeignKey(
         ProposalRun,
@@ -214,18 +241,21 @@ class Consortium(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("application"),
+        verbose_name=pgettext_lazy("field label", "application"),
         help_text=_("The lead's proposal to the call, made on behalf of the consortium."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("formed by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "formed by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("consortium")
-        verbose_name_plural = _("consortia")
+        verbose_name = pgettext_lazy("model name", "consortium")
+        verbose_name_plural = pgettext_lazy("model name", "consortia")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=ONE_TARGET, name="consortium_one_target"),
@@ -262,23 +292,30 @@ class ConsortiumMember(models.Model):
     invitation is accepted."""
 
     consortium = models.ForeignKey(
-        Consortium, on_delete=models.CASCADE, related_name="members", verbose_name=_("consortium")
+        Consortium,
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name=pgettext_lazy("field label", "consortium"),
     )
     organization = models.ForeignKey(
         "directory.Organization",
         on_delete=models.PROTECT,
         related_name="consortium_seats",
-        verbose_name=_("organization"),
+        verbose_name=pgettext_lazy("field label", "organization"),
     )
-    role = models.ForeignKey(MissionRole, on_delete=models.PROTECT, related_name="members", verbose_name=_("role"))
-    fitness = models.FloatField(_("fitness"), null=True, blank=True)
-    capabilities_matched = models.JSONField(_("capabilities matched"), default=list, blank=True)
-    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    role = models.ForeignKey(
+        MissionRole, on_delete=models.PROTECT, related_name="members", verbose_name=pgettext_lazy("field label", "role")
+    )
+    fitness = models.FloatField(pgettext_lazy("field label", "fitness"), null=True, blank=True)
+    capabilities_matched = models.JSONField(
+        pgettext_lazy("field label", "capabilities matched"), default=list, blank=True
+    )
+    joined_at = models.DateTimeField(pgettext_lazy("field label", "joined at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("consortium member")
-        verbose_name_plural = _("consortium members")
+        verbose_name = pgettext_lazy("model name", "consortium member")
+        verbose_name_plural = pgettext_lazy("model name", "consortium members")
         ordering = ["role__position", "role_id", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["consortium", "organization", "role"], name="consortiummember_unique"),
@@ -293,27 +330,42 @@ class ConsortiumInvitation(models.Model):
     organization answers it."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        PENDING = "pending", pgettext_lazy("consortium invitation status", "Pending")
+        ACCEPTED = "accepted", pgettext_lazy("consortium invitation status", "Accepted")
+        DECLINED = "declined", pgettext_lazy("consortium invitation status", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("consortium invitation status", "Withdrawn")
 
     consortium = models.ForeignKey(
-        Consortium, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("consortium")
+        Consortium,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=pgettext_lazy("field label", "consortium"),
     )
     organization = models.ForeignKey(
         "directory.Organization",
         on_delete=models.CASCADE,
         related_name="consortium_invitations",
-        verbose_name=_("organization"),
+        verbose_name=pgettext_lazy("field label", "organization"),
     )
-    role = models.ForeignKey(MissionRole, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("role"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    fitness = models.FloatField(_("fitness"), null=True, blank=True)
-    capabilities_matched = models.JSONField(_("capabilities matched"), default=list, blank=True)
-    message = models.TextField(_("message"), blank=True)
+    role = models.ForeignKey(
+        MissionRole,
+        on_delete=models.PROTECT,
+        related_name="invitations",
+        verbose_name=pgettext_lazy("field label", "role"),
+    )
+    status = models.CharField(
+        pgettext_lazy("field label", "status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    fitness = models.FloatField(pgettext_lazy("field label", "fitness"), null=True, blank=True)
+    capabilities_matched = models.JSONField(
+        pgettext_lazy("field label", "capabilities matched"), default=list, blank=True
+    )
+    message = models.TextField(pgettext_lazy("field label", "message"), blank=True)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("invited by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "invited by"),
     )
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -321,15 +373,15 @@ class ConsortiumInvitation(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("answered by"),
+        verbose_name=pgettext_lazy("field label", "answered by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
+    responded_at = models.DateTimeField(pgettext_lazy("field label", "answered at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("consortium invitation")
-        verbose_name_plural = _("consortium invitations")
+        verbose_name = pgettext_lazy("model name", "consortium invitation")
+        verbose_name_plural = pgettext_lazy("model name", "consortium invitations")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(

@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from hamafza.challenges.models import Call
 from hamafza.consortia.models import (
@@ -346,11 +346,13 @@ def application_readers(user):
 # --------------------------------------------------------------------------------------------
 def missions_navigation(request, flags) -> list[dict]:
     """The public list of missions (navigation order 50)."""
-    return [{"label": gettext_lazy("Missions"), "url": reverse("consortia:mission_list"), "group": "explore"}]
+    return [{"label": pgettext_lazy("menu", "Missions"), "url": reverse("consortia:mission_list"), "group": "explore"}]
 
 
 def my_consortia_navigation(request, flags) -> list[dict]:
     """ "My consortia" for members of an organization (navigation order 90, flag ``has_org``)."""
     if flags.get("has_org"):
-        return [{"label": gettext_lazy("My consortia"), "url": reverse("consortia:my_consortia"), "group": "work"}]
+        return [
+            {"label": pgettext_lazy("menu", "My consortia"), "url": reverse("consortia:my_consortia"), "group": "work"}
+        ]
     return []

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from hamafza.accounts.rules import city_ids_with_role, is_platform_admin
@@ -142,7 +143,7 @@ def mission_edit(request, pk):
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, _("Mission saved."))
+                messages.success(request, pgettext("message", "Mission saved."))
                 return redirect("consortia:mission_detail", pk=mission.pk)
         return render(request, "consortia/mission_form.html", {"form": form, "mission": mission}, status=400)
     return render(request, "consortia/mission_form.html", {"form": form, "mission": mission})
@@ -210,7 +211,7 @@ def role_edit(request, kind, pk, role_id=None):
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, _("Role saved."))
+                messages.success(request, pgettext("message", "Role saved."))
                 return redirect(_target_url(target))
         return render(request, "consortia/role_form.html", context, status=400)
     return render(request, "consortia/role_form.html", context)
@@ -227,7 +228,7 @@ def role_delete(request, kind, pk, role_id):
     if role is None:
         raise Http404("No such role")
     services.role_delete(role=role, by=request.user)
-    messages.success(request, _("Role removed."))
+    messages.success(request, pgettext("message", "Role removed."))
     return redirect(_target_url(target))
 
 
@@ -376,7 +377,9 @@ def invitation_respond(request, pk):
         raise PermissionDenied
     accept = form.cleaned_data["answer"] == "accept"
     services.invitation_respond(invitation=invitation, by=request.user, accept=accept)
-    messages.success(request, _("Invitation accepted.") if accept else _("Invitation declined."))
+    messages.success(
+        request, pgettext("message", "Invitation accepted.") if accept else pgettext("message", "Invitation declined.")
+    )
     return redirect("consortia:consortium_detail", pk=invitation.consortium_id)
 
 
@@ -390,7 +393,7 @@ def invitation_withdraw(request, pk):
     if not request.user.has_perm("consortia.withdraw_invitation", invitation):
         raise PermissionDenied
     services.invitation_withdraw(invitation=invitation, by=request.user)
-    messages.success(request, _("Invitation withdrawn."))
+    messages.success(request, pgettext("message", "Invitation withdrawn."))
     return redirect("consortia:consortium_detail", pk=invitation.consortium_id)
 
 

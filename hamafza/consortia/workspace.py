@@ -3,6 +3,7 @@ consortium sent to the user's organizations (organization members). One bounded 
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.consortia.selectors import invitations_for_user
 from hamafza.core.workspace import Item, Panel, capped
@@ -20,12 +21,14 @@ def invitations_panel(ws) -> Panel:
                 detail=_("%(lead)s invites %(organization)s as %(role)s")
                 % {"lead": i.consortium.lead.name, "organization": i.organization.name, "role": i.role},
                 when=i.created_at,
-                when_label=_("sent"),
+                when_label=pgettext_lazy("text", "sent"),
             )
             for i in invitations
         ],
         empty=_("No invitation is waiting. Lead organizations invite partners to consortia for missions and calls."),
-        actions=[] if invitations else [{"label": _("Missions"), "url": reverse("consortia:mission_list")}],
-        more={"label": _("My consortia"), "url": reverse("consortia:my_consortia")},
+        actions=[]
+        if invitations
+        else [{"label": pgettext_lazy("menu", "Missions"), "url": reverse("consortia:mission_list")}],
+        more={"label": pgettext_lazy("menu", "My consortia"), "url": reverse("consortia:my_consortia")},
         has_more=more,
     )

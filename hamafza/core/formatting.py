@@ -9,7 +9,7 @@ import zoneinfo
 import jdatetime
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext, pgettext
 
 from hamafza.core.text import persian_digits
 
@@ -141,3 +141,18 @@ def date_input_example(*, with_time: bool = False) -> str:
 def tehran_date(value: datetime.datetime) -> datetime.date:
     """The calendar date of an instant in the platform's time zone (Asia/Tehran)."""
     return value.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
+
+
+def time_left(deadline: datetime.datetime, *, at: datetime.datetime | None = None) -> tuple[str, bool]:
+    """How far a deadline is, in whole Tehran calendar days, for people: ("3 days left", False),
+    ("due today", False), ("overdue by 2 days", True), ("overdue", True: passed earlier today),
+    in the UI's language and digits. The flag says whether it has passed."""
+    at = at or timezone.now()
+    days = (tehran_date(deadline) - tehran_date(at)).days
+    if deadline <= at:
+        if days >= 0:
+            return pgettext("deadline", "overdue"), True
+        return ngettext("overdue by %(n)s day", "overdue by %(n)s days", -days) % {"n": digits(-days)}, True
+    if days == 0:
+        return pgettext("deadline", "due today"), False
+    return ngettext("%(n)s day left", "%(n)s days left", days) % {"n": digits(days)}, False

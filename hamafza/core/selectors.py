@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.core import hooks
 from hamafza.core.models import Capability, City, Domain, Unit
@@ -62,24 +62,30 @@ def _navigation_flags(user) -> dict[str, bool]:
 def core_navigation(request, flags) -> list[dict]:
     """The signed-in person's workspace, or the home page for visitors (order 10)."""
     if request.user.is_authenticated:
-        return [{"label": _("My workspace"), "url": reverse("core:workspace")}]
-    return [{"label": _("Home"), "url": reverse("core:home")}]
+        return [{"label": pgettext_lazy("menu", "My workspace"), "url": reverse("core:workspace")}]
+    return [{"label": pgettext_lazy("menu", "Home"), "url": reverse("core:home")}]
 
 
 def cities_navigation(request, flags) -> list[dict]:
-    return [{"label": _("Cities"), "url": reverse("core:city_list"), "group": "explore"}]
+    return [{"label": pgettext_lazy("menu", "Cities"), "url": reverse("core:city_list"), "group": "explore"}]
 
 
 def admin_navigation(request, flags) -> list[dict]:
     if request.user.is_authenticated and request.user.is_staff:
-        return [{"label": _("Administration"), "url": reverse("admin:index"), "group": ACCOUNT_GROUP}]
+        return [
+            {"label": pgettext_lazy("menu", "Administration"), "url": reverse("admin:index"), "group": ACCOUNT_GROUP}
+        ]
     return []
 
 
 #: The dropdowns of the main navigation: an entry's ``"group"`` names one of them (an entry without
 #: a group stands alone; a group holding a single entry is shown as that entry). ``account`` entries
 #: go to the menu under the signed-in person's name.
-NAV_GROUPS = {"explore": _("Explore"), "work": _("My work"), "cities": _("My cities")}
+NAV_GROUPS = {
+    "explore": pgettext_lazy("label", "Explore"),
+    "work": pgettext_lazy("label", "My work"),
+    "cities": pgettext_lazy("label", "My cities"),
+}
 ACCOUNT_GROUP = "account"
 
 

@@ -279,14 +279,17 @@ _RANK.update({"آ": _RANK["ا"], "أ": _RANK["ا"], "إ": _RANK["ا"], "ؤ": _RA
 SORT_KEY_LENGTH = 120
 
 
-def collation_key(text: str | None, *, persian_first: bool = True) -> str:
-    """A key that sorts names in Persian dictionary order under any database collation: ASCII
-    only, two characters a letter ([0-9a-z], ordered alike by the C and the ICU/glibc collations),
-    Persian names first (group "a") and names with no Persian letter after them (group "b").
-    Other characters (punctuation, half-spaces) are ignored. Stored in an indexed column so the
-    directory is ordered by the database, not in Python (ADR 0023)."""
+def collation_key(text: str | None, *, first: str = "fa") -> str:
+    """A key that sorts names in dictionary order under any database collation: ASCII only, two
+    characters a letter ([0-9a-z], ordered alike by the C and the ICU/glibc collations), Persian
+    letters in Persian order, Latin letters in English order. ``first="fa"``: names with a Persian
+    letter first (group "a"), the others after them (group "b"); ``first="en"``: names with no
+    Persian letter first, Persian names after them (the English directory, ADR 0025). Other
+    characters (punctuation, half-spaces) are ignored. Stored in indexed columns so the directory
+    is ordered by the database, not in Python (ADR 0023)."""
     folded = fold(text)
-    group = "a" if (is_persian(folded) or not persian_first) else "b"
+    persian = is_persian(folded)
+    group = "a" if persian == (first == "fa") else "b"
     key = [group]
     for char in folded:
         rank = _RANK.get(char)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hamafza.core import hooks
+from hamafza.core.formatting import time_left
 
 #: At most this many rows per panel.
 LIMIT = 5
@@ -37,6 +38,13 @@ class Item:
     tone: str = "secondary"
     progress: int | None = None
     progress_label: str = ""
+    #: A deadline shown on its own line, with how far it is ("3 days left", "overdue").
+    due: Any = None
+    due_label: str = ""
+
+    @property
+    def due_left(self) -> tuple[str, bool]:
+        return time_left(self.due) if self.due else ("", False)
 
 
 @dataclass

@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DirectoryConfig(AppConfig):
     name = "hamafza.directory"
     label = "directory"
-    verbose_name = _("Directory")
+    verbose_name = pgettext_lazy("field label", "Directory")
 
     def ready(self):
         from hamafza.core import hooks

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.core.dates import date_problem
 from hamafza.core.forms import JalaliDateField, YearField
@@ -9,23 +10,37 @@ from hamafza.core.text import normalize
 from hamafza.directory.models import Organization, OrganizationKind
 from hamafza.directory.selectors import MAX_QUERY_LENGTH
 
-YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+YES_NO = [
+    ("", pgettext_lazy("option", "Any")),
+    ("yes", pgettext_lazy("option", "Yes")),
+    ("no", pgettext_lazy("option", "No")),
+]
 
 
 class OrganizationFilterForm(forms.Form):
     """Validates the directory's query parameters; invalid values give a 400 page, not a 500."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY_LENGTH)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind"))] + OrganizationKind.choices)
-    province = forms.ChoiceField(label=_("Province"), required=False, choices=[("", _("Any province"))] + PROVINCES)
-    city = forms.CharField(label=_("City"), required=False, max_length=120)
-    capability = forms.ChoiceField(label=_("Capability"), required=False)
-    knowledge_based = forms.ChoiceField(label=_("Knowledge-based"), required=False, choices=YES_NO)
-    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=100000)
+    q = forms.CharField(label=pgettext_lazy("field label", "Search"), required=False, max_length=MAX_QUERY_LENGTH)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("field label", "Kind"),
+        required=False,
+        choices=[("", pgettext_lazy("option", "Any kind"))] + OrganizationKind.choices,
+    )
+    province = forms.ChoiceField(
+        label=pgettext_lazy("field label", "Province"),
+        required=False,
+        choices=[("", pgettext_lazy("option", "Any province"))] + PROVINCES,
+    )
+    city = forms.CharField(label=pgettext_lazy("field label", "City"), required=False, max_length=120)
+    capability = forms.ChoiceField(label=pgettext_lazy("field label", "Capability"), required=False)
+    knowledge_based = forms.ChoiceField(
+        label=pgettext_lazy("field label", "Knowledge-based"), required=False, choices=YES_NO
+    )
+    page = forms.IntegerField(label=pgettext_lazy("field label", "Page"), required=False, min_value=1, max_value=100000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["capability"].choices = [("", _("Any capability"))] + [
+        self.fields["capability"].choices = [("", pgettext_lazy("option", "Any capability"))] + [
             (c.code, c.name) for c in Capability.objects.only("code", "name_fa", "name_en").order_by("code")
         ]
 

@@ -35,6 +35,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hamafza.core.dates import date_problem
 from hamafza.core.models import Capability
@@ -414,7 +415,7 @@ def clean_row(row: dict, *, capability_codes: Iterable[str], today: datetime.dat
 
     for name in REQUIRED_FIELDS:
         if _is_blank(row.get(name)):
-            errors[name] = _("required")
+            errors[name] = pgettext("text", "required")
 
     slug = None
     if not _is_blank(row.get("id")):
@@ -522,7 +523,7 @@ def clean_row(row: dict, *, capability_codes: Iterable[str], today: datetime.dat
         and "certificate_valid_until" in fields
         and fields["certificate_valid_from"] > fields["certificate_valid_until"]
     ):
-        errors["certificate_valid_until"] = _("before certificate_valid_from")
+        errors["certificate_valid_until"] = pgettext("text", "before certificate_valid_from")
 
     capabilities = None
     if not _is_blank(row.get("capabilities")):

@@ -15,15 +15,15 @@ from hamafza.core.text import SORT_KEY_LENGTH, collation_key, fold
 
 
 class OrganizationKind(models.TextChoices):
-    STARTUP = "startup", _("Startup")
-    KNOWLEDGE_BASED = "knowledge_based_company", _("Knowledge-based company")
-    SME = "sme", _("SME")
-    UNIVERSITY = "university", _("University")
-    RESEARCH_CENTER = "research_center", _("Research centre")
-    INCUBATOR = "incubator", _("Incubator")
-    ACCELERATOR = "accelerator", _("Accelerator")
+    STARTUP = "startup", pgettext_lazy("organization kind", "Startup")
+    KNOWLEDGE_BASED = "knowledge_based_company", pgettext_lazy("organization kind", "Knowledge-based company")
+    SME = "sme", pgettext_lazy("organization kind", "SME")
+    UNIVERSITY = "university", pgettext_lazy("organization kind", "University")
+    RESEARCH_CENTER = "research_center", pgettext_lazy("organization kind", "Research centre")
+    INCUBATOR = "incubator", pgettext_lazy("organization kind", "Incubator")
+    ACCELERATOR = "accelerator", pgettext_lazy("organization kind", "Accelerator")
     SCIENCE_PARK = "science_park", _("Science and technology park")
-    PROBLEM_DEFINITION_FIRM = "problem_definition_firm", _("Problem-definition firm")
+    PROBLEM_DEFINITION_FIRM = "problem_definition_firm", pgettext_lazy("organization kind", "Problem-definition firm")
 
 
 class EligibilityLabelsMixin:
@@ -49,45 +49,51 @@ class Organization(models.Model):
     `city` links to a tenant city when there is one.
     """
 
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
-    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(pgettext_lazy("field label", "slug"), max_length=120, unique=True, allow_unicode=True)
+    name = models.CharField(pgettext_lazy("field label", "name"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
-    kind = models.CharField(_("kind"), max_length=40, choices=OrganizationKind.choices)
-    province = models.CharField(_("province"), max_length=40, choices=PROVINCES)
-    city_name = models.CharField(_("city"), max_length=120)
+    kind = models.CharField(pgettext_lazy("field label", "kind"), max_length=40, choices=OrganizationKind.choices)
+    province = models.CharField(pgettext_lazy("field label", "province"), max_length=40, choices=PROVINCES)
+    city_name = models.CharField(pgettext_lazy("field label", "city"), max_length=120)
     city = models.ForeignKey(
         "core.City",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="organizations",
-        verbose_name=_("platform city"),
+        verbose_name=pgettext_lazy("field label", "platform city"),
     )
-    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    founded = models.PositiveSmallIntegerField(_("founding year"), null=True, blank=True)
-    description_fa = models.TextField(_("description (Persian)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    website = models.URLField(_("website"), blank=True)
-    knowledge_based = models.BooleanField(_("knowledge-based"), default=False)
+    employees = models.PositiveIntegerField(pgettext_lazy("field label", "employees"), null=True, blank=True)
+    founded = models.PositiveSmallIntegerField(pgettext_lazy("field label", "founding year"), null=True, blank=True)
+    description_fa = models.TextField(pgettext_lazy("field label", "description (Persian)"), blank=True)
+    description_en = models.TextField(pgettext_lazy("field label", "description (English)"), blank=True)
+    website = models.URLField(pgettext_lazy("field label", "website"), blank=True)
+    knowledge_based = models.BooleanField(pgettext_lazy("field label", "knowledge-based"), default=False)
     certificate_number = models.CharField(_("knowledge-based certificate number"), max_length=60, blank=True)
     certificate_valid_from = models.DateField(_("certificate valid from"), null=True, blank=True)
     certificate_valid_until = models.DateField(_("certificate valid until"), null=True, blank=True)
     capabilities = models.ManyToManyField(
-        "core.Capability", blank=True, related_name="organizations", verbose_name=_("capabilities")
+        "core.Capability",
+        blank=True,
+        related_name="organizations",
+        verbose_name=pgettext_lazy("field label", "capabilities"),
     )
-    verified = models.BooleanField(_("verified"), default=False)
-    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified = models.BooleanField(pgettext_lazy("field label", "verified"), default=False)
+    verified_at = models.DateTimeField(pgettext_lazy("field label", "verified at"), null=True, blank=True)
     search_text = models.TextField(editable=False, blank=True)
     # The directory's order: Persian dictionary order of the name, Persian names before names with
     # no Persian letter (core.text.collation_key); kept by save(), indexed (ADR 0023).
     sort_name = models.CharField(editable=False, blank=True, max_length=SORT_KEY_LENGTH + 1)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_text", "sort_name"], m2m_fields=[capabilities])
+    # The English directory's order (/en/ pages, API in English): the English name (else the Persian
+    # one) in English order, English names before Persian ones; kept and indexed alike (ADR 0025).
+    sort_name_en = models.CharField(editable=False, blank=True, max_length=SORT_KEY_LENGTH + 1)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(pgettext_lazy("field label", "updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["search_text", "sort_name", "sort_name_en"], m2m_fields=[capabilities])
 
     class Meta:
-        verbose_name = _("organization")
-        verbose_name_plural = _("organizations")
+        verbose_name = pgettext_lazy("model name", "organization")
+        verbose_name_plural = pgettext_lazy("model name", "organizations")
         ordering = ["name"]
         indexes = [
             models.Index(fields=["kind"]),
@@ -95,6 +101,7 @@ class Organization(models.Model):
             # The directory's order (verified first, then by name): page 1 and keyset pages read
             # it in order instead of sorting the whole directory (issue 19).
             models.Index(fields=["-verified", "sort_name", "id"], name="organization_directory_order"),
+            models.Index(fields=["-verified", "sort_name_en", "id"], name="organization_order_en"),
         ]
 
     def __str__(self) -> str:
@@ -103,6 +110,7 @@ class Organization(models.Model):
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
         self.sort_name = self.build_sort_name()
+        self.sort_name_en = self.build_sort_name_en()
         super().save(*args, **kwargs)
 
     @property
@@ -137,6 +145,9 @@ class Organization(models.Model):
     def build_sort_name(self) -> str:
         return collation_key(self.name or self.name_en)
 
+    def build_sort_name_en(self) -> str:
+        return collation_key(self.name_en or self.name, first="en")
+
     def build_search_text(self) -> str:
         return fold(
             " ".join([self.name, self.name_en, self.city_name, self.province, self.description_fa, self.description_en])
@@ -145,22 +156,30 @@ class Organization(models.Model):
 
 class OrganizationMembership(models.Model):
     class Role(models.TextChoices):
-        MEMBER = "member", _("Member")
+        MEMBER = "member", pgettext_lazy("organization membership role", "Member")
         ADMIN = "admin", pgettext_lazy("role of a person in an organization", "Admin")
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organization")
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=pgettext_lazy("field label", "organization"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=pgettext_lazy("field label", "user"),
     )
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    role = models.CharField(
+        pgettext_lazy("field label", "role"), max_length=10, choices=Role.choices, default=Role.MEMBER
+    )
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("organization membership")
-        verbose_name_plural = _("organization memberships")
+        verbose_name = pgettext_lazy("model name", "organization membership")
+        verbose_name_plural = pgettext_lazy("model name", "organization memberships")
         constraints = [models.UniqueConstraint(fields=["organization", "user"], name="membership_unique")]
 
     def __str__(self) -> str:
@@ -171,42 +190,42 @@ class Person(models.Model):
     """An individual innovator: a student, professor or idea owner."""
 
     class Kind(models.TextChoices):
-        STUDENT = "student", _("Student")
-        PROFESSOR = "professor", _("Professor")
-        RESEARCHER = "researcher", _("Researcher")
-        IDEA_OWNER = "idea_owner", _("Idea owner")
+        STUDENT = "student", pgettext_lazy("person kind", "Student")
+        PROFESSOR = "professor", pgettext_lazy("person kind", "Professor")
+        RESEARCHER = "researcher", pgettext_lazy("person kind", "Researcher")
+        IDEA_OWNER = "idea_owner", pgettext_lazy("person kind", "Idea owner")
 
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    slug = models.SlugField(pgettext_lazy("field label", "slug"), max_length=120, unique=True, allow_unicode=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="person",
-        verbose_name=_("user"),
+        verbose_name=pgettext_lazy("field label", "user"),
     )
-    name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(pgettext_lazy("field label", "name"), max_length=200)
+    kind = models.CharField(pgettext_lazy("field label", "kind"), max_length=20, choices=Kind.choices)
     affiliation = models.ForeignKey(
         Organization,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="people",
-        verbose_name=_("affiliation"),
+        verbose_name=pgettext_lazy("field label", "affiliation"),
     )
-    province = models.CharField(_("province"), max_length=40, choices=PROVINCES)
-    city_name = models.CharField(_("city"), max_length=120, blank=True)
-    bio = models.TextField(_("biography"), blank=True)
+    province = models.CharField(pgettext_lazy("field label", "province"), max_length=40, choices=PROVINCES)
+    city_name = models.CharField(pgettext_lazy("field label", "city"), max_length=120, blank=True)
+    bio = models.TextField(pgettext_lazy("field label", "biography"), blank=True)
     capabilities = models.ManyToManyField(
-        "core.Capability", blank=True, related_name="people", verbose_name=_("capabilities")
+        "core.Capability", blank=True, related_name="people", verbose_name=pgettext_lazy("field label", "capabilities")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[capabilities])
 
     class Meta:
-        verbose_name = _("person")
-        verbose_name_plural = _("people")
+        verbose_name = pgettext_lazy("model name", "person")
+        verbose_name_plural = pgettext_lazy("model name", "people")
         ordering = ["name"]
 
     def __str__(self) -> str:

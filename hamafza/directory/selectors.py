@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, pgettext_lazy
 
 from hamafza.core import hooks
 from hamafza.core.models import Capability
@@ -118,7 +118,8 @@ def organization_list(
         qs = qs.filter(knowledge_based=knowledge_based)
     if verified is not None:
         qs = qs.filter(verified=verified)
-    ordering = ["-verified", "sort_name", "pk"]  # the index organization_directory_order
+    # The index organization_directory_order (organization_order_en in English).
+    ordering = ["-verified", directory_sort_field(), "pk"]
     qs = qs.select_related("city").prefetch_related(
         Prefetch("capabilities", queryset=Capability.objects.only("id", "code", "name_fa", "name_en"))
     )
@@ -134,24 +135,34 @@ def organization_list(
     return qs.order_by(*ordering)
 
 
-def organizations_after(qs: QuerySet[Organization], key: tuple[bool, str, int], limit: int) -> list[Organization]:
+def directory_sort_field(language: str | None = None) -> str:
+    """The indexed key of the directory's order in ``language`` (the active one by default):
+    ``sort_name`` (Persian names first, Persian order) or, in English, ``sort_name_en`` (English
+    names first, English order)."""
+    language = language or get_language() or "fa"
+    return "sort_name_en" if language.startswith("en") else "sort_name"
+
+
+def organizations_after(
+    qs: QuerySet[Organization], key: tuple[bool, str, int], limit: int, *, field: str = "sort_name"
+) -> list[Organization]:
     """Keyset pagination in the directory's order (verified first, then name, id): up to `limit`
-    organizations of `qs` after the one whose sort key is `key` (verified, sort name, id). Each part is
-    a range scan of the index ``organization_directory_order`` (at most two queries), however deep
-    the page."""
+    organizations of `qs` after the one whose sort key is `key` (verified, sort key, id) in the key
+    column `field` (``directory_sort_field()``). Each part is a range scan of that column's index
+    (at most two queries), however deep the page."""
     verified, name, pk = key
     rows = list(
-        qs.filter(verified=verified, sort_name__gte=name)
-        .exclude(sort_name=name, pk__lte=pk)
-        .order_by("sort_name", "pk")[:limit]
+        qs.filter(verified=verified, **{f"{field}__gte": name})
+        .exclude(**{field: name, "pk__lte": pk})
+        .order_by(field, "pk")[:limit]
     )
     if verified and len(rows) < limit:
-        rows += list(qs.filter(verified=False).order_by("sort_name", "pk")[: limit - len(rows)])
+        rows += list(qs.filter(verified=False).order_by(field, "pk")[: limit - len(rows)])
     return rows
 
 
-def organization_sort_key(org: Organization) -> tuple[bool, str, int]:
-    return (org.verified, org.sort_name, org.pk)
+def organization_sort_key(org: Organization, *, field: str = "sort_name") -> tuple[bool, str, int]:
+    return (org.verified, getattr(org, field), org.pk)
 
 
 def profile_sections(*, organization) -> list[dict]:
@@ -242,7 +253,13 @@ def person_list() -> QuerySet[Person]:
 # What the directory contributes to the pages of lower apps (registered in apps.py)
 # --------------------------------------------------------------------------------------------
 def organizations_navigation(request, flags) -> list[dict]:
-    return [{"label": _("Organizations"), "url": reverse("directory:organization_list"), "group": "explore"}]
+    return [
+        {
+            "label": pgettext_lazy("menu", "Organizations"),
+            "url": reverse("directory:organization_list"),
+            "group": "explore",
+        }
+    ]
 
 
 def has_organization_flag():

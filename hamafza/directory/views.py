@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from hamafza.core.paging import CappedPaginator
@@ -74,5 +75,7 @@ def organization_verify(request, slug):
         raise PermissionDenied
     verified = request.POST.get("verified", "1") == "1"
     services.organization_verify(organization=org, by=request.user, verified=verified)
-    messages.success(request, _("Verified.") if verified else _("Verification removed."))
+    messages.success(
+        request, pgettext("message", "Verified.") if verified else pgettext("message", "Verification removed.")
+    )
     return redirect("directory:organization_detail", slug=org.slug)

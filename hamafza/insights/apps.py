@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class InsightsConfig(AppConfig):
     name = "hamafza.insights"
     label = "insights"
-    verbose_name = _("Insights")
+    verbose_name = pgettext_lazy("field label", "Insights")
 
     def ready(self):
         from hamafza.core import hooks

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.core.models import City, Domain, Unit
 from hamafza.insights import local_share, registers, selectors, services, tables
@@ -45,7 +46,11 @@ def figures(filters: selectors.Filters, *, breakdowns: tuple[str, ...], years: l
         tables.times_table(time_rows),
         tables.slowest_table(time_rows, url_for=_item_url),
         tables.local_share_table(
-            local_share.local_share(filters), by=None, slug="local-share", title=str(_("Local share")), note=True
+            local_share.local_share(filters),
+            by=None,
+            slug="local-share",
+            title=str(pgettext_lazy("text", "Local share")),
+            note=True,
         ),
         tables.local_share_table(
             local_share.local_share(filters, by="year", years=years),

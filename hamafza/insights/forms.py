@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.core.formatting import digits
 from hamafza.core.models import Domain, Unit
@@ -10,24 +11,30 @@ from hamafza.insights.selectors import Filters
 
 
 class InsightsFilterForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    year = forms.TypedChoiceField(
+        label=pgettext_lazy("field label", "Year"), coerce=int, required=False, empty_value=None
+    )
     quarter = forms.TypedChoiceField(
-        label=_("Quarter"),
+        label=pgettext_lazy("field label", "Quarter"),
         coerce=int,
         required=False,
         empty_value=None,
     )
     domain = forms.ModelChoiceField(
-        label=_("Domain"), queryset=Domain.objects.order_by("position", "code"), required=False
+        label=pgettext_lazy("field label", "Domain"),
+        queryset=Domain.objects.order_by("position", "code"),
+        required=False,
     )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    unit = forms.ModelChoiceField(
+        label=pgettext_lazy("field label", "Unit"), queryset=Unit.objects.none(), required=False
+    )
 
     def __init__(self, data=None, *, city=None, years=(), **kwargs):
         super().__init__(data, **kwargs)
         self.city = city
-        self.fields["year"].choices = [("", _("All years"))] + [(y, digits(y)) for y in years]
-        self.fields["quarter"].choices = [("", _("Whole year"))] + [
-            (q, _("Quarter %(q)s") % {"q": digits(q)}) for q in (1, 2, 3, 4)
+        self.fields["year"].choices = [("", pgettext_lazy("option", "All years"))] + [(y, digits(y)) for y in years]
+        self.fields["quarter"].choices = [("", pgettext_lazy("option", "Whole year"))] + [
+            (q, pgettext_lazy("option", "Quarter %(q)s") % {"q": digits(q)}) for q in (1, 2, 3, 4)
         ]
         if city is None:
             del self.fields["unit"]

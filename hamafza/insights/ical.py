@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hamafza.core import ical as core_ical
 from hamafza.core.ical import TEHRAN, Event
@@ -41,8 +41,8 @@ def call_events(calls, *, url_for) -> Iterable[Event]:
     for call in calls:
         url = url_for(call)
         moments = (
-            ("opens", call.opens_at or call.published_at, _("Opens: %(title)s")),
-            ("closes", call.closes_at, _("Deadline: %(title)s")),
+            ("opens", call.opens_at or call.published_at, pgettext("text", "Opens: %(title)s")),
+            ("closes", call.closes_at, pgettext("text", "Deadline: %(title)s")),
         )
         for key, moment, summary in moments:
             if moment is not None:

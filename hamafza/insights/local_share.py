@@ -36,7 +36,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, TruncDate
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.core.models import City, Domain, Unit
 from hamafza.insights.periods import TEHRAN, Period, jalali_number
@@ -238,9 +238,12 @@ def _names(by: str | None, keys) -> dict:
     if by == "city":
         return {c.pk: c.name for c in City.objects.filter(pk__in=ids)}
     if by == "domain":
-        return {None: str(_("No domain")), **{d.pk: d.name for d in Domain.objects.filter(pk__in=ids)}}
+        return {
+            None: str(pgettext_lazy("text", "No domain")),
+            **{d.pk: d.name for d in Domain.objects.filter(pk__in=ids)},
+        }
     if by == "unit":
         return {u.pk: u.name for u in Unit.objects.filter(pk__in=ids)}
     if by == "year":
-        return {None: str(_("Earlier")), **{y: jalali_number(y) for y in ids}}
+        return {None: str(pgettext_lazy("text", "Earlier")), **{y: jalali_number(y) for y in ids}}
     return {}

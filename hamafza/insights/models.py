@@ -4,20 +4,24 @@ the calls the user follows). Everything else the app shows is read from the othe
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
 class CalendarFeed(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=pgettext_lazy("field label", "user"),
     )
-    token = models.CharField(_("token"), max_length=64, unique=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    token = models.CharField(pgettext_lazy("field label", "token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["token"])
 
     class Meta:
-        verbose_name = _("calendar feed")
-        verbose_name_plural = _("calendar feeds")
+        verbose_name = pgettext_lazy("model name", "calendar feed")
+        verbose_name_plural = pgettext_lazy("model name", "calendar feeds")
 
     def __str__(self) -> str:
         return str(self.user)
@@ -30,13 +34,13 @@ class FigureSnapshot(models.Model):
     task recomputes the ones in use before they go stale, so at national volume a dashboard reads
     one row instead of aggregating hundreds of thousands. Derived data: deleting every row is safe."""
 
-    key = models.CharField(_("selection"), max_length=200, unique=True)
-    data = models.JSONField(_("figures"))
-    computed_at = models.DateTimeField(_("computed at"), db_index=True)
+    key = models.CharField(pgettext_lazy("field label", "selection"), max_length=200, unique=True)
+    data = models.JSONField(pgettext_lazy("field label", "figures"))
+    computed_at = models.DateTimeField(pgettext_lazy("field label", "computed at"), db_index=True)
 
     class Meta:
-        verbose_name = _("figure snapshot")
-        verbose_name_plural = _("figure snapshots")
+        verbose_name = pgettext_lazy("model name", "figure snapshot")
+        verbose_name_plural = pgettext_lazy("model name", "figure snapshots")
 
     def __str__(self) -> str:
         return self.key
@@ -49,16 +53,18 @@ class OpenDataFile(models.Model):
     (`insights.open_data`); when they differ, or the file is older than
     settings.INSIGHTS_OPEN_DATA_MAX_AGE, it is built again. Derived data: deleting rows is safe."""
 
-    key = models.CharField(_("file"), max_length=300, unique=True)  # kind|city|language|site address
-    fingerprint = models.CharField(_("fingerprint"), max_length=64)
-    etag = models.CharField(_("entity tag"), max_length=80)
-    generated_at = models.DateTimeField(_("generated at"))
+    key = models.CharField(
+        pgettext_lazy("field label", "file"), max_length=300, unique=True
+    )  # kind|city|language|site address
+    fingerprint = models.CharField(pgettext_lazy("field label", "fingerprint"), max_length=64)
+    etag = models.CharField(pgettext_lazy("field label", "entity tag"), max_length=80)
+    generated_at = models.DateTimeField(pgettext_lazy("field label", "generated at"))
     size = models.PositiveBigIntegerField(_("size (bytes, uncompressed)"))
-    content = models.BinaryField(_("content (gzip)"))
+    content = models.BinaryField(pgettext_lazy("field label", "content (gzip)"))
 
     class Meta:
-        verbose_name = _("open-data file")
-        verbose_name_plural = _("open-data files")
+        verbose_name = pgettext_lazy("model name", "open-data file")
+        verbose_name_plural = pgettext_lazy("model name", "open-data files")
 
     def __str__(self) -> str:
         return self.key

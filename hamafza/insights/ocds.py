@@ -24,7 +24,7 @@ import functools
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from hamafza.challenges.models import Call, CallType
@@ -78,7 +78,7 @@ def _labels(language: str) -> dict:
         return {
             "province": {code: str(label) for code, label in PROVINCES},
             "call_type": {value: str(label) for value, label in CallType.choices},
-            "iran": str(_("Iran")),
+            "iran": str(pgettext("text", "Iran")),
         }
 
 
@@ -184,7 +184,7 @@ def package(*, city, calls, uri: str, contracts_by_call: dict | None = None, par
         "uri": uri,
         "version": OCDS_VERSION,
         "publishedDate": _iso(timezone.now().replace(microsecond=0)),
-        "publisher": {"name": _("Hamafza, %(city)s") % {"city": city.name}},
+        "publisher": {"name": pgettext("label", "Hamafza, %(city)s") % {"city": city.name}},
         "releases": [
             release(c, contracts=contracts_by_call.get(c.pk), extra_parties=parties_by_call.get(c.pk)) for c in calls
         ],

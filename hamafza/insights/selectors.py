@@ -22,6 +22,7 @@ from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subque
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.challenges.models import Call, CallResult, Need
 from hamafza.core.models import City, Domain, Unit
@@ -98,11 +99,21 @@ def _agreements_signed() -> QuerySet[Agreement]:
 
 
 STAGES = [
-    _Stage("needs", _("Needs submitted"), _needs, "city_id", "domain_id", "unit_id", "submitted_at"),
-    _Stage("calls", _("Calls published"), _calls_published, "city_id", "domain_id", "unit_id", "published_at"),
+    _Stage(
+        "needs", pgettext_lazy("option", "Needs submitted"), _needs, "city_id", "domain_id", "unit_id", "submitted_at"
+    ),
+    _Stage(
+        "calls",
+        pgettext_lazy("option", "Calls published"),
+        _calls_published,
+        "city_id",
+        "domain_id",
+        "unit_id",
+        "published_at",
+    ),
     _Stage(
         "proposals",
-        _("Proposals submitted"),
+        pgettext_lazy("text", "Proposals submitted"),
         _proposals_submitted,
         "city_id",
         "call__domain_id",
@@ -111,7 +122,7 @@ STAGES = [
     ),
     _Stage(
         "awards",
-        _("Awards"),
+        pgettext_lazy("text", "Awards"),
         _awards,
         "call__city_id",
         "call__domain_id",
@@ -119,11 +130,17 @@ STAGES = [
         "call__results_published_at",
     ),
     _Stage(
-        "pilots", _("Pilots started"), _pilots_started, "city_id", "call__domain_id", "call__unit_id", "running_since"
+        "pilots",
+        pgettext_lazy("text", "Pilots started"),
+        _pilots_started,
+        "city_id",
+        "call__domain_id",
+        "call__unit_id",
+        "running_since",
     ),
     _Stage(
         "completed",
-        _("Pilots completed"),
+        pgettext_lazy("text", "Pilots completed"),
         _pilots_completed,
         "city_id",
         "call__domain_id",
@@ -132,7 +149,7 @@ STAGES = [
     ),
     _Stage(
         "agreements",
-        _("Agreements signed"),
+        pgettext_lazy("text", "Agreements signed"),
         _agreements_signed,
         "city_id",
         "call_domain",
@@ -233,7 +250,7 @@ def breakdown(by: str, filters: Filters, *, values: dict | None = None) -> list[
     names = {o.pk: o.name for o in model.objects.filter(pk__in=[k for k in keys if k is not None])}
     rows = []
     for k in keys:
-        row = {"id": k, "name": names.get(k, str(_("No domain")) if by == "domain" else "")}
+        row = {"id": k, "name": names.get(k, str(pgettext_lazy("text", "No domain")) if by == "domain" else "")}
         row.update({key: counts[key].get(k, 0) for key in BREAKDOWN_STAGES})
         row["proposals_per_call"] = round(row["proposals"] / row["calls"], 1) if row["calls"] else None
         row["value"] = values.get(k, 0)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.core.formatting import digits, format_date, is_persian, num
 
@@ -116,10 +117,10 @@ def _display(value, kind: str) -> str:
 def funnel_table(rows: list[dict]) -> Table:
     return Table(
         slug="funnel",
-        title=str(_("Funnel")),
+        title=str(pgettext_lazy("text", "Funnel")),
         columns=[
-            Column("label", _("Stage"), "text"),
-            Column("count", _("Count")),
+            Column("label", pgettext_lazy("column", "Stage"), "text"),
+            Column("count", pgettext_lazy("column", "Count")),
             Column("conversion", _("Conversion from the previous stage (%)"), "percent"),
         ],
         rows=rows,
@@ -130,11 +131,11 @@ def funnel_table(rows: list[dict]) -> Table:
 def times_table(rows: list[dict]) -> Table:
     return Table(
         slug="times",
-        title=str(_("Times (days)")),
+        title=str(pgettext_lazy("text", "Times (days)")),
         columns=[
-            Column("label", _("Step"), "text"),
-            Column("count", _("Items")),
-            Column("median_days", _("Median (days)"), "days"),
+            Column("label", pgettext_lazy("column", "Step"), "text"),
+            Column("count", pgettext_lazy("column", "Items")),
+            Column("median_days", pgettext_lazy("column", "Median (days)"), "days"),
             Column("p75_days", _("75th percentile (days)"), "days"),
         ],
         rows=rows,
@@ -151,30 +152,38 @@ def slowest_table(rows: list[dict], *, url_for) -> Table:
     ]
     return Table(
         slug="slowest",
-        title=str(_("Slowest items")),
+        title=str(pgettext_lazy("text", "Slowest items")),
         columns=[
-            Column("step", _("Step"), "text"),
-            Column("item", _("Item"), "text"),
-            Column("days", _("Days"), "days"),
+            Column("step", pgettext_lazy("column", "Step"), "text"),
+            Column("item", pgettext_lazy("column", "Item"), "text"),
+            Column("days", pgettext_lazy("column", "Days"), "days"),
         ],
         rows=flat,
     )
 
 
 def breakdown_table(rows: list[dict], *, by: str) -> Table:
-    title = {"domain": _("Per domain"), "unit": _("Per unit"), "city": _("Per city")}[by]
-    name = {"domain": _("Domain"), "unit": _("Unit"), "city": _("City")}[by]
+    title = {
+        "domain": pgettext_lazy("label", "Per domain"),
+        "unit": pgettext_lazy("label", "Per unit"),
+        "city": pgettext_lazy("label", "Per city"),
+    }[by]
+    name = {
+        "domain": pgettext_lazy("label", "Domain"),
+        "unit": pgettext_lazy("label", "Unit"),
+        "city": pgettext_lazy("label", "City"),
+    }[by]
     return Table(
         slug=f"per-{by}",
         title=str(title),
         columns=[
             Column("name", name, "text"),
-            Column("calls", _("Calls published")),
-            Column("proposals", _("Proposals submitted")),
+            Column("calls", pgettext_lazy("column", "Calls published")),
+            Column("proposals", pgettext_lazy("column", "Proposals submitted")),
             Column("proposals_per_call", _("Proposals per call"), "decimal"),
-            Column("awards", _("Awards")),
-            Column("pilots", _("Pilots started")),
-            Column("completed", _("Pilots completed")),
+            Column("awards", pgettext_lazy("column", "Awards")),
+            Column("pilots", pgettext_lazy("column", "Pilots started")),
+            Column("completed", pgettext_lazy("column", "Pilots completed")),
             Column("value", _("Value of pilots and agreements (Rial)"), "money"),
         ],
         rows=rows,
@@ -196,14 +205,14 @@ LOCAL_SHARE_DEFINITION = _(
 def local_share_table(rows: list[dict], *, by: str | None, slug: str, title: str, note: bool = False) -> Table:
     """The local share per city, domain, unit or Jalali year (`by`), or in total (`by` None)."""
     first = {
-        None: Column("name", _("Selection"), "text"),
-        "city": Column("name", _("City"), "text"),
-        "domain": Column("name", _("Domain"), "text"),
-        "unit": Column("name", _("Unit"), "text"),
-        "year": Column("name", _("Year"), "text"),
+        None: Column("name", pgettext_lazy("column", "Selection"), "text"),
+        "city": Column("name", pgettext_lazy("column", "City"), "text"),
+        "domain": Column("name", pgettext_lazy("column", "Domain"), "text"),
+        "unit": Column("name", pgettext_lazy("column", "Unit"), "text"),
+        "year": Column("name", pgettext_lazy("column", "Year"), "text"),
     }[by]
     if by is None:
-        rows = [{**r, "name": str(_("All"))} for r in rows]
+        rows = [{**r, "name": str(pgettext_lazy("text", "All"))} for r in rows]
     chart = {"type": "line" if by == "year" else "bar", "label": "name", "percent": True}
     chart["series"] = ["local_pct", "kb_pct", "both_pct"]
     return Table(
@@ -211,9 +220,9 @@ def local_share_table(rows: list[dict], *, by: str | None, slug: str, title: str
         title=title,
         columns=[
             first,
-            Column("pilots", _("Pilots")),
-            Column("agreements", _("Agreements")),
-            Column("total", _("Value (Rial)"), "money"),
+            Column("pilots", pgettext_lazy("column", "Pilots")),
+            Column("agreements", pgettext_lazy("column", "Agreements")),
+            Column("total", pgettext_lazy("column", "Value (Rial)"), "money"),
             Column("local", _("To local organizations (Rial)"), "money"),
             Column("kb", _("To knowledge-based organizations (Rial)"), "money"),
             Column("both", _("To local knowledge-based organizations (Rial)"), "money"),
@@ -233,9 +242,9 @@ def public_local_share_table(rows: list[dict]) -> Table:
         slug="local-share",
         title=str(_("Local share per year")),
         columns=[
-            Column("name", _("Year"), "text"),
-            Column("pilots", _("Pilots")),
-            Column("agreements", _("Agreements")),
+            Column("name", pgettext_lazy("column", "Year"), "text"),
+            Column("pilots", pgettext_lazy("column", "Pilots")),
+            Column("agreements", pgettext_lazy("column", "Agreements")),
             Column("local_pct", _("Local share (%)"), "percent"),
             Column("kb_pct", _("Knowledge-based share (%)"), "percent"),
             Column("both_pct", _("Local and knowledge-based (%)"), "percent"),
@@ -266,13 +275,13 @@ def open_calls_register(calls, *, url_for) -> Table:
     ]
     return Table(
         slug="open-calls",
-        title=str(_("Open calls")),
+        title=str(pgettext_lazy("text", "Open calls")),
         columns=[
-            Column("title", _("Call"), "text"),
-            Column("unit", _("Unit"), "text"),
-            Column("domain", _("Domain"), "text"),
+            Column("title", pgettext_lazy("column", "Call"), "text"),
+            Column("unit", pgettext_lazy("column", "Unit"), "text"),
+            Column("domain", pgettext_lazy("column", "Domain"), "text"),
             Column("type", _("Type of call"), "text"),
-            Column("closes", _("Closes"), "date"),
+            Column("closes", pgettext_lazy("column", "Closes"), "date"),
         ],
         rows=rows,
     )
@@ -298,14 +307,14 @@ def calls_register(calls, *, url_for) -> Table:
         slug="calls",
         title=str(_("Register of calls")),
         columns=[
-            Column("title", _("Call"), "text"),
-            Column("unit", _("Unit"), "text"),
-            Column("domain", _("Domain"), "text"),
+            Column("title", pgettext_lazy("column", "Call"), "text"),
+            Column("unit", pgettext_lazy("column", "Unit"), "text"),
+            Column("domain", pgettext_lazy("column", "Domain"), "text"),
             Column("type", _("Type of call"), "text"),
-            Column("state", _("State"), "text"),
-            Column("published", _("Published"), "date"),
-            Column("closes", _("Closes"), "date"),
-            Column("awards", _("Awards")),
+            Column("state", pgettext_lazy("column", "State"), "text"),
+            Column("published", pgettext_lazy("column", "Published"), "date"),
+            Column("closes", pgettext_lazy("column", "Closes"), "date"),
+            Column("awards", pgettext_lazy("column", "Awards")),
         ],
         rows=rows,
     )
@@ -327,10 +336,10 @@ def awards_register(results, *, url_for) -> Table:
         slug="awards",
         title=str(_("Register of awards")),
         columns=[
-            Column("call", _("Call"), "text"),
-            Column("organization", _("Awarded to"), "text"),
-            Column("unit", _("Unit"), "text"),
-            Column("date", _("Results published"), "date"),
+            Column("call", pgettext_lazy("column", "Call"), "text"),
+            Column("organization", pgettext_lazy("column", "Awarded to"), "text"),
+            Column("unit", pgettext_lazy("column", "Unit"), "text"),
+            Column("date", pgettext_lazy("column", "Results published"), "date"),
         ],
         rows=rows,
     )
@@ -351,13 +360,13 @@ def pilots_register(pilots, *, url_for) -> Table:
     ]
     return Table(
         slug="pilots",
-        title=str(_("Completed pilots")),
+        title=str(pgettext_lazy("text", "Completed pilots")),
         columns=[
-            Column("title", _("Pilot"), "text"),
-            Column("unit", _("Host unit"), "text"),
-            Column("organizations", _("Organizations"), "text"),
-            Column("started", _("Started"), "date"),
-            Column("completed", _("Completed"), "date"),
+            Column("title", pgettext_lazy("column", "Pilot"), "text"),
+            Column("unit", pgettext_lazy("column", "Host unit"), "text"),
+            Column("organizations", pgettext_lazy("column", "Organizations"), "text"),
+            Column("started", pgettext_lazy("column", "Started"), "date"),
+            Column("completed", pgettext_lazy("column", "Completed"), "date"),
         ],
         rows=rows,
     )
@@ -381,11 +390,11 @@ def agreements_register(agreements, *, value_shown) -> Table:
         slug="agreements",
         title=str(_("Register of agreements")),
         columns=[
-            Column("title", _("Agreement"), "text"),
-            Column("kind", _("Kind"), "text"),
-            Column("parties", _("Parties"), "text"),
-            Column("status", _("Status"), "text"),
-            Column("signed", _("Signed on"), "date"),
+            Column("title", pgettext_lazy("column", "Agreement"), "text"),
+            Column("kind", pgettext_lazy("column", "Kind"), "text"),
+            Column("parties", pgettext_lazy("column", "Parties"), "text"),
+            Column("status", pgettext_lazy("column", "Status"), "text"),
+            Column("signed", pgettext_lazy("column", "Signed on"), "date"),
             Column("value", _("Value (Rial), when public"), "money"),
         ],
         rows=rows,

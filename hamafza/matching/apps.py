@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MatchingConfig(AppConfig):
     name = "hamafza.matching"
     label = "matching"
-    verbose_name = _("Matching")
+    verbose_name = pgettext_lazy("field label", "Matching")
 
     def ready(self):
         from hamafza.core import hooks

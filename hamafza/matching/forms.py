@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.core.provinces import PROVINCES
 from hamafza.directory.models import Organization, OrganizationKind
@@ -12,8 +13,16 @@ MAX_INVITE = 100
 class MatchFilterForm(forms.Form):
     """Narrow the ranked organizations (never wider than the call's own eligibility)."""
 
-    province = forms.ChoiceField(label=_("Province"), required=False, choices=[("", _("Any province"))] + PROVINCES)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind"))] + OrganizationKind.choices)
+    province = forms.ChoiceField(
+        label=pgettext_lazy("field label", "Province"),
+        required=False,
+        choices=[("", pgettext_lazy("option", "Any province"))] + PROVINCES,
+    )
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("field label", "Kind"),
+        required=False,
+        choices=[("", pgettext_lazy("option", "Any kind"))] + OrganizationKind.choices,
+    )
 
     def filters(self) -> dict:
         if not self.is_bound or not self.is_valid():
@@ -23,7 +32,7 @@ class MatchFilterForm(forms.Form):
 
 class InviteForm(forms.Form):
     organizations = forms.ModelMultipleChoiceField(
-        label=_("Organizations"),
+        label=pgettext_lazy("field label", "Organizations"),
         queryset=Organization.objects.all(),
         error_messages={
             "required": _("Choose at least one organization to invite."),

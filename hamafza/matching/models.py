@@ -12,6 +12,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def _new_epoch() -> str:
@@ -26,16 +27,16 @@ class IndexState(models.Model):
 
     ORGANIZATIONS = "organizations"
 
-    name = models.CharField(_("name"), max_length=40, unique=True)
-    version = models.PositiveBigIntegerField(_("version"), default=0)
+    name = models.CharField(pgettext_lazy("field label", "name"), max_length=40, unique=True)
+    version = models.PositiveBigIntegerField(pgettext_lazy("field label", "version"), default=0)
     # Which database the versions count in: an index built against another database (or a test's
     # rolled-back one) carries another epoch and is rebuilt rather than trusted.
-    epoch = models.CharField(_("epoch"), max_length=32, default=_new_epoch, editable=False)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    epoch = models.CharField(pgettext_lazy("field label", "epoch"), max_length=32, default=_new_epoch, editable=False)
+    updated_at = models.DateTimeField(pgettext_lazy("field label", "updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("index state")
-        verbose_name_plural = _("index states")
+        verbose_name = pgettext_lazy("model name", "index state")
+        verbose_name_plural = pgettext_lazy("model name", "index states")
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
@@ -49,16 +50,18 @@ class IndexChange(models.Model):
 
     class Action(models.TextChoices):
         UPSERT = "upsert", _("Added or changed")
-        REMOVE = "remove", _("Removed")
+        REMOVE = "remove", pgettext_lazy("index change action", "Removed")
 
-    version = models.PositiveBigIntegerField(_("version"), db_index=True)
-    organization_id = models.PositiveBigIntegerField(_("organization id"))
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices, default=Action.UPSERT)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    version = models.PositiveBigIntegerField(pgettext_lazy("field label", "version"), db_index=True)
+    organization_id = models.PositiveBigIntegerField(pgettext_lazy("field label", "organization id"))
+    action = models.CharField(
+        pgettext_lazy("field label", "action"), max_length=10, choices=Action.choices, default=Action.UPSERT
+    )
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("index change")
-        verbose_name_plural = _("index changes")
+        verbose_name = pgettext_lazy("model name", "index change")
+        verbose_name_plural = pgettext_lazy("model name", "index changes")
         ordering = ["version", "pk"]
 
     def __str__(self) -> str:
@@ -74,15 +77,15 @@ class OrganizationVector(models.Model):
     ignored until the task replaces it. Not audited with django-simple-history on purpose: it is
     derived from the organization's audited text, like ``IndexState``."""
 
-    organization_id = models.PositiveBigIntegerField(_("organization id"), unique=True)
-    model = models.CharField(_("model"), max_length=40)
-    text_key = models.CharField(_("text key"), max_length=40)
-    vector = models.BinaryField(_("vector"))
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    organization_id = models.PositiveBigIntegerField(pgettext_lazy("field label", "organization id"), unique=True)
+    model = models.CharField(pgettext_lazy("field label", "model"), max_length=40)
+    text_key = models.CharField(pgettext_lazy("field label", "text key"), max_length=40)
+    vector = models.BinaryField(pgettext_lazy("field label", "vector"))
+    updated_at = models.DateTimeField(pgettext_lazy("field label", "updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("organization vector")
-        verbose_name_plural = _("organization vectors")
+        verbose_name = pgettext_lazy("model name", "organization vector")
+        verbose_name_plural = pgettext_lazy("model name", "organization vectors")
 
     def __str__(self) -> str:
         return f"vector of organization {self.organization_id}"

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.challenges.eligibility import call_eligibility_for
 from hamafza.challenges.models import Call, CallType
@@ -34,15 +35,15 @@ CALLS_TOP = 20
 SEARCH_LIMIT = 500
 
 SIGNAL_LABELS = {
-    "capability": _("Capabilities"),
+    "capability": pgettext_lazy("label", "Capabilities"),
     "text": _("Words in common"),
-    "semantic": _("Similar meaning"),
-    "locality": _("Local"),
-    "knowledge_based": _("Knowledge-based certificate"),
-    "track_record": _("Track record"),
-    "verified": _("Verified profile"),
+    "semantic": pgettext_lazy("label", "Similar meaning"),
+    "locality": pgettext_lazy("label", "Local"),
+    "knowledge_based": pgettext_lazy("label", "Knowledge-based certificate"),
+    "track_record": pgettext_lazy("label", "Track record"),
+    "verified": pgettext_lazy("label", "Verified profile"),
 }
-LOCALITY_LABELS = {"city": _("Same city"), "province": _("Same province")}
+LOCALITY_LABELS = {"city": pgettext_lazy("label", "Same city"), "province": pgettext_lazy("label", "Same province")}
 
 
 def track_record_evidence(ids) -> dict[int, list[str]]:

@@ -4,6 +4,7 @@ returns the top few, their calls are read in one query."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.core.formatting import digits
 from hamafza.core.workspace import LIMIT, Item, Panel
@@ -25,10 +26,10 @@ def calls_for_you_panel(ws) -> Panel | None:
                 label=r.call.title,
                 url=reverse("challenges:call_detail", args=[r.call.pk]),
                 detail=r.call.city.name,
-                badge=_("%(percent)s%% match") % {"percent": digits(r.percent)},
+                badge=pgettext_lazy("text", "%(percent)s%% match") % {"percent": digits(r.percent)},
                 tone="info",
                 when=r.call.closes_at,
-                when_label=_("closes"),
+                when_label=pgettext_lazy("text", "closes"),
             )
             for r in rows
         ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.challenges.forms import DecimalTextField, JalaliDateField, NumberTextField
 from hamafza.challenges.models import Call
@@ -16,7 +17,7 @@ MAX_RIAL = 10**16
 
 
 class StartPilotForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=None, label=_("Host unit"), empty_label=None)
+    unit = forms.ModelChoiceField(queryset=None, label=pgettext_lazy("field label", "Host unit"), empty_label=None)
     title = forms.CharField(label=_("Title of the pilot"), max_length=200, required=False)
 
     def __init__(self, *args, units, **kwargs):
@@ -25,11 +26,13 @@ class StartPilotForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    unit = forms.ModelChoiceField(queryset=None, label=_("Host unit"), empty_label=None)
-    start_date = JalaliDateField(label=_("Start date"), required=False)
-    end_date = JalaliDateField(label=_("End date"), required=False)
+    title = forms.CharField(label=pgettext_lazy("field label", "Title"), max_length=200)
+    summary = forms.CharField(
+        label=pgettext_lazy("field label", "Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    unit = forms.ModelChoiceField(queryset=None, label=pgettext_lazy("field label", "Host unit"), empty_label=None)
+    start_date = JalaliDateField(label=pgettext_lazy("field label", "Start date"), required=False)
+    end_date = JalaliDateField(label=pgettext_lazy("field label", "End date"), required=False)
     approved_budget_rial = NumberTextField(label=_("Approved budget (Rial)"), required=False, max_value=MAX_RIAL)
 
     def __init__(self, *args, units, **kwargs):
@@ -44,19 +47,21 @@ class PlanForm(forms.Form):
 
 
 class KpiForm(forms.Form):
-    name = forms.CharField(label=_("KPI"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("field label", "KPI"), max_length=200)
     unit = forms.CharField(label=_("Unit of measure"), max_length=60, required=False)
-    baseline = DecimalTextField(label=_("Baseline"), required=False)
-    target = DecimalTextField(label=_("Target"), required=False)
-    target_date = JalaliDateField(label=_("Target date"), required=False)
+    baseline = DecimalTextField(label=pgettext_lazy("field label", "Baseline"), required=False)
+    target = DecimalTextField(label=pgettext_lazy("field label", "Target"), required=False)
+    target_date = JalaliDateField(label=pgettext_lazy("field label", "Target date"), required=False)
     measure_every_days = forms.IntegerField(label=_("Measure every (days)"), min_value=1, max_value=366, initial=30)
 
 
 class MeasurementForm(forms.Form):
-    value = DecimalTextField(label=_("Value"))
-    measured_on = JalaliDateField(label=_("Measured on"))
-    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
-    evidence = forms.ModelChoiceField(queryset=None, label=_("Evidence file"), required=False)
+    value = DecimalTextField(label=pgettext_lazy("field label", "Value"))
+    measured_on = JalaliDateField(label=pgettext_lazy("field label", "Measured on"))
+    note = forms.CharField(label=pgettext_lazy("field label", "Note"), max_length=2000, required=False)
+    evidence = forms.ModelChoiceField(
+        queryset=None, label=pgettext_lazy("field label", "Evidence file"), required=False
+    )
 
     def __init__(self, *args, files_qs=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,22 +69,27 @@ class MeasurementForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    title = forms.CharField(label=_("Milestone"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    due_date = JalaliDateField(label=_("Due date"))
+    title = forms.CharField(label=pgettext_lazy("field label", "Milestone"), max_length=200)
+    description = forms.CharField(
+        label=pgettext_lazy("field label", "Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    due_date = JalaliDateField(label=pgettext_lazy("field label", "Due date"))
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return"))], label=_("Decision"))
+    decision = forms.ChoiceField(
+        choices=[("accept", pgettext_lazy("option", "Accept")), ("return", pgettext_lazy("option", "Return"))],
+        label=pgettext_lazy("field label", "Decision"),
+    )
     reason = forms.CharField(label=_("Reason (when returning)"), max_length=2000, required=False)
 
 
 class PaymentForm(forms.Form):
-    milestone = forms.ModelChoiceField(queryset=None, label=_("Milestone"), required=False)
-    planned_rial = NumberTextField(label=_("Planned (Rial)"), max_value=MAX_RIAL)
-    paid_rial = NumberTextField(label=_("Paid (Rial)"), required=False, max_value=MAX_RIAL)
-    paid_on = JalaliDateField(label=_("Paid on"), required=False)
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    milestone = forms.ModelChoiceField(queryset=None, label=pgettext_lazy("field label", "Milestone"), required=False)
+    planned_rial = NumberTextField(label=pgettext_lazy("field label", "Planned (Rial)"), max_value=MAX_RIAL)
+    paid_rial = NumberTextField(label=pgettext_lazy("field label", "Paid (Rial)"), required=False, max_value=MAX_RIAL)
+    paid_on = JalaliDateField(label=pgettext_lazy("field label", "Paid on"), required=False)
+    note = forms.CharField(label=pgettext_lazy("field label", "Note"), max_length=300, required=False)
 
     def __init__(self, *args, milestones, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,33 +103,42 @@ class PaymentForm(forms.Form):
 
 
 class PilotFileForm(AttachmentForm):
-    purpose = forms.ChoiceField(choices=PilotFile.Purpose.choices, label=_("Purpose"))
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    purpose = forms.ChoiceField(choices=PilotFile.Purpose.choices, label=pgettext_lazy("field label", "Purpose"))
+    title = forms.CharField(label=pgettext_lazy("field label", "Title"), max_length=200, required=False)
 
 
 class LogEntryForm(forms.Form):
-    kind = forms.ChoiceField(choices=LogEntry.Kind.choices, label=_("Kind"))
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    severity = forms.ChoiceField(choices=LogEntry.Severity.choices, label=_("Severity"), initial="medium")
+    kind = forms.ChoiceField(choices=LogEntry.Kind.choices, label=pgettext_lazy("field label", "Kind"))
+    title = forms.CharField(label=pgettext_lazy("field label", "Title"), max_length=200)
+    description = forms.CharField(
+        label=pgettext_lazy("field label", "Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    severity = forms.ChoiceField(
+        choices=LogEntry.Severity.choices, label=pgettext_lazy("field label", "Severity"), initial="medium"
+    )
 
 
 class TransitionForm(forms.Form):
-    to_state = forms.ChoiceField(choices=Pilot.State.choices, label=_("New state"))
-    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+    to_state = forms.ChoiceField(choices=Pilot.State.choices, label=pgettext_lazy("field label", "New state"))
+    reason = forms.CharField(label=pgettext_lazy("field label", "Reason"), max_length=2000, required=False)
 
 
 class FinalReportForm(forms.Form):
-    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 4}))
-    lessons = forms.CharField(label=_("Lessons learned"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    recommendation = forms.ChoiceField(choices=FinalReport.Recommendation.choices, label=_("Recommendation"))
+    outcome = forms.CharField(label=pgettext_lazy("field label", "Outcome"), widget=forms.Textarea(attrs={"rows": 4}))
+    lessons = forms.CharField(
+        label=pgettext_lazy("field label", "Lessons learned"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    recommendation = forms.ChoiceField(
+        choices=FinalReport.Recommendation.choices, label=pgettext_lazy("field label", "Recommendation")
+    )
 
     def __init__(self, *args, kpis=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.kpis = list(kpis)
         for kpi in self.kpis:
             self.fields[f"achieved_{kpi.pk}"] = DecimalTextField(
-                label=_("Achieved: %(kpi)s") % {"kpi": kpi.name} + (f" ({kpi.unit})" if kpi.unit else ""),
+                label=pgettext_lazy("field label", "Achieved: %(kpi)s") % {"kpi": kpi.name}
+                + (f" ({kpi.unit})" if kpi.unit else ""),
                 required=False,
             )
 
@@ -132,15 +151,19 @@ class FinalReportForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    kind = forms.ChoiceField(choices=Agreement.Kind.choices, label=_("Kind"))
-    subject = forms.CharField(label=_("Subject"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    value_rial = NumberTextField(label=_("Value (Rial)"), required=False, max_value=MAX_RIAL)
+    title = forms.CharField(label=pgettext_lazy("field label", "Title"), max_length=200)
+    kind = forms.ChoiceField(choices=Agreement.Kind.choices, label=pgettext_lazy("field label", "Kind"))
+    subject = forms.CharField(
+        label=pgettext_lazy("field label", "Subject"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    value_rial = NumberTextField(label=pgettext_lazy("field label", "Value (Rial)"), required=False, max_value=MAX_RIAL)
     value_public = forms.BooleanField(label=_("The value is public"), required=False)
-    signed_on = JalaliDateField(label=_("Signing date"), required=False)
-    duration_months = forms.IntegerField(label=_("Duration (months)"), min_value=1, max_value=600, required=False)
-    pilot = forms.ModelChoiceField(queryset=None, label=_("Pilot"), required=False)
-    call = forms.ModelChoiceField(queryset=None, label=_("Call"), required=False)
+    signed_on = JalaliDateField(label=pgettext_lazy("field label", "Signing date"), required=False)
+    duration_months = forms.IntegerField(
+        label=pgettext_lazy("field label", "Duration (months)"), min_value=1, max_value=600, required=False
+    )
+    pilot = forms.ModelChoiceField(queryset=None, label=pgettext_lazy("field label", "Pilot"), required=False)
+    call = forms.ModelChoiceField(queryset=None, label=pgettext_lazy("field label", "Call"), required=False)
 
     def __init__(self, *args, city, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,7 +173,7 @@ class AgreementForm(forms.Form):
 
 class PartyForm(forms.Form):
     kind = forms.ChoiceField(choices=AgreementParty.Kind.choices, label=_("Kind of party"))
-    unit = forms.ModelChoiceField(queryset=None, label=_("Unit"), required=False)
+    unit = forms.ModelChoiceField(queryset=None, label=pgettext_lazy("field label", "Unit"), required=False)
     organization = forms.CharField(label=_("Organization (slug in the directory)"), max_length=120, required=False)
     name = forms.CharField(
         label=_("Name (for another body or a university not in the directory)"), max_length=200, required=False
@@ -173,9 +196,9 @@ class PartyForm(forms.Form):
 
 
 class ObligationForm(forms.Form):
-    party = forms.ModelChoiceField(queryset=None, label=_("Party"), empty_label=None)
-    description = forms.CharField(label=_("Obligation"), max_length=2000)
-    due_date = JalaliDateField(label=_("Due date"), required=False)
+    party = forms.ModelChoiceField(queryset=None, label=pgettext_lazy("field label", "Party"), empty_label=None)
+    description = forms.CharField(label=pgettext_lazy("field label", "Obligation"), max_length=2000)
+    due_date = JalaliDateField(label=pgettext_lazy("field label", "Due date"), required=False)
 
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
@@ -188,17 +211,17 @@ class ObligationStatusForm(forms.Form):
 
 
 class AgreementMilestoneForm(forms.Form):
-    title = forms.CharField(label=_("Milestone"), max_length=200)
-    due_date = JalaliDateField(label=_("Due date"), required=False)
+    title = forms.CharField(label=pgettext_lazy("field label", "Milestone"), max_length=200)
+    due_date = JalaliDateField(label=pgettext_lazy("field label", "Due date"), required=False)
 
 
 class AgreementTransitionForm(forms.Form):
-    to_state = forms.ChoiceField(choices=Agreement.Status.choices, label=_("New status"))
-    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+    to_state = forms.ChoiceField(choices=Agreement.Status.choices, label=pgettext_lazy("field label", "New status"))
+    reason = forms.CharField(label=pgettext_lazy("field label", "Reason"), max_length=2000, required=False)
 
 
 class DocumentForm(AttachmentForm):
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = forms.CharField(label=pgettext_lazy("field label", "Title"), max_length=200, required=False)
 
 
 class ScaleUpForm(forms.Form):

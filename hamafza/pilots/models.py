@@ -49,14 +49,17 @@ class CheckedFileMixin(models.Model):
     """The columns of a content-checked private file; the file itself has no URL and is served only
     by a permission-checked download view."""
 
-    original_name = models.CharField(_("file name"), max_length=150)
-    content_kind = models.CharField(_("type"), max_length=5, choices=FileKind.choices)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("hash (SHA-256)"), max_length=64)
+    original_name = models.CharField(pgettext_lazy("field label", "file name"), max_length=150)
+    content_kind = models.CharField(pgettext_lazy("field label", "type"), max_length=5, choices=FileKind.choices)
+    size = models.PositiveBigIntegerField(pgettext_lazy("field label", "size (bytes)"))
+    sha256 = models.CharField(pgettext_lazy("field label", "hash (SHA-256)"), max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "uploaded by"),
     )
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "uploaded at"), auto_now_add=True)
 
     class Meta:
         abstract = True
@@ -84,40 +87,60 @@ def agreement_document_upload_to(instance, filename: str) -> str:
 # ------------------------------------------------------------------------------------------------
 class Pilot(models.Model):
     class State(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        RUNNING = "running", _("Running")
-        PAUSED = "paused", _("Paused")
-        COMPLETED = "completed", _("Completed")
-        STOPPED = "stopped", _("Stopped")
+        PLANNED = "planned", pgettext_lazy("pilot state", "Planned")
+        RUNNING = "running", pgettext_lazy("pilot state", "Running")
+        PAUSED = "paused", pgettext_lazy("pilot state", "Paused")
+        COMPLETED = "completed", pgettext_lazy("pilot state", "Completed")
+        STOPPED = "stopped", pgettext_lazy("pilot state", "Stopped")
 
     OPEN_STATES = (State.PLANNED, State.RUNNING, State.PAUSED)
 
-    city = models.ForeignKey("core.City", on_delete=models.PROTECT, related_name="pilots", verbose_name=_("city"))
-    call = models.ForeignKey("challenges.Call", on_delete=models.PROTECT, related_name="pilots", verbose_name=_("call"))
-    proposal = models.OneToOneField(
-        "proposals.Proposal", on_delete=models.PROTECT, related_name="pilot", verbose_name=_("awarded proposal")
+    city = models.ForeignKey(
+        "core.City", on_delete=models.PROTECT, related_name="pilots", verbose_name=pgettext_lazy("field label", "city")
     )
-    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="pilots", verbose_name=_("host unit"))
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PLANNED)
+    call = models.ForeignKey(
+        "challenges.Call",
+        on_delete=models.PROTECT,
+        related_name="pilots",
+        verbose_name=pgettext_lazy("field label", "call"),
+    )
+    proposal = models.OneToOneField(
+        "proposals.Proposal",
+        on_delete=models.PROTECT,
+        related_name="pilot",
+        verbose_name=pgettext_lazy("field label", "awarded proposal"),
+    )
+    unit = models.ForeignKey(
+        "core.Unit",
+        on_delete=models.PROTECT,
+        related_name="pilots",
+        verbose_name=pgettext_lazy("field label", "host unit"),
+    )
+    title = models.CharField(pgettext_lazy("field label", "title"), max_length=200)
+    summary = models.TextField(pgettext_lazy("field label", "summary"), blank=True)
+    state = models.CharField(
+        pgettext_lazy("field label", "state"), max_length=10, choices=State.choices, default=State.PLANNED
+    )
     stop_reason = models.TextField(_("reason for stopping"), blank=True)
-    start_date = models.DateField(_("start date"), null=True, blank=True)
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_date = models.DateField(pgettext_lazy("field label", "start date"), null=True, blank=True)
+    end_date = models.DateField(pgettext_lazy("field label", "end date"), null=True, blank=True)
     approved_budget_rial = models.BigIntegerField(_("approved budget (Rial)"), null=True, blank=True, **MONEY)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "started by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(pgettext_lazy("field label", "updated at"), auto_now=True)
     running_since = models.DateTimeField(_("first running at"), null=True, blank=True)
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    completed_at = models.DateTimeField(pgettext_lazy("field label", "completed at"), null=True, blank=True)
+    stopped_at = models.DateTimeField(pgettext_lazy("field label", "stopped at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("pilot")
-        verbose_name_plural = _("pilots")
+        verbose_name = pgettext_lazy("model name", "pilot")
+        verbose_name_plural = pgettext_lazy("model name", "pilots")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["city", "state"]), models.Index(fields=["unit", "state"])]
         constraints = [
@@ -148,16 +171,23 @@ class PilotParty(models.Model):
 
     class Role(models.TextChoices):
         LEAD = "lead", pgettext_lazy("role of a party in a pilot", "Lead")
-        MEMBER = "member", _("Consortium member")
+        MEMBER = "member", pgettext_lazy("pilot party role", "Consortium member")
 
-    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="parties", verbose_name=_("pilot"))
-    organization = models.ForeignKey(
-        "directory.Organization", on_delete=models.PROTECT, related_name="pilot_parties", verbose_name=_("organization")
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.CASCADE, related_name="parties", verbose_name=pgettext_lazy("field label", "pilot")
     )
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.LEAD)
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        related_name="pilot_parties",
+        verbose_name=pgettext_lazy("field label", "organization"),
+    )
+    role = models.CharField(
+        pgettext_lazy("field label", "role"), max_length=10, choices=Role.choices, default=Role.LEAD
+    )
     role_name = models.CharField(_("role in the consortium"), max_length=200, blank=True)
     share_percent = models.DecimalField(
-        _("share (%)"),
+        pgettext_lazy("field label", "share (%)"),
         max_digits=5,
         decimal_places=2,
         null=True,
@@ -167,8 +197,8 @@ class PilotParty(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("pilot party")
-        verbose_name_plural = _("pilot parties")
+        verbose_name = pgettext_lazy("model name", "pilot party")
+        verbose_name_plural = pgettext_lazy("model name", "pilot parties")
         ordering = ["role", "pk"]
         constraints = [models.UniqueConstraint(fields=["pilot", "organization"], name="pilotparty_unique")]
 
@@ -179,7 +209,7 @@ class PilotParty(models.Model):
 class TransitionRow(models.Model):
     """The columns of an audit row of a state change: why, who and when."""
 
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(pgettext_lazy("field label", "reason"), blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -197,7 +227,9 @@ class TransitionRow(models.Model):
 class PilotTransition(TransitionRow):
     """The audit row of every state change of a pilot (written only by ``pilot_transition``)."""
 
-    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("pilot"))
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.CASCADE, related_name="transitions", verbose_name=pgettext_lazy("field label", "pilot")
+    )
     from_state = models.CharField(
         pgettext_lazy("state change: previous state", "from"), max_length=10, choices=Pilot.State.choices, blank=True
     )
@@ -219,22 +251,28 @@ class Kpi(models.Model):
     """A KPI of the pilot, copied from the call's canvas at the start and refinable while the pilot
     is open. ``measure_every_days`` drives the "measurement due" reminder."""
 
-    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="kpis", verbose_name=_("pilot"))
-    name = models.CharField(_("KPI"), max_length=200)
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.CASCADE, related_name="kpis", verbose_name=pgettext_lazy("field label", "pilot")
+    )
+    name = models.CharField(pgettext_lazy("field label", "KPI"), max_length=200)
     unit = models.CharField(_("unit of measure"), max_length=60, blank=True)
-    baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=2, null=True, blank=True)
-    target = models.DecimalField(_("target"), max_digits=16, decimal_places=2, null=True, blank=True)
-    target_date = models.DateField(_("target date"), null=True, blank=True)
+    baseline = models.DecimalField(
+        pgettext_lazy("field label", "baseline"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    target = models.DecimalField(
+        pgettext_lazy("field label", "target"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    target_date = models.DateField(pgettext_lazy("field label", "target date"), null=True, blank=True)
     measure_every_days = models.PositiveSmallIntegerField(
         _("measure every (days)"), default=30, validators=[MinValueValidator(1), MaxValueValidator(366)]
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("field label", "position"), default=0)
     reminded_at = models.DateTimeField(_("measurement reminder sent at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("KPI")
-        verbose_name_plural = _("KPIs")
+        verbose_name = pgettext_lazy("model name", "KPI")
+        verbose_name_plural = pgettext_lazy("model name", "KPIs")
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
@@ -252,46 +290,62 @@ class PilotFile(CheckedFileMixin):
     """A deliverable or an evidence file of a pilot (optionally of a milestone)."""
 
     class Purpose(models.TextChoices):
-        DELIVERABLE = "deliverable", _("Deliverable")
-        EVIDENCE = "evidence", _("Evidence")
+        DELIVERABLE = "deliverable", pgettext_lazy("pilot file purpose", "Deliverable")
+        EVIDENCE = "evidence", pgettext_lazy("pilot file purpose", "Evidence")
 
-    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="files", verbose_name=_("pilot"))
-    milestone = models.ForeignKey(
-        "Milestone", on_delete=models.SET_NULL, null=True, blank=True, related_name="files", verbose_name=_("milestone")
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.CASCADE, related_name="files", verbose_name=pgettext_lazy("field label", "pilot")
     )
-    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.EVIDENCE)
-    title = models.CharField(_("title"), max_length=200, blank=True)
-    file = models.FileField(_("file"), storage=private_storage, upload_to=pilot_file_upload_to, max_length=200)
+    milestone = models.ForeignKey(
+        "Milestone",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=pgettext_lazy("field label", "milestone"),
+    )
+    purpose = models.CharField(
+        pgettext_lazy("field label", "purpose"), max_length=12, choices=Purpose.choices, default=Purpose.EVIDENCE
+    )
+    title = models.CharField(pgettext_lazy("field label", "title"), max_length=200, blank=True)
+    file = models.FileField(
+        pgettext_lazy("field label", "file"), storage=private_storage, upload_to=pilot_file_upload_to, max_length=200
+    )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("pilot file")
-        verbose_name_plural = _("pilot files")
+        verbose_name = pgettext_lazy("model name", "pilot file")
+        verbose_name_plural = pgettext_lazy("model name", "pilot files")
         ordering = ["created_at", "pk"]
 
 
 class Measurement(models.Model):
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("KPI"))
-    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
-    measured_on = models.DateField(_("measured on"))
-    note = models.TextField(_("note"), blank=True)
+    kpi = models.ForeignKey(
+        Kpi, on_delete=models.CASCADE, related_name="measurements", verbose_name=pgettext_lazy("field label", "KPI")
+    )
+    value = models.DecimalField(pgettext_lazy("field label", "value"), max_digits=16, decimal_places=2)
+    measured_on = models.DateField(pgettext_lazy("field label", "measured on"))
+    note = models.TextField(pgettext_lazy("field label", "note"), blank=True)
     evidence = models.ForeignKey(
         PilotFile,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="measurements",
-        verbose_name=_("evidence"),
+        verbose_name=pgettext_lazy("field label", "evidence"),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "recorded by"),
     )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "recorded at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("measurement")
-        verbose_name_plural = _("measurements")
+        verbose_name = pgettext_lazy("model name", "measurement")
+        verbose_name_plural = pgettext_lazy("model name", "measurements")
         ordering = ["measured_on", "pk"]
         indexes = [models.Index(fields=["kpi", "measured_on"])]
 
@@ -304,34 +358,38 @@ class Milestone(models.Model):
     with a reason. The reminder columns make the daily reminders idempotent."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("milestone status", "Pending")
         SUBMITTED = "submitted", _("Submitted for review")
-        ACCEPTED = "accepted", _("Accepted")
-        RETURNED = "returned", _("Returned")
+        ACCEPTED = "accepted", pgettext_lazy("milestone status", "Accepted")
+        RETURNED = "returned", pgettext_lazy("milestone status", "Returned")
 
-    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("pilot"))
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    due_date = models.DateField(_("due date"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.CASCADE, related_name="milestones", verbose_name=pgettext_lazy("field label", "pilot")
+    )
+    title = models.CharField(pgettext_lazy("field label", "title"), max_length=200)
+    description = models.TextField(pgettext_lazy("field label", "description"), blank=True)
+    due_date = models.DateField(pgettext_lazy("field label", "due date"))
+    status = models.CharField(
+        pgettext_lazy("field label", "status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
     return_reason = models.TextField(_("reason for returning"), blank=True)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    decided_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("field label", "submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("field label", "reviewed at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("reviewed by"),
+        verbose_name=pgettext_lazy("field label", "reviewed by"),
     )
     due_soon_notified_at = models.DateTimeField(_("due-soon reminder sent at"), null=True, blank=True)
     overdue_notified_at = models.DateTimeField(_("overdue reminder sent at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("milestone")
-        verbose_name_plural = _("milestones")
+        verbose_name = pgettext_lazy("model name", "milestone")
+        verbose_name_plural = pgettext_lazy("model name", "milestones")
         ordering = ["due_date", "pk"]
         indexes = [models.Index(fields=["status", "due_date"])]
 
@@ -350,25 +408,27 @@ class Payment(models.Model):
     """A payment of the pilot's approved budget, planned against a milestone; ``paid_rial`` and
     ``paid_on`` are filled in when it is paid."""
 
-    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="payments", verbose_name=_("pilot"))
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.CASCADE, related_name="payments", verbose_name=pgettext_lazy("field label", "pilot")
+    )
     milestone = models.ForeignKey(
         Milestone,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="payments",
-        verbose_name=_("milestone"),
+        verbose_name=pgettext_lazy("field label", "milestone"),
     )
-    planned_rial = models.BigIntegerField(_("planned (Rial)"), **MONEY)
-    paid_rial = models.BigIntegerField(_("paid (Rial)"), null=True, blank=True, **MONEY)
-    paid_on = models.DateField(_("paid on"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    planned_rial = models.BigIntegerField(pgettext_lazy("field label", "planned (Rial)"), **MONEY)
+    paid_rial = models.BigIntegerField(pgettext_lazy("field label", "paid (Rial)"), null=True, blank=True, **MONEY)
+    paid_on = models.DateField(pgettext_lazy("field label", "paid on"), null=True, blank=True)
+    note = models.CharField(pgettext_lazy("field label", "note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("payment")
-        verbose_name_plural = _("payments")
+        verbose_name = pgettext_lazy("model name", "payment")
+        verbose_name_plural = pgettext_lazy("model name", "payments")
         ordering = ["pk"]
 
     def __str__(self) -> str:
@@ -379,30 +439,39 @@ class LogEntry(models.Model):
     """The pilot's risk and issue log."""
 
     class Kind(models.TextChoices):
-        RISK = "risk", _("Risk")
-        ISSUE = "issue", _("Issue")
+        RISK = "risk", pgettext_lazy("log entry kind", "Risk")
+        ISSUE = "issue", pgettext_lazy("log entry kind", "Issue")
 
     class Severity(models.TextChoices):
-        LOW = "low", _("Low")
-        MEDIUM = "medium", _("Medium")
-        HIGH = "high", _("High")
+        LOW = "low", pgettext_lazy("log entry severity", "Low")
+        MEDIUM = "medium", pgettext_lazy("log entry severity", "Medium")
+        HIGH = "high", pgettext_lazy("log entry severity", "High")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("log entry status", "Open")
+        CLOSED = "closed", pgettext_lazy("log entry status", "Closed")
 
-    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="log_entries", verbose_name=_("pilot"))
-    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices, default=Kind.RISK)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    severity = models.CharField(_("severity"), max_length=6, choices=Severity.choices, default=Severity.MEDIUM)
-    mitigation = models.TextField(_("mitigation or resolution"), blank=True)
-    status = models.CharField(_("status"), max_length=6, choices=Status.choices, default=Status.OPEN)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.CASCADE, related_name="log_entries", verbose_name=pgettext_lazy("field label", "pilot")
     )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    kind = models.CharField(pgettext_lazy("field label", "kind"), max_length=5, choices=Kind.choices, default=Kind.RISK)
+    title = models.CharField(pgettext_lazy("field label", "title"), max_length=200)
+    description = models.TextField(pgettext_lazy("field label", "description"), blank=True)
+    severity = models.CharField(
+        pgettext_lazy("field label", "severity"), max_length=6, choices=Severity.choices, default=Severity.MEDIUM
+    )
+    mitigation = models.TextField(_("mitigation or resolution"), blank=True)
+    status = models.CharField(
+        pgettext_lazy("field label", "status"), max_length=6, choices=Status.choices, default=Status.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "recorded by"),
+    )
+    created_at = models.DateTimeField(pgettext_lazy("field label", "recorded at"), auto_now_add=True)
+    closed_at = models.DateTimeField(pgettext_lazy("field label", "closed at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -416,21 +485,30 @@ class LogEntry(models.Model):
 
 class FinalReport(models.Model):
     class Recommendation(models.TextChoices):
-        SCALE_UP = "scale_up", _("Scale up")
+        SCALE_UP = "scale_up", pgettext_lazy("final report recommendation", "Scale up")
         EXTEND = "extend", _("Extend the pilot")
-        STOP = "stop", _("Stop")
+        STOP = "stop", pgettext_lazy("final report recommendation", "Stop")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        APPROVED = "approved", _("Approved")
+        DRAFT = "draft", pgettext_lazy("final report status", "Draft")
+        APPROVED = "approved", pgettext_lazy("final report status", "Approved")
 
-    pilot = models.OneToOneField(Pilot, on_delete=models.CASCADE, related_name="final_report", verbose_name=_("pilot"))
-    outcome = models.TextField(_("outcome"))
-    lessons = models.TextField(_("lessons learned"), blank=True)
-    recommendation = models.CharField(_("recommendation"), max_length=10, choices=Recommendation.choices)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    pilot = models.OneToOneField(
+        Pilot, on_delete=models.CASCADE, related_name="final_report", verbose_name=pgettext_lazy("field label", "pilot")
+    )
+    outcome = models.TextField(pgettext_lazy("field label", "outcome"))
+    lessons = models.TextField(pgettext_lazy("field label", "lessons learned"), blank=True)
+    recommendation = models.CharField(
+        pgettext_lazy("field label", "recommendation"), max_length=10, choices=Recommendation.choices
+    )
+    status = models.CharField(
+        pgettext_lazy("field label", "status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "written by"),
     )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -438,15 +516,15 @@ class FinalReport(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("approved by"),
+        verbose_name=pgettext_lazy("field label", "approved by"),
     )
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    approved_at = models.DateTimeField(pgettext_lazy("field label", "approved at"), null=True, blank=True)
+    updated_at = models.DateTimeField(pgettext_lazy("field label", "updated at"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("final report")
-        verbose_name_plural = _("final reports")
+        verbose_name = pgettext_lazy("model name", "final report")
+        verbose_name_plural = pgettext_lazy("model name", "final reports")
 
     def __str__(self) -> str:
         return str(self.pilot)
@@ -459,11 +537,21 @@ class FinalReport(models.Model):
 class FinalReportKpi(models.Model):
     """One KPI's line of the final report: baseline and target as they stood, and what was achieved."""
 
-    report = models.ForeignKey(FinalReport, on_delete=models.CASCADE, related_name="lines", verbose_name=_("report"))
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="report_lines", verbose_name=_("KPI"))
-    baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=2, null=True, blank=True)
-    target = models.DecimalField(_("target"), max_digits=16, decimal_places=2, null=True, blank=True)
-    achieved = models.DecimalField(_("achieved"), max_digits=16, decimal_places=2, null=True, blank=True)
+    report = models.ForeignKey(
+        FinalReport, on_delete=models.CASCADE, related_name="lines", verbose_name=pgettext_lazy("field label", "report")
+    )
+    kpi = models.ForeignKey(
+        Kpi, on_delete=models.CASCADE, related_name="report_lines", verbose_name=pgettext_lazy("field label", "KPI")
+    )
+    baseline = models.DecimalField(
+        pgettext_lazy("field label", "baseline"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    target = models.DecimalField(
+        pgettext_lazy("field label", "target"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    achieved = models.DecimalField(
+        pgettext_lazy("field label", "achieved"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -489,35 +577,50 @@ class FinalReportKpi(models.Model):
 # ------------------------------------------------------------------------------------------------
 class Agreement(models.Model):
     class Kind(models.TextChoices):
-        COOPERATION = "cooperation", _("Cooperation agreement")
+        COOPERATION = "cooperation", pgettext_lazy("agreement kind", "Cooperation agreement")
         MOU = "mou", _("Memorandum of understanding (MoU)")
-        PILOT_CONTRACT = "pilot_contract", _("Pilot contract")
-        LICENCE = "licence", _("Licence")
-        PURCHASE = "purchase", _("Purchase")
+        PILOT_CONTRACT = "pilot_contract", pgettext_lazy("agreement kind", "Pilot contract")
+        LICENCE = "licence", pgettext_lazy("agreement kind", "Licence")
+        PURCHASE = "purchase", pgettext_lazy("agreement kind", "Purchase")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SIGNED = "signed", _("Signed")
-        ACTIVE = "active", _("Active")
-        COMPLETED = "completed", _("Completed")
-        TERMINATED = "terminated", _("Terminated")
+        DRAFT = "draft", pgettext_lazy("agreement status", "Draft")
+        SIGNED = "signed", pgettext_lazy("agreement status", "Signed")
+        ACTIVE = "active", pgettext_lazy("agreement status", "Active")
+        COMPLETED = "completed", pgettext_lazy("agreement status", "Completed")
+        TERMINATED = "terminated", pgettext_lazy("agreement status", "Terminated")
 
     PUBLIC_STATUSES = (Status.SIGNED, Status.ACTIVE, Status.COMPLETED, Status.TERMINATED)
 
-    city = models.ForeignKey("core.City", on_delete=models.PROTECT, related_name="agreements", verbose_name=_("city"))
-    title = models.CharField(_("title"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
-    subject = models.TextField(_("subject"), blank=True)
-    value_rial = models.BigIntegerField(_("value (Rial)"), null=True, blank=True, **MONEY)
-    value_public = models.BooleanField(_("the value is public"), default=False)
-    signed_on = models.DateField(_("signing date"), null=True, blank=True)
-    duration_months = models.PositiveSmallIntegerField(
-        _("duration (months)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    city = models.ForeignKey(
+        "core.City",
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=pgettext_lazy("field label", "city"),
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField(pgettext_lazy("field label", "title"), max_length=200)
+    kind = models.CharField(pgettext_lazy("field label", "kind"), max_length=15, choices=Kind.choices)
+    subject = models.TextField(pgettext_lazy("field label", "subject"), blank=True)
+    value_rial = models.BigIntegerField(pgettext_lazy("field label", "value (Rial)"), null=True, blank=True, **MONEY)
+    value_public = models.BooleanField(_("the value is public"), default=False)
+    signed_on = models.DateField(pgettext_lazy("field label", "signing date"), null=True, blank=True)
+    duration_months = models.PositiveSmallIntegerField(
+        pgettext_lazy("field label", "duration (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+    )
+    status = models.CharField(
+        pgettext_lazy("field label", "status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     termination_reason = models.TextField(_("reason for termination"), blank=True)
     pilot = models.ForeignKey(
-        Pilot, on_delete=models.SET_NULL, null=True, blank=True, related_name="agreements", verbose_name=_("pilot")
+        Pilot,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=pgettext_lazy("field label", "pilot"),
     )
     call = models.ForeignKey(
         "challenges.Call",
@@ -525,18 +628,21 @@ class Agreement(models.Model):
         null=True,
         blank=True,
         related_name="agreements",
-        verbose_name=_("call"),
+        verbose_name=pgettext_lazy("field label", "call"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "created by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(pgettext_lazy("field label", "updated at"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("agreement")
-        verbose_name_plural = _("agreements")
+        verbose_name = pgettext_lazy("model name", "agreement")
+        verbose_name_plural = pgettext_lazy("model name", "agreements")
         ordering = ["-signed_on", "-created_at", "-pk"]
         indexes = [models.Index(fields=["city", "status"]), models.Index(fields=["status", "signed_on"])]
         constraints = [
@@ -569,18 +675,26 @@ class AgreementParty(models.Model):
     university is an organization of kind "university") or any other body by name."""
 
     class Kind(models.TextChoices):
-        CITY = "city", _("The city")
+        CITY = "city", pgettext_lazy("agreement party kind", "The city")
         UNIT = "unit", _("A unit of the city")
-        ORGANIZATION = "organization", _("Organization")
-        UNIVERSITY = "university", _("University")
-        OTHER = "other", _("Other body")
+        ORGANIZATION = "organization", pgettext_lazy("agreement party kind", "Organization")
+        UNIVERSITY = "university", pgettext_lazy("agreement party kind", "University")
+        OTHER = "other", pgettext_lazy("agreement party kind", "Other body")
 
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="parties", verbose_name=_("agreement")
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="parties",
+        verbose_name=pgettext_lazy("field label", "agreement"),
     )
-    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("field label", "kind"), max_length=15, choices=Kind.choices)
     unit = models.ForeignKey(
-        "core.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit")
+        "core.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "unit"),
     )
     organization = models.ForeignKey(
         "directory.Organization",
@@ -588,9 +702,11 @@ class AgreementParty(models.Model):
         null=True,
         blank=True,
         related_name="agreement_parties",
-        verbose_name=_("organization"),
+        verbose_name=pgettext_lazy("field label", "organization"),
     )
-    name = models.CharField(_("name"), max_length=200, blank=True, help_text=_("For another body, its name."))
+    name = models.CharField(
+        pgettext_lazy("field label", "name"), max_length=200, blank=True, help_text=_("For another body, its name.")
+    )
     body_kind = models.CharField(
         _("kind of body"), max_length=100, blank=True, help_text=_("For another body: ministry, NGO, bank…")
     )
@@ -598,8 +714,8 @@ class AgreementParty(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("agreement party")
-        verbose_name_plural = _("agreement parties")
+        verbose_name = pgettext_lazy("model name", "agreement party")
+        verbose_name_plural = pgettext_lazy("model name", "agreement parties")
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
@@ -629,7 +745,10 @@ class AgreementTransition(TransitionRow):
     """The audit row of every status change of an agreement (written only by ``agreement_transition``)."""
 
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("agreement")
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=pgettext_lazy("field label", "agreement"),
     )
     from_state = models.CharField(
         pgettext_lazy("state change: previous state", "from"),
@@ -653,25 +772,33 @@ class AgreementTransition(TransitionRow):
 
 class Obligation(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        DONE = "done", _("Fulfilled")
-        WAIVED = "waived", _("Waived")
+        OPEN = "open", pgettext_lazy("obligation status", "Open")
+        DONE = "done", pgettext_lazy("obligation status", "Fulfilled")
+        WAIVED = "waived", pgettext_lazy("obligation status", "Waived")
 
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="obligations", verbose_name=_("agreement")
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="obligations",
+        verbose_name=pgettext_lazy("field label", "agreement"),
     )
     party = models.ForeignKey(
-        AgreementParty, on_delete=models.CASCADE, related_name="obligations", verbose_name=_("party")
+        AgreementParty,
+        on_delete=models.CASCADE,
+        related_name="obligations",
+        verbose_name=pgettext_lazy("field label", "party"),
     )
-    description = models.TextField(_("obligation"))
-    due_date = models.DateField(_("due date"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=6, choices=Status.choices, default=Status.OPEN)
-    done_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
+    description = models.TextField(pgettext_lazy("field label", "obligation"))
+    due_date = models.DateField(pgettext_lazy("field label", "due date"), null=True, blank=True)
+    status = models.CharField(
+        pgettext_lazy("field label", "status"), max_length=6, choices=Status.choices, default=Status.OPEN
+    )
+    done_at = models.DateTimeField(pgettext_lazy("field label", "fulfilled at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("obligation")
-        verbose_name_plural = _("obligations")
+        verbose_name = pgettext_lazy("model name", "obligation")
+        verbose_name_plural = pgettext_lazy("model name", "obligations")
         ordering = ["due_date", "pk"]
 
     def __str__(self) -> str:
@@ -680,21 +807,26 @@ class Obligation(models.Model):
 
 class AgreementMilestone(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        DONE = "done", _("Done")
+        PENDING = "pending", pgettext_lazy("agreement milestone status", "Pending")
+        DONE = "done", pgettext_lazy("agreement milestone status", "Done")
 
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("agreement")
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        verbose_name=pgettext_lazy("field label", "agreement"),
     )
-    title = models.CharField(_("title"), max_length=200)
-    due_date = models.DateField(_("due date"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
-    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    title = models.CharField(pgettext_lazy("field label", "title"), max_length=200)
+    due_date = models.DateField(pgettext_lazy("field label", "due date"), null=True, blank=True)
+    status = models.CharField(
+        pgettext_lazy("field label", "status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    done_at = models.DateTimeField(pgettext_lazy("field label", "done at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("agreement milestone")
-        verbose_name_plural = _("agreement milestones")
+        verbose_name = pgettext_lazy("model name", "agreement milestone")
+        verbose_name_plural = pgettext_lazy("model name", "agreement milestones")
         ordering = ["due_date", "pk"]
 
     def __str__(self) -> str:
@@ -705,13 +837,21 @@ class AgreementDocument(CheckedFileMixin):
     """A signed document of an agreement: only the parties and the city's managers may read it."""
 
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="documents", verbose_name=_("agreement")
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=pgettext_lazy("field label", "agreement"),
     )
-    title = models.CharField(_("title"), max_length=200, blank=True)
-    file = models.FileField(_("file"), storage=private_storage, upload_to=agreement_document_upload_to, max_length=200)
+    title = models.CharField(pgettext_lazy("field label", "title"), max_length=200, blank=True)
+    file = models.FileField(
+        pgettext_lazy("field label", "file"),
+        storage=private_storage,
+        upload_to=agreement_document_upload_to,
+        max_length=200,
+    )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("signed document")
-        verbose_name_plural = _("signed documents")
+        verbose_name = pgettext_lazy("model name", "signed document")
+        verbose_name_plural = pgettext_lazy("model name", "signed documents")
         ordering = ["created_at", "pk"]

@@ -32,6 +32,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.rules import roles_of
@@ -602,5 +603,5 @@ def navigation_entries(request, flags) -> list[dict]:
         return []
     roles = {r.role for r in roles_of(user)}
     if flags.get("has_org") or roles & {CityRole.Role.INNOVATION_MANAGER, CityRole.Role.UNIT_STAFF}:
-        return [{"label": _("Pilots"), "url": reverse("pilots:pilot_list"), "group": "work"}]
+        return [{"label": pgettext("menu", "Pilots"), "url": reverse("pilots:pilot_list"), "group": "work"}]
     return []

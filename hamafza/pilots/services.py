@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hamafza.challenges.notifications import notify
 from hamafza.consortia.models import Consortium
@@ -853,7 +854,7 @@ def obligation_set_status(*, obligation: Obligation, by, status: str) -> Obligat
     """The manager or a party marks an obligation fulfilled, waived or open again."""
     _require(by, "pilots.update_obligation", obligation.agreement)
     if status not in Obligation.Status.values:
-        raise ValidationError({"status": _("Unknown status.")})
+        raise ValidationError({"status": pgettext("label", "Unknown status.")})
     if obligation.agreement.status not in (Agreement.Status.SIGNED, Agreement.Status.ACTIVE):
         raise Refused(_("Obligations are fulfilled while the agreement is signed or active."))
     if status == Obligation.Status.WAIVED and not pilot_rules.can(by, "pilots.manage_agreement", obligation.agreement):

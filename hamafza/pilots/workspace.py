@@ -7,6 +7,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.workspace import role_city_ids, role_unit_ids
@@ -37,15 +38,15 @@ def overdue_milestones_panel(ws) -> Panel:
                 label=m.pilot.title,
                 url=reverse("pilots:pilot_detail", args=[m.pilot_id]),
                 detail=m.title,
-                badge=_("overdue"),
+                badge=pgettext_lazy("text", "overdue"),
                 tone="danger",
                 when=m.due_date,
-                when_label=_("due"),
+                when_label=pgettext_lazy("text", "due"),
             )
             for m in milestones
         ],
         empty=_("No pilot milestone is overdue."),
-        more={"label": _("All pilots"), "url": reverse("pilots:pilot_list")},
+        more={"label": pgettext_lazy("menu", "All pilots"), "url": reverse("pilots:pilot_list")},
         has_more=more,
     )
 
@@ -70,10 +71,10 @@ def obligations_due_panel(ws) -> Panel:
                 label=o.agreement.title,
                 url=reverse("pilots:agreement_detail", args=[o.agreement_id]),
                 detail=str(o),
-                badge=_("overdue") if o.due_date < today else "",
+                badge=pgettext_lazy("text", "overdue") if o.due_date < today else "",
                 tone="danger",
                 when=o.due_date,
-                when_label=_("due"),
+                when_label=pgettext_lazy("text", "due"),
             )
             for o in obligations
         ],
@@ -99,11 +100,11 @@ def milestones_to_review_panel(ws) -> Panel:
                 url=reverse("pilots:pilot_detail", args=[m.pilot_id]),
                 detail=m.title,
                 when=m.submitted_at,
-                when_label=_("sent"),
+                when_label=pgettext_lazy("text", "sent"),
             )
             for m in milestones
         ],
         empty=_("No milestone of a pilot your unit hosts is waiting for your review."),
-        more={"label": _("All pilots"), "url": reverse("pilots:pilot_list")},
+        more={"label": pgettext_lazy("menu", "All pilots"), "url": reverse("pilots:pilot_list")},
         has_more=more,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.challenges.forms import JalaliDateField, JalaliDateTimeField, NumberTextField
 from hamafza.challenges.models import Call
@@ -18,28 +19,36 @@ from hamafza.spaces.models import Resource
 
 
 class EventForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    organiser_unit = forms.ModelChoiceField(label=_("Organising unit"), queryset=Unit.objects.none(), required=False)
-    venue_address = forms.CharField(label=_("Venue address"), max_length=300, required=False)
+    kind = forms.ChoiceField(label=pgettext_lazy("field label", "Kind"), choices=Event.Kind.choices)
+    title = forms.CharField(label=pgettext_lazy("field label", "Title"), max_length=200)
+    description = forms.CharField(
+        label=pgettext_lazy("field label", "Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    organiser_unit = forms.ModelChoiceField(
+        label=pgettext_lazy("field label", "Organising unit"), queryset=Unit.objects.none(), required=False
+    )
+    venue_address = forms.CharField(label=pgettext_lazy("field label", "Venue address"), max_length=300, required=False)
     venue_room = forms.ModelChoiceField(
-        label=_("Co-working room"),
+        label=pgettext_lazy("field label", "Co-working room"),
         queryset=Resource.objects.none(),
         required=False,
         help_text=_("A room of one of the city's co-working spaces; its address is the venue."),
     )
-    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
-    starts_at = JalaliDateTimeField(label=_("Starts at"))
-    ends_at = JalaliDateTimeField(label=_("Ends at"))
-    capacity = NumberTextField(label=_("Capacity"), max_value=100_000)
-    registration_open = forms.BooleanField(label=_("Registration open"), required=False, initial=True)
+    online_url = forms.URLField(
+        label=pgettext_lazy("field label", "Online link"), required=False, assume_scheme="https"
+    )
+    starts_at = JalaliDateTimeField(label=pgettext_lazy("field label", "Starts at"))
+    ends_at = JalaliDateTimeField(label=pgettext_lazy("field label", "Ends at"))
+    capacity = NumberTextField(label=pgettext_lazy("field label", "Capacity"), max_value=100_000)
+    registration_open = forms.BooleanField(
+        label=pgettext_lazy("field label", "Registration open"), required=False, initial=True
+    )
     pitches_open = forms.BooleanField(label=_("Pitch applications open"), required=False)
     pitch_invited_only = forms.BooleanField(
         label=_("Only organizations invited or matched to a linked call may pitch"), required=False
     )
     calls = forms.ModelMultipleChoiceField(
-        label=_("Linked calls"),
+        label=pgettext_lazy("field label", "Linked calls"),
         queryset=Call.objects.none(),
         required=False,
         help_text=_("Calls of the city this event serves; pitches may be judged as proposals to them."),
@@ -64,10 +73,10 @@ class EventForm(forms.Form):
         self.questions = list(event.questions.all()) if event is not None else []
         for question in self.questions:
             self.fields[f"q_{question.pk}"] = forms.CharField(
-                label=_("Registration question"), max_length=300, initial=question.text
+                label=pgettext_lazy("field label", "Registration question"), max_length=300, initial=question.text
             )
             self.fields[f"q_{question.pk}_required"] = forms.BooleanField(
-                label=_("Required"), required=False, initial=question.required
+                label=pgettext_lazy("field label", "Required"), required=False, initial=question.required
             )
         # The new question last.
         self.order_fields([name for name in self.fields if name not in ("new_question", "new_question_required")])
@@ -142,20 +151,24 @@ def event_initial(event: Event) -> dict:
 
 class TransitionForm(forms.Form):
     to = forms.CharField(max_length=20)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        label=pgettext_lazy("field label", "Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class SessionForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    starts_at = JalaliDateTimeField(label=_("Starts at"))
-    ends_at = JalaliDateTimeField(label=_("Ends at"))
-    room = forms.CharField(label=_("Room"), max_length=120, required=False)
-    speakers_note = forms.CharField(label=_("Speakers (names)"), max_length=300, required=False)
+    title = forms.CharField(label=pgettext_lazy("field label", "Title"), max_length=200)
+    starts_at = JalaliDateTimeField(label=pgettext_lazy("field label", "Starts at"))
+    ends_at = JalaliDateTimeField(label=pgettext_lazy("field label", "Ends at"))
+    room = forms.CharField(label=pgettext_lazy("field label", "Room"), max_length=120, required=False)
+    speakers_note = forms.CharField(
+        label=pgettext_lazy("field label", "Speakers (names)"), max_length=300, required=False
+    )
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(label=_("Question"), max_length=300)
-    required = forms.BooleanField(label=_("Required"), required=False)
+    text = forms.CharField(label=pgettext_lazy("field label", "Question"), max_length=300)
+    required = forms.BooleanField(label=pgettext_lazy("field label", "Required"), required=False)
 
 
 class RegistrationForm(forms.Form):
@@ -173,13 +186,17 @@ class RegistrationForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
-    code = forms.CharField(label=_("Check-in code"), max_length=20)
+    code = forms.CharField(label=pgettext_lazy("field label", "Check-in code"), max_length=20)
 
 
 class PitchForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    organization = forms.ModelChoiceField(
+        label=pgettext_lazy("field label", "Organization"), queryset=Organization.objects.none()
+    )
+    title = forms.CharField(label=pgettext_lazy("field label", "Title"), max_length=200)
+    summary = forms.CharField(
+        label=pgettext_lazy("field label", "Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -195,10 +212,14 @@ class InviteForm(forms.Form):
 
 
 class ProgramForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Run by"), queryset=Organization.objects.none())
-    kind = forms.ChoiceField(label=_("Kind"), choices=Program.Kind.choices)
-    name = forms.CharField(label=_("Name"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    organization = forms.ModelChoiceField(
+        label=pgettext_lazy("field label", "Run by"), queryset=Organization.objects.none()
+    )
+    kind = forms.ChoiceField(label=pgettext_lazy("field label", "Kind"), choices=Program.Kind.choices)
+    name = forms.CharField(label=pgettext_lazy("field label", "Name"), max_length=200)
+    description = forms.CharField(
+        label=pgettext_lazy("field label", "Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -206,24 +227,24 @@ class ProgramForm(forms.Form):
 
 
 class CohortForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    starts_on = JalaliDateField(label=_("Starts on"))
-    ends_on = JalaliDateField(label=_("Ends on"))
+    name = forms.CharField(label=pgettext_lazy("field label", "Name"), max_length=200)
+    starts_on = JalaliDateField(label=pgettext_lazy("field label", "Starts on"))
+    ends_on = JalaliDateField(label=pgettext_lazy("field label", "Ends on"))
 
 
 class ApplicationForm(forms.Form):
     organization = forms.ModelChoiceField(
-        label=_("Organization"),
+        label=pgettext_lazy("field label", "Organization"),
         queryset=Organization.objects.none(),
         required=False,
         help_text=_("Leave empty to apply as a team of individual innovators."),
     )
-    team_name = forms.CharField(label=_("Team name"), max_length=200)
+    team_name = forms.CharField(label=pgettext_lazy("field label", "Team name"), max_length=200)
     team = forms.CharField(label=_("Team (members and roles)"), widget=forms.Textarea(attrs={"rows": 3}))
-    idea = forms.CharField(label=_("Idea"), widget=forms.Textarea(attrs={"rows": 4}))
-    stage = forms.ChoiceField(label=_("Stage"), choices=Application.Stage.choices)
+    idea = forms.CharField(label=pgettext_lazy("field label", "Idea"), widget=forms.Textarea(attrs={"rows": 4}))
+    stage = forms.ChoiceField(label=pgettext_lazy("field label", "Stage"), choices=Application.Stage.choices)
     capabilities = forms.ModelMultipleChoiceField(
-        label=_("Capabilities"), queryset=Capability.objects.all(), required=False
+        label=pgettext_lazy("field label", "Capabilities"), queryset=Capability.objects.all(), required=False
     )
 
     def __init__(self, *args, organizations, **kwargs):
@@ -236,15 +257,17 @@ class MentorForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    due_on = JalaliDateField(label=_("Due on"))
+    title = forms.CharField(label=pgettext_lazy("field label", "Title"), max_length=200)
+    due_on = JalaliDateField(label=pgettext_lazy("field label", "Due on"))
 
 
 class SignOffForm(forms.Form):
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        label=pgettext_lazy("field label", "Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class RegisterOrganizationForm(forms.Form):
     name = forms.CharField(label=_("Name of the organization"), max_length=200)
-    province = forms.ChoiceField(label=_("Province"), choices=PROVINCES)
-    city_name = forms.CharField(label=_("City"), max_length=120)
+    province = forms.ChoiceField(label=pgettext_lazy("field label", "Province"), choices=PROVINCES)
+    city_name = forms.CharField(label=pgettext_lazy("field label", "City"), max_length=120)

@@ -27,6 +27,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 #: The check-in code alphabet: no 0/O, 1/I/L, so a code read aloud at the door is unambiguous.
@@ -40,22 +41,26 @@ def new_check_in_code() -> str:
 
 class Event(models.Model):
     class Kind(models.TextChoices):
-        TECHNOLOGY_EVENT = "technology_event", _("Technology event")
-        STARTUP_WEEKEND = "startup_weekend", _("Startup weekend")
-        PITCH_DAY = "pitch_day", _("Pitch day")
-        CHALLENGE_DAY = "challenge_day", _("Challenge day")
-        EXHIBITION = "exhibition", _("Exhibition")
+        TECHNOLOGY_EVENT = "technology_event", pgettext_lazy("event kind", "Technology event")
+        STARTUP_WEEKEND = "startup_weekend", pgettext_lazy("event kind", "Startup weekend")
+        PITCH_DAY = "pitch_day", pgettext_lazy("event kind", "Pitch day")
+        CHALLENGE_DAY = "challenge_day", pgettext_lazy("event kind", "Challenge day")
+        EXHIBITION = "exhibition", pgettext_lazy("event kind", "Exhibition")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
-        CANCELLED = "cancelled", _("Cancelled")
+        DRAFT = "draft", pgettext_lazy("event status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("event status", "Published")
+        CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
 
-    city = models.ForeignKey("core.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("city"))
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    city = models.ForeignKey(
+        "core.City", on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("field label", "city")
+    )
+    kind = models.CharField(pgettext_lazy("field label", "kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        pgettext_lazy("field label", "status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    title = models.CharField(pgettext_lazy("field label", "title"), max_length=200)
+    description = models.TextField(pgettext_lazy("field label", "description"), blank=True)
     # The organiser: the city itself when neither a unit nor an organization is named.
     organiser_unit = models.ForeignKey(
         "core.Unit",
@@ -63,7 +68,7 @@ class Event(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("organising unit"),
+        verbose_name=pgettext_lazy("field label", "organising unit"),
     )
     organiser_organization = models.ForeignKey(
         "directory.Organization",
@@ -71,10 +76,10 @@ class Event(models.Model):
         null=True,
         blank=True,
         related_name="organised_events",
-        verbose_name=_("organising organization"),
+        verbose_name=pgettext_lazy("field label", "organising organization"),
     )
-    venue_address = models.CharField(_("venue address"), max_length=300, blank=True)
-    online_url = models.URLField(_("online link"), blank=True)
+    venue_address = models.CharField(pgettext_lazy("field label", "venue address"), max_length=300, blank=True)
+    online_url = models.URLField(pgettext_lazy("field label", "online link"), blank=True)
     venue_room = models.ForeignKey(
         "spaces.Resource",
         on_delete=models.PROTECT,
@@ -82,7 +87,7 @@ class Event(models.Model):
         blank=True,
         related_name="+",
         limit_choices_to={"kind": "room"},
-        verbose_name=_("co-working room"),
+        verbose_name=pgettext_lazy("field label", "co-working room"),
     )
     # The room's booking for the event's time, placed through ``spaces.services.hold_place`` (ADR 0024).
     venue_booking = models.OneToOneField(
@@ -91,29 +96,36 @@ class Event(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("booking of the room"),
+        verbose_name=pgettext_lazy("field label", "booking of the room"),
     )
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(pgettext_lazy("field label", "starts at"))
+    ends_at = models.DateTimeField(pgettext_lazy("field label", "ends at"))
     capacity = models.PositiveIntegerField(
-        _("capacity"), validators=[MinValueValidator(1), MaxValueValidator(100_000)], default=100
+        pgettext_lazy("field label", "capacity"),
+        validators=[MinValueValidator(1), MaxValueValidator(100_000)],
+        default=100,
     )
-    registration_open = models.BooleanField(_("registration open"), default=True)
-    calls = models.ManyToManyField("challenges.Call", blank=True, related_name="events", verbose_name=_("linked calls"))
+    registration_open = models.BooleanField(pgettext_lazy("field label", "registration open"), default=True)
+    calls = models.ManyToManyField(
+        "challenges.Call", blank=True, related_name="events", verbose_name=pgettext_lazy("field label", "linked calls")
+    )
     pitches_open = models.BooleanField(_("pitch applications open"), default=False)
     pitch_invited_only = models.BooleanField(
         _("only organizations invited or matched to a linked call may pitch"), default=False
     )
     pitch_results_published_at = models.DateTimeField(_("pitch results published at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "created by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[calls])
 
     class Meta:
-        verbose_name = _("event")
-        verbose_name_plural = _("events")
+        verbose_name = pgettext_lazy("model name", "event")
+        verbose_name_plural = pgettext_lazy("model name", "events")
         ordering = ["starts_at", "pk"]
         indexes = [
             models.Index(fields=["city", "status", "starts_at"], name="event_city_status_start"),
@@ -156,23 +168,31 @@ class Event(models.Model):
 class EventSession(models.Model):
     """One item of the event's agenda."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("event"))
-    title = models.CharField(_("title"), max_length=200)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
-    room = models.CharField(_("room"), max_length=120, blank=True)
-    speakers_note = models.CharField(_("speakers (names)"), max_length=300, blank=True)
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=pgettext_lazy("field label", "event")
+    )
+    title = models.CharField(pgettext_lazy("field label", "title"), max_length=200)
+    starts_at = models.DateTimeField(pgettext_lazy("field label", "starts at"))
+    ends_at = models.DateTimeField(pgettext_lazy("field label", "ends at"))
+    room = models.CharField(pgettext_lazy("field label", "room"), max_length=120, blank=True)
+    speakers_note = models.CharField(pgettext_lazy("field label", "speakers (names)"), max_length=300, blank=True)
     speaker_people = models.ManyToManyField(
-        "directory.Person", blank=True, related_name="event_sessions", verbose_name=_("speakers (people)")
+        "directory.Person",
+        blank=True,
+        related_name="event_sessions",
+        verbose_name=pgettext_lazy("field label", "speakers (people)"),
     )
     speaker_organizations = models.ManyToManyField(
-        "directory.Organization", blank=True, related_name="event_sessions", verbose_name=_("speakers (organizations)")
+        "directory.Organization",
+        blank=True,
+        related_name="event_sessions",
+        verbose_name=pgettext_lazy("field label", "speakers (organizations)"),
     )
     history = HistoricalRecords(m2m_fields=[speaker_people, speaker_organizations])
 
     class Meta:
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = pgettext_lazy("model name", "session")
+        verbose_name_plural = pgettext_lazy("model name", "sessions")
         ordering = ["starts_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gte=models.F("starts_at")), name="session_ends_after_start"),
@@ -183,15 +203,17 @@ class EventSession(models.Model):
 
 
 class RegistrationQuestion(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions", verbose_name=_("event"))
-    text = models.CharField(_("question"), max_length=300)
-    required = models.BooleanField(_("required"), default=False)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="questions", verbose_name=pgettext_lazy("field label", "event")
+    )
+    text = models.CharField(pgettext_lazy("field label", "question"), max_length=300)
+    required = models.BooleanField(pgettext_lazy("field label", "required"), default=False)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("field label", "position"), default=0)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("registration question")
-        verbose_name_plural = _("registration questions")
+        verbose_name = pgettext_lazy("model name", "registration question")
+        verbose_name_plural = pgettext_lazy("model name", "registration questions")
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
@@ -203,27 +225,37 @@ class Registration(models.Model):
     or cancelled. One row per person and event; registering again re-activates it."""
 
     class Status(models.TextChoices):
-        CONFIRMED = "confirmed", _("Confirmed")
+        CONFIRMED = "confirmed", pgettext_lazy("registration status", "Confirmed")
         WAITLISTED = "waitlisted", _("On the waitlist")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event"))
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations", verbose_name=_("person")
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=pgettext_lazy("field label", "event"),
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
-    code = models.CharField(_("check-in code"), max_length=CODE_LENGTH, default=new_check_in_code)
-    answers = models.JSONField(_("answers"), default=dict, blank=True)
-    requested_at = models.DateTimeField(_("registered at"))
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="event_registrations",
+        verbose_name=pgettext_lazy("field label", "person"),
+    )
+    status = models.CharField(pgettext_lazy("field label", "status"), max_length=10, choices=Status.choices)
+    code = models.CharField(
+        pgettext_lazy("field label", "check-in code"), max_length=CODE_LENGTH, default=new_check_in_code
+    )
+    answers = models.JSONField(pgettext_lazy("field label", "answers"), default=dict, blank=True)
+    requested_at = models.DateTimeField(pgettext_lazy("field label", "registered at"))
+    confirmed_at = models.DateTimeField(pgettext_lazy("field label", "confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(pgettext_lazy("field label", "cancelled at"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
-    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(pgettext_lazy("field label", "reminded at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("registration")
-        verbose_name_plural = _("registrations")
+        verbose_name = pgettext_lazy("model name", "registration")
+        verbose_name_plural = pgettext_lazy("model name", "registrations")
         ordering = ["requested_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["event", "user"], name="registration_one_per_person"),
@@ -243,18 +275,25 @@ class Pitch(models.Model):
     pitch is judged as the organization's proposal to that call (``proposal``), by the call's panel."""
 
     class Status(models.TextChoices):
-        APPLIED = "applied", _("Applied")
+        APPLIED = "applied", pgettext_lazy("pitch status", "Applied")
         SELECTED = "selected", _("In the line-up")
-        NOT_SELECTED = "not_selected", _("Not selected")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        NOT_SELECTED = "not_selected", pgettext_lazy("pitch status", "Not selected")
+        WITHDRAWN = "withdrawn", pgettext_lazy("pitch status", "Withdrawn")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="pitches", verbose_name=_("event"))
-    organization = models.ForeignKey(
-        "directory.Organization", on_delete=models.PROTECT, related_name="pitches", verbose_name=_("organization")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="pitches", verbose_name=pgettext_lazy("field label", "event")
     )
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.APPLIED)
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        related_name="pitches",
+        verbose_name=pgettext_lazy("field label", "organization"),
+    )
+    title = models.CharField(pgettext_lazy("field label", "title"), max_length=200)
+    summary = models.TextField(pgettext_lazy("field label", "summary"), blank=True)
+    status = models.CharField(
+        pgettext_lazy("field label", "status"), max_length=12, choices=Status.choices, default=Status.APPLIED
+    )
     slot = models.PositiveSmallIntegerField(_("order in the line-up"), null=True, blank=True)
     proposal = models.OneToOneField(
         "proposals.Proposal",
@@ -273,14 +312,17 @@ class Pitch(models.Model):
         verbose_name=_("invited to the call"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("applied by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "applied by"),
     )
-    created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "applied at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("pitch")
-        verbose_name_plural = _("pitches")
+        verbose_name = pgettext_lazy("model name", "pitch")
+        verbose_name_plural = pgettext_lazy("model name", "pitches")
         ordering = ["slot", "created_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["event", "organization"], name="pitch_one_per_organization")]
 
@@ -290,24 +332,32 @@ class Pitch(models.Model):
 
 class Program(models.Model):
     class Kind(models.TextChoices):
-        INCUBATION = "incubation", _("Incubation")
-        ACCELERATION = "acceleration", _("Acceleration")
+        INCUBATION = "incubation", pgettext_lazy("program kind", "Incubation")
+        ACCELERATION = "acceleration", pgettext_lazy("program kind", "Acceleration")
 
     organization = models.ForeignKey(
-        "directory.Organization", on_delete=models.PROTECT, related_name="programs", verbose_name=_("run by")
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        related_name="programs",
+        verbose_name=pgettext_lazy("field label", "run by"),
     )
     city = models.ForeignKey(
-        "core.City", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("city")
+        "core.City",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "city"),
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    kind = models.CharField(pgettext_lazy("field label", "kind"), max_length=12, choices=Kind.choices)
+    name = models.CharField(pgettext_lazy("field label", "name"), max_length=200)
+    description = models.TextField(pgettext_lazy("field label", "description"), blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("program")
-        verbose_name_plural = _("programs")
+        verbose_name = pgettext_lazy("model name", "program")
+        verbose_name_plural = pgettext_lazy("model name", "programs")
         ordering = ["name", "pk"]
 
     def __str__(self) -> str:
@@ -315,20 +365,27 @@ class Program(models.Model):
 
 
 class Cohort(models.Model):
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cohorts", verbose_name=_("program"))
-    name = models.CharField(_("name"), max_length=200)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
-    applications_open = models.BooleanField(_("applications open"), default=True)
-    demo_day = models.OneToOneField(
-        Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="demo_day_of", verbose_name=_("demo day")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="cohorts", verbose_name=pgettext_lazy("field label", "program")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    name = models.CharField(pgettext_lazy("field label", "name"), max_length=200)
+    starts_on = models.DateField(pgettext_lazy("field label", "starts on"))
+    ends_on = models.DateField(pgettext_lazy("field label", "ends on"))
+    applications_open = models.BooleanField(pgettext_lazy("field label", "applications open"), default=True)
+    demo_day = models.OneToOneField(
+        Event,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="demo_day_of",
+        verbose_name=pgettext_lazy("field label", "demo day"),
+    )
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("cohort")
-        verbose_name_plural = _("cohorts")
+        verbose_name = pgettext_lazy("model name", "cohort")
+        verbose_name_plural = pgettext_lazy("model name", "cohorts")
         ordering = ["-starts_on", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="cohort_ends_after_start"),
@@ -343,41 +400,51 @@ class Application(models.Model):
     innovators (``members``, directory people) without one."""
 
     class State(models.TextChoices):
-        APPLIED = "applied", _("Applied")
-        INTERVIEW = "interview", _("Interview")
-        ADMITTED = "admitted", _("Admitted")
-        GRADUATED = "graduated", _("Graduated")
-        DECLINED = "declined", _("Declined")
-        DROPPED = "dropped", _("Dropped")
+        APPLIED = "applied", pgettext_lazy("application state", "Applied")
+        INTERVIEW = "interview", pgettext_lazy("application state", "Interview")
+        ADMITTED = "admitted", pgettext_lazy("application state", "Admitted")
+        GRADUATED = "graduated", pgettext_lazy("application state", "Graduated")
+        DECLINED = "declined", pgettext_lazy("application state", "Declined")
+        DROPPED = "dropped", pgettext_lazy("application state", "Dropped")
 
     class Stage(models.TextChoices):
-        IDEA = "idea", _("Idea")
-        PROTOTYPE = "prototype", _("Prototype")
+        IDEA = "idea", pgettext_lazy("application stage", "Idea")
+        PROTOTYPE = "prototype", pgettext_lazy("application stage", "Prototype")
         MVP = "mvp", _("Minimum viable product")
-        EARLY_REVENUE = "early_revenue", _("Early revenue")
-        GROWTH = "growth", _("Growth")
+        EARLY_REVENUE = "early_revenue", pgettext_lazy("application stage", "Early revenue")
+        GROWTH = "growth", pgettext_lazy("application stage", "Growth")
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="applications", verbose_name=_("cohort"))
+    cohort = models.ForeignKey(
+        Cohort,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=pgettext_lazy("field label", "cohort"),
+    )
     organization = models.ForeignKey(
         "directory.Organization",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="cohort_applications",
-        verbose_name=_("organization"),
+        verbose_name=pgettext_lazy("field label", "organization"),
     )
-    team_name = models.CharField(_("team name"), max_length=200)
+    team_name = models.CharField(pgettext_lazy("field label", "team name"), max_length=200)
     team = models.TextField(_("team (members and roles)"))
     members = models.ManyToManyField(
-        "directory.Person", blank=True, related_name="cohort_applications", verbose_name=_("team members")
+        "directory.Person",
+        blank=True,
+        related_name="cohort_applications",
+        verbose_name=pgettext_lazy("field label", "team members"),
     )
-    idea = models.TextField(_("idea"))
-    stage = models.CharField(_("stage"), max_length=15, choices=Stage.choices)
+    idea = models.TextField(pgettext_lazy("field label", "idea"))
+    stage = models.CharField(pgettext_lazy("field label", "stage"), max_length=15, choices=Stage.choices)
     capabilities = models.ManyToManyField(
-        "core.Capability", blank=True, related_name="+", verbose_name=_("capabilities")
+        "core.Capability", blank=True, related_name="+", verbose_name=pgettext_lazy("field label", "capabilities")
     )
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.APPLIED)
-    state_reason = models.TextField(_("reason"), blank=True)
+    state = models.CharField(
+        pgettext_lazy("field label", "state"), max_length=10, choices=State.choices, default=State.APPLIED
+    )
+    state_reason = models.TextField(pgettext_lazy("field label", "reason"), blank=True)
     registered_organization = models.ForeignKey(
         "directory.Organization",
         on_delete=models.SET_NULL,
@@ -390,15 +457,15 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="cohort_applications",
-        verbose_name=_("applicant"),
+        verbose_name=pgettext_lazy("field label", "applicant"),
     )
-    created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "applied at"), auto_now_add=True)
+    updated_at = models.DateTimeField(pgettext_lazy("field label", "updated at"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[members, capabilities])
 
     class Meta:
-        verbose_name = _("application")
-        verbose_name_plural = _("applications")
+        verbose_name = pgettext_lazy("model name", "application")
+        verbose_name_plural = pgettext_lazy("model name", "applications")
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["cohort", "state"], name="application_cohort_state")]
 
@@ -414,15 +481,24 @@ class ApplicationTransition(models.Model):
     """The audit row of one state change of an application."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("application")
+        Application,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=pgettext_lazy("field label", "application"),
     )
-    from_state = models.CharField(_("from"), max_length=10, choices=Application.State.choices)
-    to_state = models.CharField(_("to"), max_length=10, choices=Application.State.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    from_state = models.CharField(
+        pgettext_lazy("field label", "from"), max_length=10, choices=Application.State.choices
+    )
+    to_state = models.CharField(pgettext_lazy("field label", "to"), max_length=10, choices=Application.State.choices)
+    reason = models.TextField(pgettext_lazy("field label", "reason"), blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "by"),
     )
-    at = models.DateTimeField(_("at"))
+    at = models.DateTimeField(pgettext_lazy("field label", "at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -438,10 +514,13 @@ class MentorAssignment(models.Model):
     """A mentor of an admitted team: a person of the directory (with an account) or a facilitator."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="mentors", verbose_name=_("team")
+        Application, on_delete=models.CASCADE, related_name="mentors", verbose_name=pgettext_lazy("field label", "team")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mentored_teams", verbose_name=_("mentor")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="mentored_teams",
+        verbose_name=pgettext_lazy("field label", "mentor"),
     )
     person = models.ForeignKey(
         "directory.Person",
@@ -449,17 +528,20 @@ class MentorAssignment(models.Model):
         null=True,
         blank=True,
         related_name="mentored_teams",
-        verbose_name=_("directory entry"),
+        verbose_name=pgettext_lazy("field label", "directory entry"),
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assigned by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "assigned by"),
     )
-    created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "assigned at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("mentor")
-        verbose_name_plural = _("mentors")
+        verbose_name = pgettext_lazy("model name", "mentor")
+        verbose_name_plural = pgettext_lazy("model name", "mentors")
         ordering = ["created_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["application", "user"], name="mentor_unique_per_team")]
 
@@ -469,10 +551,13 @@ class MentorAssignment(models.Model):
 
 class TeamMilestone(models.Model):
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("team")
+        Application,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        verbose_name=pgettext_lazy("field label", "team"),
     )
-    title = models.CharField(_("title"), max_length=200)
-    due_on = models.DateField(_("due on"))
+    title = models.CharField(pgettext_lazy("field label", "title"), max_length=200)
+    due_on = models.DateField(pgettext_lazy("field label", "due on"))
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -482,12 +567,12 @@ class TeamMilestone(models.Model):
         verbose_name=_("signed off by"),
     )
     signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
-    note = models.TextField(_("mentor's note"), blank=True)
+    note = models.TextField(pgettext_lazy("field label", "mentor's note"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("milestone")
-        verbose_name_plural = _("milestones")
+        verbose_name = pgettext_lazy("model name", "milestone")
+        verbose_name_plural = pgettext_lazy("model name", "milestones")
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["application", "due_on"], name="teammilestone_app_due")]
 

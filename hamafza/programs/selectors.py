@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.rules import is_platform_admin, roles_of
@@ -273,8 +274,8 @@ def milestones_of_user(*, user) -> QuerySet[TeamMilestone]:
 
 def navigation_entries(request, flags) -> list[dict]:
     entries = [
-        {"label": _("Events"), "url": reverse("programs:event_list"), "group": "explore"},
-        {"label": _("Programs"), "url": reverse("programs:program_list"), "group": "explore"},
+        {"label": pgettext_lazy("menu", "Events"), "url": reverse("programs:event_list"), "group": "explore"},
+        {"label": pgettext_lazy("menu", "Programs"), "url": reverse("programs:program_list"), "group": "explore"},
     ]
     if request.user.is_authenticated:
         entries.append({"label": _("My events and teams"), "url": reverse("programs:mine"), "group": "work"})

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hamafza.challenges.models import Call
 from hamafza.challenges.notifications import notify
@@ -148,7 +149,7 @@ def _save_questions(event: Event, by, questions) -> None:
     for item in questions:
         question, text, required = item.get("question"), item["text"].strip(), bool(item.get("required"))
         if question is not None and (question.event_id != event.pk):
-            raise ValidationError(_("Unknown question."))
+            raise ValidationError(pgettext("message", "Unknown question."))
         if question is not None and (question.text, question.required) == (text, required):
             continue
         if not text:

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from hamafza.challenges.models import Call
@@ -324,7 +325,7 @@ def check_in(request, pk):
     def action(event, data):
         result["registration"] = services.registration_check_in(event=event, code=data["code"], by=request.user)
 
-    response = _manage_post(request, pk, forms.CheckInForm, action, _("Checked in."), "check_in_form")
+    response = _manage_post(request, pk, forms.CheckInForm, action, pgettext("text", "Checked in."), "check_in_form")
     if "registration" in result:
         messages.info(request, str(result["registration"].user))
     return response
@@ -625,7 +626,7 @@ def _application_post(request, pk, form_class, action, success, form_name):
 def application_transition(request, pk):
     def action(application, data):
         if data["to"] not in Application.State.values:
-            raise ValidationError(_("Unknown stage."))
+            raise ValidationError(pgettext("text", "Unknown stage."))
         services.application_transition(application=application, to=data["to"], by=request.user, reason=data["reason"])
 
     return _application_post(request, pk, forms.TransitionForm, action, _("The stage is changed."), "transition_form")

@@ -5,6 +5,7 @@ bounded query (``capped``), never a count."""
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.core.workspace import Item, Panel, capped
 from hamafza.programs import selectors
@@ -27,7 +28,7 @@ def my_registrations_panel(ws) -> Panel | None:
                 badge=r.get_status_display(),
                 tone="success" if r.status == Registration.Status.CONFIRMED else "warning",
                 when=r.event.starts_at,
-                when_label=_("from"),
+                when_label=pgettext_lazy("text", "from"),
             )
             for r in registrations
         ],
@@ -43,16 +44,16 @@ def my_team_milestones_panel(ws) -> Panel | None:
     today = timezone.localdate()
     return Panel(
         key="team-milestones",
-        title=_("Cohort milestones"),
+        title=pgettext_lazy("heading", "Cohort milestones"),
         items=[
             Item(
                 label=m.title,
                 url=reverse("programs:application_detail", args=[m.application_id]),
                 detail=str(m.application.cohort),
-                badge=_("overdue") if m.due_on < today else "",
+                badge=pgettext_lazy("text", "overdue") if m.due_on < today else "",
                 tone="danger",
                 when=m.due_on,
-                when_label=_("due"),
+                when_label=pgettext_lazy("text", "due"),
             )
             for m in milestones
         ],

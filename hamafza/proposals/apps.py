@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProposalsConfig(AppConfig):
     name = "hamafza.proposals"
     label = "proposals"
-    verbose_name = _("Proposals")
+    verbose_name = pgettext_lazy("field label", "Proposals")
 
     def ready(self):
         from hamafza.core import hooks

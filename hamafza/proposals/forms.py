@@ -2,12 +2,14 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.core.formatting import digits
-from hamafza.core.forms import NumberTextInput
+from hamafza.core.forms import JalaliDateTimeField, NumberTextInput
 from hamafza.core.text import normalize
 from hamafza.proposals.models import Panel, Proposal, RubricCriterion
 from hamafza.proposals.selectors import MAX_QUERY_LENGTH
+from hamafza.proposals.services import PANEL_SETTINGS
 
 
 class ProposalForm(forms.ModelForm):
@@ -35,16 +37,22 @@ class ProposalForm(forms.ModelForm):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("File"), help_text=_("PDF, Word (DOCX), Excel (XLSX), PNG or JPEG."))
+    file = forms.FileField(
+        label=pgettext_lazy("field label", "File"), help_text=_("PDF, Word (DOCX), Excel (XLSX), PNG or JPEG.")
+    )
 
 
 class ProposalFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY_LENGTH)
-    call = forms.IntegerField(label=_("Call"), required=False, min_value=1, widget=forms.HiddenInput)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status"))] + Proposal.Status.choices
+    q = forms.CharField(label=pgettext_lazy("field label", "Search"), required=False, max_length=MAX_QUERY_LENGTH)
+    call = forms.IntegerField(
+        label=pgettext_lazy("field label", "Call"), required=False, min_value=1, widget=forms.HiddenInput
     )
-    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=100000)
+    status = forms.ChoiceField(
+        label=pgettext_lazy("field label", "Status"),
+        required=False,
+        choices=[("", pgettext_lazy("option", "Any status"))] + Proposal.Status.choices,
+    )
+    page = forms.IntegerField(label=pgettext_lazy("field label", "Page"), required=False, min_value=1, max_value=100000)
 
     def filters(self) -> dict:
         data = self.cleaned_data
@@ -53,10 +61,19 @@ class ProposalFilterForm(forms.Form):
 
 class PanelSettingsForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    scoring_deadline = JalaliDateTimeField(
+        label=pgettext_lazy("field label", "Scoring deadline"),
+        required=False,
+        end_of_day=True,
+        help_text=_(
+            "Pick the day in the calendar; a time of day may be typed after it (Tehran time). Without a time, "
+            "the end of that day. Empty: no deadline."
+        ),
+    )
 
     class Meta:
         model = Panel
-        fields = ["blind_review", "method", "normalise", "trim", "disagreement_threshold", "publish_scores"]
+        fields = list(PANEL_SETTINGS)
 
 
 class CriterionForm(forms.ModelForm):
@@ -67,7 +84,9 @@ class CriterionForm(forms.ModelForm):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"), widget=forms.EmailInput(attrs={"dir": "ltr"}))
+    email = forms.EmailField(
+        label=pgettext_lazy("field label", "Email address"), widget=forms.EmailInput(attrs={"dir": "ltr"})
+    )
 
 
 class AddJudgeForm(forms.Form):
@@ -79,8 +98,8 @@ class AddJudgeForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    display_name = forms.CharField(label=_("Your name"), max_length=150)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)
+    display_name = forms.CharField(label=pgettext_lazy("field label", "Your name"), max_length=150)
+    password = forms.CharField(label=pgettext_lazy("field label", "Password"), widget=forms.PasswordInput, min_length=8)
 
 
 class DeclarationForm(forms.Form):
@@ -88,15 +107,21 @@ class DeclarationForm(forms.Form):
         ("no", _("I have no conflict of interest with this applicant")),
         ("yes", _("I have a conflict of interest")),
     ]
-    conflict = forms.ChoiceField(label=_("Declaration"), choices=CHOICES, widget=forms.RadioSelect)
-    note = forms.CharField(label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    conflict = forms.ChoiceField(
+        label=pgettext_lazy("field label", "Declaration"), choices=CHOICES, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=pgettext_lazy("field label", "Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ScoreSheetForm(forms.Form):
     """One number field and one comment per criterion (``c<id>``, ``comment_<id>``)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    comment = forms.CharField(label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=pgettext_lazy("field label", "Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     complete = forms.BooleanField(label=_("My scores for this proposal are complete"), required=False)
 
     def __init__(self, *args, criteria=(), **kwargs):
@@ -140,7 +165,12 @@ class ScoreSheetForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[(Proposal.Decision.AWARDED, _("Awarded")), (Proposal.Decision.NOT_AWARDED, _("Not awarded"))],
+        label=pgettext_lazy("field label", "Decision"),
+        choices=[
+            (Proposal.Decision.AWARDED, pgettext_lazy("option", "Awarded")),
+            (Proposal.Decision.NOT_AWARDED, pgettext_lazy("option", "Not awarded")),
+        ],
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    reason = forms.CharField(
+        label=pgettext_lazy("field label", "Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )

@@ -28,58 +28,75 @@ from hamafza.proposals.storage import private_storage
 
 class Proposal(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("proposal status", "Draft")
         SUBMITTED = "submitted", pgettext_lazy("proposal status", "Submitted")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("proposal status", "Withdrawn")
 
     class Decision(models.TextChoices):
         PENDING = "pending", _("No decision yet")
-        AWARDED = "awarded", _("Awarded")
-        NOT_AWARDED = "not_awarded", _("Not awarded")
+        AWARDED = "awarded", pgettext_lazy("proposal decision", "Awarded")
+        NOT_AWARDED = "not_awarded", pgettext_lazy("proposal decision", "Not awarded")
 
     call = models.ForeignKey(
-        "challenges.Call", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("call")
+        "challenges.Call",
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=pgettext_lazy("field label", "call"),
     )
     # Denormalised from the call so that every scoped read filters on an indexed column.
-    city = models.ForeignKey("core.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("city"))
+    city = models.ForeignKey(
+        "core.City", on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("field label", "city")
+    )
     organization = models.ForeignKey(
-        "directory.Organization", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("applicant")
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=pgettext_lazy("field label", "applicant"),
     )
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
-    approach = models.TextField(_("approach"), blank=True)
-    team = models.TextField(_("team"), blank=True)
-    budget_rial = models.BigIntegerField(_("budget (Rial)"), null=True, blank=True, validators=[MinValueValidator(0)])
-    timeline = models.TextField(_("timeline"), blank=True)
-    kpis = models.TextField(_("promised KPIs"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    status = models.CharField(
+        pgettext_lazy("field label", "status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    title = models.CharField(pgettext_lazy("field label", "title"), max_length=200)
+    summary = models.TextField(pgettext_lazy("field label", "summary"), blank=True)
+    approach = models.TextField(pgettext_lazy("field label", "approach"), blank=True)
+    team = models.TextField(pgettext_lazy("field label", "team"), blank=True)
+    budget_rial = models.BigIntegerField(
+        pgettext_lazy("field label", "budget (Rial)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    timeline = models.TextField(pgettext_lazy("field label", "timeline"), blank=True)
+    kpis = models.TextField(pgettext_lazy("field label", "promised KPIs"), blank=True)
+    version = models.PositiveIntegerField(pgettext_lazy("field label", "version"), default=1)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "created by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(pgettext_lazy("field label", "updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("field label", "submitted at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(pgettext_lazy("field label", "withdrawn at"), null=True, blank=True)
     receipt_hash = models.CharField(_("receipt hash (SHA-256)"), max_length=64, blank=True)
-    shortlisted = models.BooleanField(_("shortlisted"), default=False)
-    decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices, default=Decision.PENDING)
+    shortlisted = models.BooleanField(pgettext_lazy("field label", "shortlisted"), default=False)
+    decision = models.CharField(
+        pgettext_lazy("field label", "decision"), max_length=12, choices=Decision.choices, default=Decision.PENDING
+    )
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("field label", "decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("decided by"),
+        verbose_name=pgettext_lazy("field label", "decided by"),
     )
     search_text = models.TextField(editable=False, blank=True)
     history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
-        verbose_name = _("proposal")
-        verbose_name_plural = _("proposals")
+        verbose_name = pgettext_lazy("model name", "proposal")
+        verbose_name_plural = pgettext_lazy("model name", "proposals")
         ordering = ["-submitted_at", "-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["call", "organization"], name="proposal_one_per_applicant_and_call"),
@@ -99,7 +116,7 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         # Neutral on purpose: the admin, history rows and log entries print objects, and a proposal's
         # title is as confidential as its content (ADR 0006, 0012). Pages show `title` explicitly.
-        return str(_("Proposal %(number)s") % {"number": self.pk or "–"})
+        return str(pgettext_lazy("text", "Proposal %(number)s") % {"number": self.pk or "–"})
 
     def save(self, *args, **kwargs):
         self.search_text = fold(" ".join([self.title, self.summary, self.approach, self.team, self.kpis]))
@@ -120,19 +137,25 @@ class ProposalReceipt(models.Model):
     the proposal's content and attachments, so an applicant can prove what was submitted when."""
 
     proposal = models.ForeignKey(
-        Proposal, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("proposal")
+        Proposal,
+        on_delete=models.CASCADE,
+        related_name="receipts",
+        verbose_name=pgettext_lazy("field label", "proposal"),
     )
-    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_at = models.DateTimeField(pgettext_lazy("field label", "submitted at"))
     sha256 = models.CharField(_("content hash (SHA-256)"), max_length=64)
-    content_version = models.PositiveIntegerField(_("version"))
+    content_version = models.PositiveIntegerField(pgettext_lazy("field label", "version"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "submitted by"),
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("receipt")
-        verbose_name_plural = _("receipts")
+        verbose_name = pgettext_lazy("model name", "receipt")
+        verbose_name_plural = pgettext_lazy("model name", "receipts")
         ordering = ["-submitted_at", "-pk"]
 
     def __str__(self) -> str:
@@ -161,26 +184,34 @@ class ProposalAttachment(models.Model):
         JPEG = "jpeg", "JPEG"
 
     proposal = models.ForeignKey(
-        Proposal, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("proposal")
+        Proposal,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=pgettext_lazy("field label", "proposal"),
     )
-    file = models.FileField(_("file"), storage=private_storage, upload_to=attachment_upload_to, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=150)
-    kind = models.CharField(_("type"), max_length=5, choices=Kind.choices)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("hash (SHA-256)"), max_length=64)
+    file = models.FileField(
+        pgettext_lazy("field label", "file"), storage=private_storage, upload_to=attachment_upload_to, max_length=200
+    )
+    original_name = models.CharField(pgettext_lazy("field label", "file name"), max_length=150)
+    kind = models.CharField(pgettext_lazy("field label", "type"), max_length=5, choices=Kind.choices)
+    size = models.PositiveBigIntegerField(pgettext_lazy("field label", "size (bytes)"))
+    sha256 = models.CharField(pgettext_lazy("field label", "hash (SHA-256)"), max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "uploaded by"),
     )
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "uploaded at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
+        verbose_name = pgettext_lazy("model name", "attachment")
+        verbose_name_plural = pgettext_lazy("model name", "attachments")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return str(_("Attachment %(number)s") % {"number": self.pk or "–"})
+        return str(pgettext_lazy("text", "Attachment %(number)s") % {"number": self.pk or "–"})
 
 
 class Panel(models.Model):
@@ -189,22 +220,33 @@ class Panel(models.Model):
     class Status(models.TextChoices):
         SETUP = "setup", _("Being set up (rubric editable)")
         SCORING = "scoring", _("Scoring (rubric frozen)")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("panel status", "Closed")
 
     class Method(models.TextChoices):
-        MEAN = "mean", _("Weighted mean")
-        MEDIAN = "median", _("Median")
-        TRIMMED_MEAN = "trimmed_mean", _("Trimmed mean")
+        MEAN = "mean", pgettext_lazy("panel method", "Weighted mean")
+        MEDIAN = "median", pgettext_lazy("panel method", "Median")
+        TRIMMED_MEAN = "trimmed_mean", pgettext_lazy("panel method", "Trimmed mean")
 
     call = models.OneToOneField(
-        "challenges.Call", on_delete=models.CASCADE, related_name="panel", verbose_name=_("call")
+        "challenges.Call",
+        on_delete=models.CASCADE,
+        related_name="panel",
+        verbose_name=pgettext_lazy("field label", "call"),
     )
-    city = models.ForeignKey("core.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("city"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SETUP)
+    city = models.ForeignKey(
+        "core.City", on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("field label", "city")
+    )
+    status = models.CharField(
+        pgettext_lazy("field label", "status"), max_length=10, choices=Status.choices, default=Status.SETUP
+    )
     blind_review = models.BooleanField(
-        _("blind review"), default=False, help_text=_("Hide the applicants' identity from the judges.")
+        pgettext_lazy("field label", "blind review"),
+        default=False,
+        help_text=_("Hide the applicants' identity from the judges."),
     )
-    method = models.CharField(_("aggregation"), max_length=15, choices=Method.choices, default=Method.MEAN)
+    method = models.CharField(
+        pgettext_lazy("field label", "aggregation"), max_length=15, choices=Method.choices, default=Method.MEAN
+    )
     normalise = models.BooleanField(
         _("normalise per judge (z-scores)"),
         default=False,
@@ -225,15 +267,25 @@ class Panel(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     publish_scores = models.BooleanField(_("show scores on the public results page"), default=False)
+    scoring_deadline = models.DateTimeField(
+        pgettext_lazy("field label", "scoring deadline"),
+        null=True,
+        blank=True,
+        help_text=_("When the judges should have scored every proposal. Empty: no deadline."),
+    )
     scoring_started_at = models.DateTimeField(_("scoring started at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    closed_at = models.DateTimeField(pgettext_lazy("field label", "closed at"), null=True, blank=True)
+    version = models.PositiveIntegerField(pgettext_lazy("field label", "version"), default=1)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("panel")
-        verbose_name_plural = _("panels")
+        verbose_name = pgettext_lazy("model name", "panel")
+        verbose_name_plural = pgettext_lazy("model name", "panels")
+        indexes = [
+            # The deadline reminders (beat task) read the scoring panels by deadline.
+            models.Index(fields=["status", "scoring_deadline"], name="panel_status_deadline"),
+        ]
 
     def __str__(self) -> str:
         return str(self.call)
@@ -247,19 +299,25 @@ class RubricCriterion(models.Model):
     """A criterion of the panel's rubric, copied from the call's evaluation criteria; editable while
     the panel is being set up, frozen when scoring starts."""
 
-    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("panel"))
-    name = models.CharField(_("criterion"), max_length=200)
-    description = models.TextField(_("guidance for judges"), blank=True)
-    weight = models.PositiveSmallIntegerField(_("weight"), validators=[MinValueValidator(1), MaxValueValidator(100)])
-    scale_max = models.PositiveSmallIntegerField(
-        _("highest score"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    panel = models.ForeignKey(
+        Panel, on_delete=models.CASCADE, related_name="criteria", verbose_name=pgettext_lazy("field label", "panel")
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(pgettext_lazy("field label", "criterion"), max_length=200)
+    description = models.TextField(_("guidance for judges"), blank=True)
+    weight = models.PositiveSmallIntegerField(
+        pgettext_lazy("field label", "weight"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    scale_max = models.PositiveSmallIntegerField(
+        pgettext_lazy("field label", "highest score"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    position = models.PositiveSmallIntegerField(pgettext_lazy("field label", "position"), default=0)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("rubric criterion")
-        verbose_name_plural = _("rubric criteria")
+        verbose_name = pgettext_lazy("model name", "rubric criterion")
+        verbose_name_plural = pgettext_lazy("model name", "rubric criteria")
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
@@ -269,20 +327,25 @@ class RubricCriterion(models.Model):
 class PanelMember(models.Model):
     class Source(models.TextChoices):
         CITY_JUDGE = "city_judge", _("Judge of the city")
-        OUTSIDE_EXPERT = "outside_expert", _("Outside expert")
+        OUTSIDE_EXPERT = "outside_expert", pgettext_lazy("panel member source", "Outside expert")
 
-    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members", verbose_name=_("panel"))
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_memberships", verbose_name=_("judge")
+    panel = models.ForeignKey(
+        Panel, on_delete=models.CASCADE, related_name="members", verbose_name=pgettext_lazy("field label", "panel")
     )
-    source = models.CharField(_("source"), max_length=15, choices=Source.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="panel_memberships",
+        verbose_name=pgettext_lazy("field label", "judge"),
+    )
+    source = models.CharField(pgettext_lazy("field label", "source"), max_length=15, choices=Source.choices)
     last_reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "joined at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("panel member")
-        verbose_name_plural = _("panel members")
+        verbose_name = pgettext_lazy("model name", "panel member")
+        verbose_name_plural = pgettext_lazy("model name", "panel members")
         ordering = ["created_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["panel", "user"], name="panelmember_unique")]
 
@@ -295,26 +358,33 @@ class PanelInvitation(models.Model):
     email) creates the panel membership."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        REVOKED = "revoked", _("Revoked")
+        PENDING = "pending", pgettext_lazy("panel invitation status", "Pending")
+        ACCEPTED = "accepted", pgettext_lazy("panel invitation status", "Accepted")
+        DECLINED = "declined", pgettext_lazy("panel invitation status", "Declined")
+        REVOKED = "revoked", pgettext_lazy("panel invitation status", "Revoked")
 
-    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("panel"))
-    email = models.EmailField(_("email address"))
-    token = models.CharField(_("token"), max_length=64, unique=True)
-    source = models.CharField(_("source"), max_length=15, choices=PanelMember.Source.choices)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("invited by")
+    panel = models.ForeignKey(
+        Panel, on_delete=models.CASCADE, related_name="invitations", verbose_name=pgettext_lazy("field label", "panel")
     )
-    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
-    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    email = models.EmailField(pgettext_lazy("field label", "email address"))
+    token = models.CharField(pgettext_lazy("field label", "token"), max_length=64, unique=True)
+    source = models.CharField(pgettext_lazy("field label", "source"), max_length=15, choices=PanelMember.Source.choices)
+    status = models.CharField(
+        pgettext_lazy("field label", "status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "invited by"),
+    )
+    created_at = models.DateTimeField(pgettext_lazy("field label", "invited at"), auto_now_add=True)
+    responded_at = models.DateTimeField(pgettext_lazy("field label", "responded at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["token"])
 
     class Meta:
-        verbose_name = _("panel invitation")
-        verbose_name_plural = _("panel invitations")
+        verbose_name = pgettext_lazy("model name", "panel invitation")
+        verbose_name_plural = pgettext_lazy("model name", "panel invitations")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -326,19 +396,25 @@ class ConflictDeclaration(models.Model):
     from the judge and removes the judge from its aggregation."""
 
     member = models.ForeignKey(
-        PanelMember, on_delete=models.CASCADE, related_name="declarations", verbose_name=_("judge")
+        PanelMember,
+        on_delete=models.CASCADE,
+        related_name="declarations",
+        verbose_name=pgettext_lazy("field label", "judge"),
     )
     proposal = models.ForeignKey(
-        Proposal, on_delete=models.CASCADE, related_name="declarations", verbose_name=_("proposal")
+        Proposal,
+        on_delete=models.CASCADE,
+        related_name="declarations",
+        verbose_name=pgettext_lazy("field label", "proposal"),
     )
     has_conflict = models.BooleanField(_("has a conflict of interest"))
-    note = models.TextField(_("note"), blank=True)
-    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+    note = models.TextField(pgettext_lazy("field label", "note"), blank=True)
+    declared_at = models.DateTimeField(pgettext_lazy("field label", "declared at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("conflict-of-interest declaration")
-        verbose_name_plural = _("conflict-of-interest declarations")
+        verbose_name = pgettext_lazy("model name", "conflict-of-interest declaration")
+        verbose_name_plural = pgettext_lazy("model name", "conflict-of-interest declarations")
         constraints = [models.UniqueConstraint(fields=["member", "proposal"], name="declaration_unique")]
 
     def __str__(self) -> str:
@@ -348,17 +424,21 @@ class ConflictDeclaration(models.Model):
 class ScoreSheet(models.Model):
     """One judge's scores for one proposal. ``version`` is the optimistic-locking counter."""
 
-    member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="sheets", verbose_name=_("judge"))
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="sheets", verbose_name=_("proposal"))
-    comment = models.TextField(_("overall comment"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=0)
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    member = models.ForeignKey(
+        PanelMember, on_delete=models.CASCADE, related_name="sheets", verbose_name=pgettext_lazy("field label", "judge")
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="sheets", verbose_name=pgettext_lazy("field label", "proposal")
+    )
+    comment = models.TextField(pgettext_lazy("field label", "overall comment"), blank=True)
+    version = models.PositiveIntegerField(pgettext_lazy("field label", "version"), default=0)
+    completed_at = models.DateTimeField(pgettext_lazy("field label", "completed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(pgettext_lazy("field label", "updated at"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("score sheet")
-        verbose_name_plural = _("score sheets")
+        verbose_name = pgettext_lazy("model name", "score sheet")
+        verbose_name_plural = pgettext_lazy("model name", "score sheets")
         constraints = [models.UniqueConstraint(fields=["member", "proposal"], name="scoresheet_unique")]
 
     def __str__(self) -> str:
@@ -366,18 +446,23 @@ class ScoreSheet(models.Model):
 
 
 class Score(models.Model):
-    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores", verbose_name=_("sheet"))
-    criterion = models.ForeignKey(
-        RubricCriterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
+    sheet = models.ForeignKey(
+        ScoreSheet, on_delete=models.CASCADE, related_name="scores", verbose_name=pgettext_lazy("field label", "sheet")
     )
-    value = models.PositiveSmallIntegerField(_("score"))
-    comment = models.TextField(_("comment"), blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    criterion = models.ForeignKey(
+        RubricCriterion,
+        on_delete=models.PROTECT,
+        related_name="scores",
+        verbose_name=pgettext_lazy("field label", "criterion"),
+    )
+    value = models.PositiveSmallIntegerField(pgettext_lazy("field label", "score"))
+    comment = models.TextField(pgettext_lazy("field label", "comment"), blank=True)
+    updated_at = models.DateTimeField(pgettext_lazy("field label", "updated at"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("score")
-        verbose_name_plural = _("scores")
+        verbose_name = pgettext_lazy("model name", "score")
+        verbose_name_plural = pgettext_lazy("model name", "scores")
         ordering = ["criterion__position", "criterion_id"]
         constraints = [models.UniqueConstraint(fields=["sheet", "criterion"], name="score_unique")]
 

@@ -27,7 +27,7 @@ from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Prefet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.rules import city_ids_with_role, roles_of
@@ -484,7 +484,9 @@ def navigation_entries(request, flags) -> list[dict]:
     roles = {r.role for r in roles_of(user)}
     items = []
     if flags.get("has_org") or CityRole.Role.INNOVATION_MANAGER in roles:
-        items.append({"label": _("Proposals"), "url": reverse("proposals:proposal_list"), "group": "work"})
+        items.append(
+            {"label": pgettext_lazy("menu", "Proposals"), "url": reverse("proposals:proposal_list"), "group": "work"}
+        )
     if flags.get("has_panel") or CityRole.Role.JUDGE in roles:
-        items.append({"label": _("Judging"), "url": reverse("proposals:judging"), "group": "work"})
+        items.append({"label": pgettext_lazy("menu", "Judging"), "url": reverse("proposals:judging"), "group": "work"})
     return items

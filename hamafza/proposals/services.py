@@ -10,6 +10,7 @@ version the editor started from; nothing is overwritten).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import secrets
@@ -20,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.services import user_register
@@ -33,6 +35,7 @@ from hamafza.core.text import normalize
 from hamafza.directory.models import OrganizationMembership
 from hamafza.directory.selectors import membership_get
 from hamafza.proposals import attachments as attachment_checks
+from hamafza.proposals.emails import send_judge_reminder, send_panel_invitation
 from hamafza.proposals.models import (
     ConflictDeclaration,
     Panel,
@@ -47,7 +50,6 @@ from hamafza.proposals.models import (
 )
 from hamafza.proposals.rules import can
 from hamafza.proposals.selectors import panel_progress, panel_results
-from hamafza.proposals.tasks import send_judge_reminder, send_panel_invitation
 
 MAX_ATTACHMENTS = 20
 PROPOSAL_TEXT_FIELDS = ("title", "summary", "approach", "team", "timeline", "kpis")
@@ -363,19 +365,31 @@ def rubric_criterion_remove(*, criterion: RubricCriterion, by) -> None:
     criterion.delete()
 
 
-PANEL_SETTINGS = ("blind_review", "method", "normalise", "trim", "disagreement_threshold", "publish_scores")
+PANEL_SETTINGS = (
+    "blind_review",
+    "method",
+    "normalise",
+    "trim",
+    "disagreement_threshold",
+    "publish_scores",
+    "scoring_deadline",
+)
 
 
 @transaction.atomic
 def panel_update_settings(*, panel: Panel, by, expected_version: int | None = None, **values) -> Panel:
-    """Change blind review (only before scoring starts), the aggregation settings and whether scores
-    are shown on the public results page."""
+    """Change blind review (only before scoring starts), the aggregation settings, whether scores
+    are shown on the public results page and the scoring deadline (a new deadline must lie in the
+    future; an unchanged one that has passed does not stop the other settings from being saved)."""
     _require(by, "proposals.manage_evaluation", panel)
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
     if expected_version is not None and panel.version != expected_version:
         raise StaleEdit(panel)
     if "blind_review" in values and values["blind_review"] != panel.blind_review and not panel.rubric_editable:
         raise Refused([_("Blind review can only be changed before scoring starts.")])
+    deadline = values.get("scoring_deadline")
+    if deadline is not None and deadline != panel.scoring_deadline and deadline <= now():
+        raise ValidationError({"scoring_deadline": _("The scoring deadline must be in the future.")})
     for name, value in values.items():
         if name not in PANEL_SETTINGS:
             raise ValueError(name)
@@ -555,6 +569,40 @@ def judges_remind(*, panel: Panel, by, members=None) -> int:
     return n
 
 
+#: Judges with work missing are reminded once this many days before the panel's scoring deadline.
+DEADLINE_REMINDER_DAYS = 3
+
+
+def judges_remind_before_deadline(*, at=None) -> int:
+    """The beat task's reminders: on each scoring panel whose deadline is less than
+    ``DEADLINE_REMINDER_DAYS`` days away, email every judge who still has proposals to declare or
+    score and has not been reminded since the reminder window opened (a manager's reminder in the
+    window counts). Safe to run twice: ``last_reminded_at`` is claimed before the email is sent.
+    Returns how many judges were reminded."""
+    at = at or now()
+    window = datetime.timedelta(days=DEADLINE_REMINDER_DAYS)
+    panels = Panel.objects.filter(
+        status=Panel.Status.SCORING, scoring_deadline__gt=at, scoring_deadline__lte=at + window
+    ).order_by("scoring_deadline", "pk")
+    n = 0
+    for panel in panels:
+        opened = panel.scoring_deadline - window
+        for row in panel_progress(panel=panel)["rows"]:
+            member = row["member"]
+            if not row["missing"] or (member.last_reminded_at and member.last_reminded_at >= opened):
+                continue
+            with transaction.atomic():
+                claimed = PanelMember.objects.filter(pk=member.pk, last_reminded_at=member.last_reminded_at).update(
+                    last_reminded_at=at
+                )
+                if not claimed:  # another run reminded this judge
+                    continue
+                if emails_on():
+                    transaction.on_commit(lambda m=member.pk, k=row["missing"]: send_judge_reminder.delay(m, k))
+            n += 1
+    return n
+
+
 # --------------------------------------------------------------------------------------------
 # Judging
 # --------------------------------------------------------------------------------------------
@@ -617,7 +665,7 @@ def sheet_save(
     for key, value in values.items():
         criterion = criteria.get(key)
         if criterion is None:
-            raise ValidationError(_("Unknown criterion."))
+            raise ValidationError(pgettext("text", "Unknown criterion."))
         if value is None:
             continue
         if not (0 <= value <= criterion.scale_max):

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -168,7 +169,7 @@ def proposal_edit(request, pk):
                 for reason in exc.reasons:
                     form.add_error(None, reason)
             return render(request, "proposals/proposal_form.html", context, status=400)
-        messages.success(request, _("Saved."))
+        messages.success(request, pgettext("message", "Saved."))
         return redirect("proposals:proposal_detail", pk=proposal.pk)
     return render(request, "proposals/proposal_form.html", context)
 
@@ -517,9 +518,20 @@ def panel_settings(request, panel_id):
             _evaluation_context(request, panel.call, settings_form=form),
             status=409,
         )
-    except (services.Refused, ValidationError) as exc:
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            return _refused(request, panel.call, exc, settings_form=form)
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return render(
+            request,
+            "proposals/evaluation.html",
+            _evaluation_context(request, panel.call, settings_form=form),
+            status=400,
+        )
+    except services.Refused as exc:
         return _refused(request, panel.call, exc, settings_form=form)
-    messages.success(request, _("Settings saved."))
+    messages.success(request, pgettext("message", "Settings saved."))
     return _back(panel)
 
 
@@ -540,7 +552,7 @@ def criterion_save(request, panel_id, criterion_id=None):
         services.rubric_criterion_save(panel=panel, by=request.user, criterion=criterion, **form.cleaned_data)
     except (services.Refused, ValidationError) as exc:
         return _refused(request, panel.call, exc, criterion_form=form)
-    messages.success(request, _("Rubric saved."))
+    messages.success(request, pgettext("message", "Rubric saved."))
     return _back(panel)
 
 
@@ -553,7 +565,7 @@ def criterion_delete(request, panel_id, criterion_id):
         services.rubric_criterion_remove(criterion=criterion, by=request.user)
     except services.Refused as exc:
         return _refused(request, panel.call, exc)
-    messages.success(request, _("Criterion removed."))
+    messages.success(request, pgettext("message", "Criterion removed."))
     return _back(panel)
 
 
@@ -641,7 +653,7 @@ def proposal_decide(request, pk):
                 _detail_context(request, proposal, decision_form=form, errors=_errors(exc)),
                 status=400,
             )
-        messages.success(request, _("Decision recorded."))
+        messages.success(request, pgettext("message", "Decision recorded."))
         return redirect("proposals:evaluation", call_id=proposal.call_id)
     return render(
         request, "proposals/proposal_detail.html", _detail_context(request, proposal, decision_form=form), status=400

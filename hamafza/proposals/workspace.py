@@ -2,12 +2,14 @@
 their scoring progress (innovation managers), the scoring queue (judges and invited experts), the
 organization's own proposals (organization members). Each panel is one bounded query whose
 figures are counted in the database (subqueries), so the page costs the same with any number of
-proposals, judges or sheets."""
+proposals, judges or sheets. Both evaluation panels show each panel's scoring deadline with how
+far it is, nearest deadline first (panels without one last)."""
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.workspace import role_city_ids
@@ -56,7 +58,7 @@ def scoring_progress_panel(ws) -> Panel:
             ),
         )
         .select_related("call")
-        .order_by("-scoring_started_at", "-created_at", "-pk")
+        .order_by(F("scoring_deadline").asc(nulls_last=True), "-scoring_started_at", "-created_at", "-pk")
     )
     items = []
     for p in panels:
@@ -71,7 +73,9 @@ def scoring_progress_panel(ws) -> Panel:
                 badge=str(JudgingPanel.Status(p.status).label),
                 tone="primary" if scoring else "secondary",
                 progress=_percent(p.n_sheets + p.n_conflicts, expected) if scoring else None,
-                progress_label=_("Scoring progress"),
+                progress_label=pgettext_lazy("text", "Scoring progress"),
+                due=p.scoring_deadline,
+                due_label=pgettext_lazy("text", "scoring deadline"),
             )
         )
     return Panel(
@@ -95,7 +99,8 @@ def judge_queue_panel(ws) -> Panel:
             ),
         )
         .select_related("panel__call__city")
-        .order_by("panel__scoring_started_at", "pk")
+        # Nearest deadline first; panels without one last.
+        .order_by(F("panel__scoring_deadline").asc(nulls_last=True), "panel__scoring_started_at", "pk")
     )
     items = []
     for m in members:
@@ -105,12 +110,14 @@ def judge_queue_panel(ws) -> Panel:
                 label=m.panel.call.title,
                 url=reverse("proposals:judging"),
                 detail=m.panel.call.city.name,
-                badge=_("%(n)s to score") % {"n": digits(left)} if left else _("All scored"),
+                badge=_("%(n)s to score") % {"n": digits(left)} if left else pgettext_lazy("text", "All scored"),
                 tone="warning" if left else "success",
                 when=m.panel.scoring_started_at,
-                when_label=_("scoring since"),
+                when_label=pgettext_lazy("text", "scoring since"),
                 progress=_percent(m.n_proposals - left, m.n_proposals),
                 progress_label=_("Your scoring progress"),
+                due=m.panel.scoring_deadline,
+                due_label=pgettext_lazy("text", "scoring deadline"),
             )
         )
     return Panel(
@@ -121,7 +128,7 @@ def judge_queue_panel(ws) -> Panel:
             "No panel is scoring now. When the innovation manager starts scoring on a panel you sit on, "
             "its proposals appear here."
         ),
-        more={"label": _("Judging"), "url": reverse("proposals:judging")},
+        more={"label": pgettext_lazy("menu", "Judging"), "url": reverse("proposals:judging")},
         has_more=more,
     )
 
@@ -145,15 +152,15 @@ def own_proposals_panel(ws) -> Panel:
                 badge=str(Proposal.Status(p.status).label),
                 tone="warning" if draft else "success",
                 when=p.call.closes_at if draft else p.submitted_at,
-                when_label=_("call closes") if draft else _("sent"),
+                when_label=pgettext_lazy("text", "call closes") if draft else pgettext_lazy("text", "sent"),
             )
         )
     return Panel(
         key="proposals",
-        title=_("Your proposals"),
+        title=pgettext_lazy("heading", "Your proposals"),
         items=items,
         empty=_("Your organization has no proposal yet. Find an open challenge that fits and apply."),
         actions=[] if items else [{"label": _("Browse the open challenges"), "url": reverse("challenges:call_list")}],
-        more={"label": _("All proposals"), "url": reverse("proposals:proposal_list")},
+        more={"label": pgettext_lazy("menu", "All proposals"), "url": reverse("proposals:proposal_list")},
         has_more=more,
     )

@@ -1,10 +1,10 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SpacesConfig(AppConfig):
     name = "hamafza.spaces"
-    verbose_name = _("Co-working spaces")
+    verbose_name = pgettext_lazy("field label", "Co-working spaces")
 
     def ready(self):
         from hamafza.core import hooks

@@ -9,6 +9,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.challenges.forms import JalaliDateField, NumberTextField
 from hamafza.core.formatting import digits
@@ -49,10 +50,12 @@ class TimeTextField(forms.Field):
 
 
 class BookingForm(forms.Form):
-    date = JalaliDateField(label=_("Date"), help_text=_("Jalali (1405/09/16) or Gregorian (2026-12-07)."))
-    start = TimeTextField(label=_("From"))
-    end = TimeTextField(label=_("To"))
-    attendees = NumberTextField(label=_("People"), required=False, max_value=500)
+    date = JalaliDateField(
+        label=pgettext_lazy("field label", "Date"), help_text=_("Jalali (1405/09/16) or Gregorian (2026-12-07).")
+    )
+    start = TimeTextField(label=pgettext_lazy("field label", "From"))
+    end = TimeTextField(label=pgettext_lazy("field label", "To"))
+    attendees = NumberTextField(label=pgettext_lazy("field label", "People"), required=False, max_value=500)
     purpose = forms.CharField(
         label=_("Purpose (seen only by you and the space's managers)"), max_length=200, required=False
     )
@@ -72,14 +75,14 @@ class SpaceForm(forms.Form):
 
     RUN_BY_CITY = ""
 
-    name_fa = forms.CharField(label=_("Name (Persian)"), max_length=200)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    name_fa = forms.CharField(label=pgettext_lazy("field label", "Name (Persian)"), max_length=200)
+    name_en = forms.CharField(label=pgettext_lazy("field label", "Name (English)"), max_length=200, required=False)
+    address = forms.CharField(label=pgettext_lazy("field label", "Address"), max_length=300, required=False)
     description_fa = forms.CharField(
-        label=_("Description (Persian)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=pgettext_lazy("field label", "Description (Persian)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     description_en = forms.CharField(
-        label=_("Description (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=pgettext_lazy("field label", "Description (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     is_active = forms.BooleanField(label=_("Open for bookings"), required=False, initial=True)
 
@@ -88,10 +91,10 @@ class SpaceForm(forms.Form):
             kwargs["initial"] = space_initial(space)
         super().__init__(*args, **kwargs)
         if units is not None:
-            choices = [(self.RUN_BY_CITY, _("The city"))] if city_allowed else []
+            choices = [(self.RUN_BY_CITY, pgettext_lazy("space owner", "The city"))] if city_allowed else []
             choices += [(f"unit:{u.pk}", u.name) for u in units]
             choices += [(f"org:{o.pk}", o.name) for o in organizations]
-            self.fields["run_by"] = forms.ChoiceField(label=_("Run by"), choices=choices, required=not city_allowed)
+            self.fields["run_by"] = forms.ChoiceField(label=pgettext_lazy("field label", "Run by"), choices=choices, required=not city_allowed)
             self.order_fields(["run_by"])
         self.units = {u.pk: u for u in units or ()}
         self.organizations = {o.pk: o for o in organizations or ()}
@@ -147,17 +150,17 @@ def space_initial(space) -> dict:
 class ResourceForm(forms.Form):
     """A desk or a room with its capacity and booking rules."""
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=Resource.Kind.choices)
-    name_fa = forms.CharField(label=_("Name (Persian)"), max_length=120)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=120, required=False)
-    capacity = NumberTextField(label=_("Capacity (people)"), max_value=500)
-    slot_minutes = forms.TypedChoiceField(label=_("Slot length"), choices=Resource.SLOT_CHOICES, coerce=int, initial=30)
+    kind = forms.ChoiceField(label=pgettext_lazy("field label", "Kind"), choices=Resource.Kind.choices)
+    name_fa = forms.CharField(label=pgettext_lazy("field label", "Name (Persian)"), max_length=120)
+    name_en = forms.CharField(label=pgettext_lazy("field label", "Name (English)"), max_length=120, required=False)
+    capacity = NumberTextField(label=pgettext_lazy("field label", "Capacity (people)"), max_value=500)
+    slot_minutes = forms.TypedChoiceField(label=pgettext_lazy("field label", "Slot length"), choices=Resource.SLOT_CHOICES, coerce=int, initial=30)
     max_booking_minutes = NumberTextField(
         label=_("Longest booking (minutes)"), max_value=24 * 60, help_text=_("For example ۲۴۰ for four hours.")
     )
     book_ahead_days = NumberTextField(label=_("Bookable how many days ahead"), max_value=366)
     min_notice_minutes = NumberTextField(label=_("Least notice (minutes)"), max_value=7 * 24 * 60, required=False)
-    is_active = forms.BooleanField(label=_("Bookable"), required=False, initial=True)
+    is_active = forms.BooleanField(label=pgettext_lazy("field label", "Bookable"), required=False, initial=True)
 
     def __init__(self, *args, resource=None, **kwargs):
         if resource is not None and "initial" not in kwargs:

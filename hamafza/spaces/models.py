@@ -26,6 +26,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from hamafza.core.formatting import in_active_language
@@ -42,13 +43,20 @@ class Space(models.Model):
     """A co-working space of a city, run by the city, one of its units or an organization."""
 
     class Owner(models.TextChoices):
-        CITY = "city", _("The city")
+        CITY = "city", pgettext_lazy("space owner", "The city")
         UNIT = "unit", _("A unit of the city")
         ORGANIZATION = "organization", _("An organization (incubator, science park, …)")
 
-    city = models.ForeignKey("core.City", on_delete=models.PROTECT, related_name="spaces", verbose_name=_("city"))
+    city = models.ForeignKey(
+        "core.City", on_delete=models.PROTECT, related_name="spaces", verbose_name=pgettext_lazy("field label", "city")
+    )
     unit = models.ForeignKey(
-        "core.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="spaces", verbose_name=_("unit")
+        "core.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="spaces",
+        verbose_name=pgettext_lazy("field label", "unit"),
     )
     organization = models.ForeignKey(
         "directory.Organization",
@@ -56,23 +64,23 @@ class Space(models.Model):
         null=True,
         blank=True,
         related_name="spaces",
-        verbose_name=_("organization"),
+        verbose_name=pgettext_lazy("field label", "organization"),
         help_text=_("An incubator, accelerator or science park that runs the space (its admins manage it)."),
     )
-    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=False)
-    name_fa = models.CharField(_("name (Persian)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    description_fa = models.TextField(_("description (Persian)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    slug = models.SlugField(pgettext_lazy("field label", "slug"), max_length=80, unique=True, allow_unicode=False)
+    name_fa = models.CharField(pgettext_lazy("field label", "name (Persian)"), max_length=200)
+    name_en = models.CharField(pgettext_lazy("field label", "name (English)"), max_length=200, blank=True)
+    description_fa = models.TextField(pgettext_lazy("field label", "description (Persian)"), blank=True)
+    description_en = models.TextField(pgettext_lazy("field label", "description (English)"), blank=True)
+    address = models.CharField(pgettext_lazy("field label", "address"), max_length=300, blank=True)
     is_active = models.BooleanField(_("open for bookings"), default=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(pgettext_lazy("field label", "created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(pgettext_lazy("field label", "updated at"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("co-working space")
-        verbose_name_plural = _("co-working spaces")
+        verbose_name = pgettext_lazy("model name", "co-working space")
+        verbose_name_plural = pgettext_lazy("model name", "co-working spaces")
         ordering = ["name_fa", "pk"]
         indexes = [models.Index(fields=["city", "is_active", "name_fa"], name="space_city_active_name")]
         constraints = [
@@ -104,27 +112,32 @@ class Space(models.Model):
 class Weekday(models.IntegerChoices):
     """Python's weekday numbers (Monday 0), listed in the Iranian week's order (Saturday first)."""
 
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, pgettext_lazy("weekday", "Saturday")
+    SUNDAY = 6, pgettext_lazy("weekday", "Sunday")
+    MONDAY = 0, pgettext_lazy("weekday", "Monday")
+    TUESDAY = 1, pgettext_lazy("weekday", "Tuesday")
+    WEDNESDAY = 2, pgettext_lazy("weekday", "Wednesday")
+    THURSDAY = 3, pgettext_lazy("weekday", "Thursday")
+    FRIDAY = 4, pgettext_lazy("weekday", "Friday")
 
 
 class OpeningHours(models.Model):
     """When a space is open on one weekday (Asia/Tehran). A weekday without a row is closed."""
 
-    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("space"))
-    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
-    opens = models.TimeField(_("opens"))
-    closes = models.TimeField(_("closes"))
+    space = models.ForeignKey(
+        Space,
+        on_delete=models.CASCADE,
+        related_name="opening_hours",
+        verbose_name=pgettext_lazy("field label", "space"),
+    )
+    weekday = models.PositiveSmallIntegerField(pgettext_lazy("field label", "weekday"), choices=Weekday.choices)
+    opens = models.TimeField(pgettext_lazy("field label", "opens"))
+    closes = models.TimeField(pgettext_lazy("field label", "closes"))
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("opening hours")
-        verbose_name_plural = _("opening hours")
+        verbose_name = pgettext_lazy("model name", "opening hours")
+        verbose_name_plural = pgettext_lazy("model name", "opening hours")
         ordering = ["space", "weekday"]
         constraints = [
             models.UniqueConstraint(fields=["space", "weekday"], name="openinghours_one_per_weekday"),
@@ -139,17 +152,27 @@ class Resource(models.Model):
     """A desk or a room of a space, with its capacity and its booking rules."""
 
     class Kind(models.TextChoices):
-        DESK = "desk", _("Desk")
-        ROOM = "room", _("Room")
+        DESK = "desk", pgettext_lazy("resource kind", "Desk")
+        ROOM = "room", pgettext_lazy("resource kind", "Room")
 
-    SLOT_CHOICES = [(15, _("15 minutes")), (30, _("30 minutes")), (60, _("1 hour"))]
+    SLOT_CHOICES = [
+        (15, pgettext_lazy("option", "15 minutes")),
+        (30, pgettext_lazy("option", "30 minutes")),
+        (60, pgettext_lazy("option", "1 hour")),
+    ]
 
-    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="resources", verbose_name=_("space"))
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DESK)
-    name_fa = models.CharField(_("name (Persian)"), max_length=120)
-    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    space = models.ForeignKey(
+        Space, on_delete=models.CASCADE, related_name="resources", verbose_name=pgettext_lazy("field label", "space")
+    )
+    kind = models.CharField(
+        pgettext_lazy("field label", "kind"), max_length=10, choices=Kind.choices, default=Kind.DESK
+    )
+    name_fa = models.CharField(pgettext_lazy("field label", "name (Persian)"), max_length=120)
+    name_en = models.CharField(pgettext_lazy("field label", "name (English)"), max_length=120, blank=True)
     capacity = models.PositiveSmallIntegerField(
-        _("capacity (people)"), default=1, validators=[MinValueValidator(1), MaxValueValidator(500)]
+        pgettext_lazy("field label", "capacity (people)"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
     )
     slot_minutes = models.PositiveSmallIntegerField(_("slot length (minutes)"), choices=SLOT_CHOICES, default=30)
     max_booking_minutes = models.PositiveIntegerField(
@@ -161,12 +184,12 @@ class Resource(models.Model):
     min_notice_minutes = models.PositiveIntegerField(
         _("least notice (minutes)"), default=0, validators=[MaxValueValidator(7 * 24 * 60)]
     )
-    is_active = models.BooleanField(_("bookable"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("field label", "bookable"), default=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("bookable resource")
-        verbose_name_plural = _("bookable resources")
+        verbose_name = pgettext_lazy("model name", "bookable resource")
+        verbose_name_plural = pgettext_lazy("model name", "bookable resources")
         ordering = ["space", "kind", "name_fa", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(capacity__gte=1), name="resource_capacity_positive"),
@@ -185,38 +208,48 @@ class Booking(models.Model):
     """One resource held for ``[starts_at, ends_at)`` by a signed-in person."""
 
     class State(models.TextChoices):
-        CONFIRMED = "confirmed", _("Confirmed")
-        CANCELLED = "cancelled", _("Cancelled")
+        CONFIRMED = "confirmed", pgettext_lazy("booking state", "Confirmed")
+        CANCELLED = "cancelled", pgettext_lazy("booking state", "Cancelled")
 
     resource = models.ForeignKey(
-        Resource, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("resource")
+        Resource,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=pgettext_lazy("field label", "resource"),
     )
     booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="space_bookings", verbose_name=_("booked by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="space_bookings",
+        verbose_name=pgettext_lazy("field label", "booked by"),
     )
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
-    attendees = models.PositiveSmallIntegerField(_("people"), default=1, validators=[MinValueValidator(1)])
-    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(pgettext_lazy("field label", "starts at"))
+    ends_at = models.DateTimeField(pgettext_lazy("field label", "ends at"))
+    attendees = models.PositiveSmallIntegerField(
+        pgettext_lazy("field label", "people"), default=1, validators=[MinValueValidator(1)]
+    )
+    purpose = models.CharField(pgettext_lazy("field label", "purpose"), max_length=200, blank=True)
     # Set when another part of the platform holds the slot (an event whose venue is this room,
     # "programs.event:12"): that part moves and releases the booking (``services.hold_*``).
-    held_for = models.CharField(_("held for"), max_length=60, blank=True, default="")
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.CONFIRMED)
-    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
-    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    held_for = models.CharField(pgettext_lazy("field label", "held for"), max_length=60, blank=True, default="")
+    state = models.CharField(
+        pgettext_lazy("field label", "state"), max_length=10, choices=State.choices, default=State.CONFIRMED
+    )
+    created_at = models.DateTimeField(pgettext_lazy("field label", "booked at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(pgettext_lazy("field label", "cancelled at"), null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("cancelled by"),
+        verbose_name=pgettext_lazy("field label", "cancelled by"),
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("booking")
-        verbose_name_plural = _("bookings")
+        verbose_name = pgettext_lazy("model name", "booking")
+        verbose_name_plural = pgettext_lazy("model name", "bookings")
         ordering = ["starts_at", "pk"]
         indexes = [
             models.Index(fields=["resource", "starts_at"], name="booking_resource_start"),

@@ -16,7 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.rules import city_ids_with_role, is_platform_admin
@@ -330,7 +330,9 @@ def profile_section(user) -> dict | None:
 # ------------------------------------------------------------------------------------------------
 def navigation_entries(request, flags) -> list[dict]:
     """ "Co-working" for everyone (the spaces are public); "My bookings" for signed-in people."""
-    entries = [{"label": _("Co-working"), "url": reverse("spaces:space_list"), "group": "explore"}]
+    entries = [{"label": pgettext_lazy("menu", "Co-working"), "url": reverse("spaces:space_list"), "group": "explore"}]
     if request.user.is_authenticated:
-        entries.append({"label": _("My bookings"), "url": reverse("spaces:my_bookings"), "group": "work"})
+        entries.append(
+            {"label": pgettext_lazy("menu", "My bookings"), "url": reverse("spaces:my_bookings"), "group": "work"}
+        )
     return entries

@@ -2,7 +2,7 @@
 bookings, one bounded query (``capped``)."""
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.core.workspace import Item, Panel, capped
 from hamafza.spaces import selectors
@@ -15,17 +15,17 @@ def my_bookings_panel(ws) -> Panel | None:
         return None  # a panel for people who book: none for the others
     return Panel(
         key="my-bookings",
-        title=_("My bookings"),
+        title=pgettext_lazy("heading", "My bookings"),
         items=[
             Item(
                 label=str(b.resource),
                 url=reverse("spaces:space_detail", args=[b.resource.space.slug]),
                 detail=b.resource.space.name,
                 when=b.starts_at,
-                when_label=_("from"),
+                when_label=pgettext_lazy("text", "from"),
             )
             for b in bookings
         ],
-        more={"label": _("My bookings"), "url": reverse("spaces:my_bookings")},
+        more={"label": pgettext_lazy("menu", "My bookings"), "url": reverse("spaces:my_bookings")},
         has_more=more,
     )

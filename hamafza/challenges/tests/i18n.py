@@ -6,18 +6,19 @@ still fail when the message is missing or wrong."""
 
 from django.utils import translation
 from django.utils.html import escape
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 
-def fa(text: str, /, **params) -> str:
-    """`text` (an English msgid) in Persian: translated by the catalogue when it has the entry,
-    else unchanged. Placeholders are filled after translating the msgid, as the code does (lazy
-    values among `params` are evaluated in Persian too)."""
+def fa(text: str, /, *, context: str | None = None, **params) -> str:
+    """`text` (an English msgid, in `context` if the code gives one, ADR 0025) in Persian:
+    translated by the catalogue when it has the entry, else unchanged. Placeholders are filled
+    after translating the msgid, as the code does (lazy values among `params` are evaluated in
+    Persian too)."""
     with translation.override("fa"):
-        translated = gettext(text)
+        translated = pgettext(context, text) if context else gettext(text)
         return translated % params if params else translated
 
 
-def fa_html(text: str, /, **params) -> str:
+def fa_html(text: str, /, *, context: str | None = None, **params) -> str:
     """`fa(text, **params)` as a template writes it ({{ }} and {% translate %} escape it)."""
-    return escape(fa(text, **params))
+    return escape(fa(text, context=context, **params))

@@ -184,7 +184,7 @@ def test_triage_page_shows_similar_needs_with_reasons(client, city, other_city, 
     r = _client(client, manager).get(reverse("challenges:need_detail", args=[city.slug, need.pk]))
     html = r.content.decode()
     assert r.status_code == 200
-    assert "similar-need" in html and "تفکیک از مبدأ" in html and f"({fa_html('another city')})" in html
+    assert "similar-need" in html and "تفکیک از مبدأ" in html and f"({fa_html('another city', context='text')})" in html
 
 
 def test_reject_without_reason_keeps_the_page(client, city, manager, staff, unit):
@@ -492,9 +492,9 @@ def test_open_to_my_organization(client, city, unit, member, org):
     assert "برای همه" in html and "فقط فارس" not in html
     r = client.get(reverse("challenges:call_detail", args=[restricted.pk]))
     html = r.content.decode()
-    assert f">{fa_html('may not apply')}<" in html and fa_html("Fars") in html
+    assert f">{fa_html('may not apply')}<" in html and fa_html("Fars", context="option") in html
     restricted_to = "The call is restricted to organizations in %(allowed)s; yours is in %(province)s."
-    assert fa_html(restricted_to, allowed=fa("Fars"), province=fa("Qom")) in html
+    assert fa_html(restricted_to, allowed=fa("Fars", context="option"), province=fa("Qom", context="option")) in html
 
 
 def test_question_flow_and_asker_not_shown(client, city, unit, manager, member):
@@ -600,7 +600,10 @@ def test_call_detail_query_count_and_tehran_time(client, city, unit, django_asse
     with django_assert_max_num_queries(20):
         r = c.get(reverse("challenges:call_detail", args=[call.pk]))
     html = r.content.decode()
-    assert html.count(f">{fa_html('may apply')}<") == 4 and html.count(f">{fa_html('may not apply')}<") == 1
+    assert (
+        html.count(f">{fa_html('may apply', context='text')}<") == 4
+        and html.count(f">{fa_html('may not apply')}<") == 1
+    )
     assert "۱۵ اردیبهشت ۱۴۱۰، ۲۳:۵۹" in html
     r = c.get("/en" + reverse("challenges:call_detail", args=[call.pk])[3:])
     assert "5 May 2031, 23:59" in r.content.decode()

@@ -251,9 +251,11 @@ def test_incomplete_canvas_cannot_be_ready_or_published(city, unit, manager):
     with pytest.raises(TransitionRefused) as exc:
         services.call_transition(call=call, to=S.READY, by=manager)
     background = fa("Describe the background of the problem.")
-    assert fa("The canvas is incomplete: %(label)s — %(message)s", label=fa("Background"), message=background) in (
-        exc.value.reasons
-    )
+    assert fa(
+        "The canvas is incomplete: %(label)s — %(message)s",
+        label=fa("Background", context="canvas section"),
+        message=background,
+    ) in (exc.value.reasons)
     Call.objects.filter(pk=call.pk).update(state=S.READY)  # e.g. made incomplete after "ready"
     with pytest.raises(TransitionRefused):
         services.call_transition(call=call, to=S.PUBLISHED, by=manager)

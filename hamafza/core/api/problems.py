@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -78,15 +79,15 @@ class ApiError(Exception):
 
 def _titles() -> dict[int, str]:
     return {
-        400: _("Invalid request"),
-        401: _("Authentication required"),
-        403: _("Forbidden"),
-        404: _("Not found"),
+        400: pgettext("label", "Invalid request"),
+        401: pgettext("label", "Authentication required"),
+        403: pgettext("label", "Forbidden"),
+        404: pgettext("label", "Not found"),
         405: _("Method not allowed"),
-        409: _("Conflict"),
+        409: pgettext("label", "Conflict"),
         413: _("Content too large"),
         429: _("Too many requests"),
-        500: _("Server error"),
+        500: pgettext("label", "Server error"),
     }
 
 
@@ -106,7 +107,7 @@ def problem_response(
         raise ValueError(f"extension members may not replace standard ones: {sorted(clash)}")
     body = {
         "type": "about:blank",
-        "title": str(_titles().get(status, _("Error"))),
+        "title": str(_titles().get(status, pgettext("label", "Error"))),
         "status": status,
         "detail": str(detail),
         "code": code,
@@ -167,7 +168,7 @@ def _validation_problem(request, exc: NinjaValidationError) -> HttpResponse:
     errors = []
     for err in exc.errors:
         name = _loc_name(err.get("loc", ()))
-        message = err.get("msg") or _("Invalid value.")
+        message = err.get("msg") or pgettext("text", "Invalid value.")
         errors.append({"name": name, "message": message})
     return problem_response(request, 400, "invalid_parameters", invalid_parameters_detail(errors), errors=errors)
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from hamafza.accounts.services import api_token_create
 from hamafza.accounts.tests.factories import UserFactory
@@ -108,7 +108,7 @@ def test_problems_speak_the_accept_language(client, header, language):
     assert response["Content-Language"] == language
     assert "Accept-Language" in response["Vary"]
     with translation.override(language):
-        assert body["title"] == gettext("Not found")
+        assert body["title"] == pgettext("label", "Not found")
         assert body["detail"] == gettext("Nothing was found at this address.")
 
 

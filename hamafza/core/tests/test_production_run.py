@@ -88,7 +88,8 @@ def test_catalogues_compile_without_gnu_gettext(settings, tmp_path):
         catalogue = gettext.GNUTranslations(mo)
     # (looked up through names xgettext does not know, so `make messages` takes no msgid from here)
     lookup, lookup_in_context = catalogue.gettext, catalogue.pgettext
-    assert lookup("My workspace") == "میز کار من"
+    assert lookup("Nothing is waiting for you.") == "چیزی در انتظار شما نیست."
+    assert lookup_in_context("menu", "My workspace") == "میز کار من"
     assert lookup_in_context("percent", "%(n)s%%") == "%(n)s٪"
     assert lookup("A fuzzy guess") == "A fuzzy guess"  # fuzzy entries are left out, like msgfmt
 

@@ -86,7 +86,9 @@ class OrganizationFilters(ListQuery):
         pattern=r"^[A-Za-z0-9_-]+$",
         description="Keyset pagination for deep pages: the `next_after` of the previous page (the directory's "
         "own order only: not with `q`, `ordering` or `page`). The answer's `page` is then 1 and `count`, "
-        "`pages` those of the whole list.",
+        "`pages` those of the whole list. The directory's order follows the answer's language (Accept-Language): "
+        "Persian names first in Persian order, or in English English names first in English order; a cursor "
+        "is valid in the language it was given in (else 400).",
     )
 
 
@@ -134,8 +136,11 @@ def organization_list(request, filters: Query[OrganizationFilters]):
     keyset = not q and not filters.ordering
     page = paginate(qs, filters) if filters.after is None else _page_after(qs, filters, keyset=keyset)
     last = page["items"][-1] if page["items"] else None
+    field = selectors.directory_sort_field()
     page["next_after"] = (
-        encode_cursor(selectors.organization_sort_key(last)) if keyset and page["has_next"] and last else None
+        encode_cursor([*selectors.organization_sort_key(last, field=field), field])
+        if keyset and page["has_next"] and last
+        else None
     )
     return page
 
@@ -146,12 +151,21 @@ def _page_after(qs, filters: OrganizationFilters, *, keyset: bool) -> dict:
         errors.append({"name": "query.after", "message": _("Not with a search (q) or another ordering.")})
     if "page" in filters.model_fields_set:
         errors.append({"name": "query.page", "message": _("Not with after.")})
-    key = decode_cursor(filters.after, (bool, str, int))
-    if key is None:
+    # The cursor names the key column it was made in: the order differs between the languages.
+    field = selectors.directory_sort_field()
+    cursor = decode_cursor(filters.after, (bool, str, int, str))
+    if cursor is None:
         errors.append({"name": "query.after", "message": _("Not a cursor given by this list.")})
+    elif cursor[3] != field:
+        errors.append(
+            {
+                "name": "query.after",
+                "message": _("This cursor was given in another language; ask for the first page again."),
+            }
+        )
     if errors:
         raise invalid_parameters(errors)
-    rows = selectors.organizations_after(qs, key, filters.page_size + 1)
+    rows = selectors.organizations_after(qs, cursor[:3], filters.page_size + 1, field=field)
     counted = capped_count(qs, limit=count_limit(per_page=filters.page_size))
     return {
         "count": counted.value,

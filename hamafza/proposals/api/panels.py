@@ -5,9 +5,11 @@ refuse now is a 409 ``refused`` problem whose ``errors``, named ``panel``, give 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Literal
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 
@@ -16,7 +18,13 @@ from hamafza.core.api.params import MAX_ID, NO_NUL, InputSchema, id_param
 from hamafza.core.api.problems import invalid
 from hamafza.core.api.routers import ApiRouter
 from hamafza.proposals import selectors, services
-from hamafza.proposals.api.common import REFUSED_NOW_DOC, PanelStatus, managed_call, managed_panel
+from hamafza.proposals.api.common import (
+    REFUSED_NOW_DOC,
+    PanelStatus,
+    managed_call,
+    managed_panel,
+    stale_version,
+)
 from hamafza.proposals.api.rubric import CriterionOut
 from hamafza.proposals.models import Panel, PanelMember
 
@@ -59,6 +67,14 @@ class PanelOut(Schema):
     status: PanelStatus = Field(description="`setup` (the rubric can change), `scoring` or `closed`.")
     blind_review: bool
     method: str = Field(description="The aggregation method.")
+    normalise: bool = Field(description="Scores normalised per judge (z-scores) before aggregating.")
+    trim: Decimal = Field(description="The share trimmed at each end by the trimmed mean.")
+    disagreement_threshold: Decimal = Field(description="The standard deviation (0–100) above which judges disagree.")
+    publish_scores: bool = Field(description="Whether scores are shown on the public results page.")
+    scoring_deadline: datetime.datetime | None = Field(
+        description="When the judges should have scored every proposal (null: no deadline). Judges with work "
+        "missing are reminded by email a few days before it."
+    )
     version: int
     scoring_started_at: datetime.datetime | None
     closed_at: datetime.datetime | None
@@ -77,6 +93,11 @@ def _panel_out(panel: Panel) -> dict:
         "status": panel.status,
         "blind_review": panel.blind_review,
         "method": panel.method,
+        "normalise": panel.normalise,
+        "trim": panel.trim,
+        "disagreement_threshold": panel.disagreement_threshold,
+        "publish_scores": panel.publish_scores,
+        "scoring_deadline": panel.scoring_deadline,
         "version": panel.version,
         "scoring_started_at": panel.scoring_started_at,
         "closed_at": panel.closed_at,
@@ -120,6 +141,60 @@ def panel_create(request, call_id: int = id_param("The call's id.")):
     existed = selectors.panel_for_call(call=call) is not None
     panel = services.panel_create(call=call, by=request.user)
     return Status(200 if existed else 201, _panel_out(selectors.panel_for_call(call=panel.call)))
+
+
+class PanelSettingsIn(InputSchema):
+    """The settings to change; a field left out keeps its value (`scoring_deadline: null` removes the
+    deadline)."""
+
+    version: int = Field(ge=0, le=MAX_ID, description="The panel's `version` you read.")
+    blind_review: bool | None = Field(None, description="Only before scoring starts (409 `refused` after).")
+    method: Literal[tuple(Panel.Method.values)] | None = None  # type: ignore[valid-type]
+    normalise: bool | None = None
+    trim: Decimal | None = Field(None, ge=0, le=Decimal("0.45"), max_digits=3, decimal_places=2)
+    disagreement_threshold: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    publish_scores: bool | None = None
+    scoring_deadline: datetime.datetime | None = Field(
+        None,
+        description="A new deadline must be in the future (400 naming `body.scoring_deadline`); without a "
+        "time zone it is read as Tehran time.",
+    )
+
+
+@router.patch(
+    "/calls/{call_id}/panel",
+    response=PanelOut,
+    summary="Change the panel's settings",
+    description="The city's innovation managers: blind review, the aggregation, publishing the scores and the "
+    "scoring deadline, as the evaluation page's settings form does. Send the `version` you read: if someone "
+    "saved in between, 409 `conflict` with `current_version` and nothing changes.",
+    openapi_extra=REFUSED_NOW_DOC,
+)
+def panel_settings_update(request, payload: PanelSettingsIn, call_id: int = id_param("The call's id.")):
+    panel = managed_panel(request, call_id)
+    values = {}
+    for name in services.PANEL_SETTINGS:
+        if name not in payload.model_fields_set:
+            continue
+        value = getattr(payload, name)
+        if value is None and name != "scoring_deadline":
+            raise invalid(f"body.{name}", _("This value cannot be empty; leave the field out to keep it."))
+        if name == "scoring_deadline" and value is not None and timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        values[name] = value
+    try:
+        services.panel_update_settings(panel=panel, by=request.user, expected_version=payload.version, **values)
+    except services.StaleEdit as exc:
+        current = Panel.objects.filter(pk=exc.obj.pk).values_list("version", flat=True).first() or 0
+        raise stale_version(
+            current,
+            _(
+                "Someone else saved these settings after version %(yours)s; they are now at version %(current)s. "
+                "Nothing was changed."
+            )
+            % {"yours": payload.version, "current": current},
+        ) from exc
+    return _panel_out(selectors.panel_for_call(call=panel.call))
 
 
 class JudgeIn(InputSchema):

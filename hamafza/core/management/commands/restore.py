@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hamafza.core.backup import BackupError, restore
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
                 _("Replace this installation's database and files with %(file)s? Type 'yes': ") % {"file": archive}
             )
             if answer.strip().lower() != "yes":
-                raise CommandError(_("Restore cancelled."))
+                raise CommandError(pgettext("text", "Restore cancelled."))
         try:
             report = restore(archive)
         except BackupError as exc:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hamafza.core.models import City
 from hamafza.insights import local_share, selectors
@@ -53,7 +54,7 @@ class Command(BaseCommand):
         ]
         self.stdout.write("\t".join(header))
         for row in rows:
-            name = row["name"] if by else (target.name if target else _("All"))
+            name = row["name"] if by else (target.name if target else pgettext("text", "All"))
             cells = [name, row["pilots"], row["agreements"], row["total"], row["local"], row["kb"], row["both"]]
             cells += [_pct(row["local_pct"]), _pct(row["kb_pct"]), _pct(row["both_pct"])]
             self.stdout.write("\t".join(str(c) for c in cells))
