@@ -79,10 +79,14 @@ class SpaceForm(forms.Form):
     name_en = forms.CharField(label=pgettext_lazy("field label", "Name (English)"), max_length=200, required=False)
     address = forms.CharField(label=pgettext_lazy("field label", "Address"), max_length=300, required=False)
     description_fa = forms.CharField(
-        label=pgettext_lazy("field label", "Description (Persian)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=pgettext_lazy("field label", "Description (Persian)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     description_en = forms.CharField(
-        label=pgettext_lazy("field label", "Description (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=pgettext_lazy("field label", "Description (English)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     is_active = forms.BooleanField(label=_("Open for bookings"), required=False, initial=True)
 
@@ -94,7 +98,9 @@ class SpaceForm(forms.Form):
             choices = [(self.RUN_BY_CITY, pgettext_lazy("space owner", "The city"))] if city_allowed else []
             choices += [(f"unit:{u.pk}", u.name) for u in units]
             choices += [(f"org:{o.pk}", o.name) for o in organizations]
-            self.fields["run_by"] = forms.ChoiceField(label=pgettext_lazy("field label", "Run by"), choices=choices, required=not city_allowed)
+            self.fields["run_by"] = forms.ChoiceField(
+                label=pgettext_lazy("field label", "Run by"), choices=choices, required=not city_allowed
+            )
             self.order_fields(["run_by"])
         self.units = {u.pk: u for u in units or ()}
         self.organizations = {o.pk: o for o in organizations or ()}
@@ -154,7 +160,9 @@ class ResourceForm(forms.Form):
     name_fa = forms.CharField(label=pgettext_lazy("field label", "Name (Persian)"), max_length=120)
     name_en = forms.CharField(label=pgettext_lazy("field label", "Name (English)"), max_length=120, required=False)
     capacity = NumberTextField(label=pgettext_lazy("field label", "Capacity (people)"), max_value=500)
-    slot_minutes = forms.TypedChoiceField(label=pgettext_lazy("field label", "Slot length"), choices=Resource.SLOT_CHOICES, coerce=int, initial=30)
+    slot_minutes = forms.TypedChoiceField(
+        label=pgettext_lazy("field label", "Slot length"), choices=Resource.SLOT_CHOICES, coerce=int, initial=30
+    )
     max_booking_minutes = NumberTextField(
         label=_("Longest booking (minutes)"), max_value=24 * 60, help_text=_("For example ۲۴۰ for four hours.")
     )
