@@ -590,38 +590,61 @@ class ChallengeSet:
         self._vectors: dict[str, np.ndarray] = {}
         self._by_key: dict[int, str] = {}
         self.backend = TantivyBackend(None)
+        self.backend.add(self._index_doc(ch) for ch in challenges)
+        self.backend.commit()
+
+    def _index_doc(self, ch: ChallengeDoc) -> IndexDoc:
+        q = self.engine._query_for_challenge(ch)
+        self._queries[ch.id] = q
+        self._texts[ch.id] = ch.text
+        self._vectors.pop(ch.id, None)
+        key = org_key(ch.id)
+        self._by_key[key] = ch.id
+        cap_terms = []
+        for code, w in q.caps.items():
+            cap_terms += [code] * (1 + int(round(3 * w)))
+            dom = self.engine.taxonomy.domain_of(code)
+            if dom:
+                cap_terms.append("domain:" + dom)
+        return IndexDoc(
+            key=key,
+            id=ch.id,
+            text_terms=list(q.terms.elements()),
+            cap_terms=cap_terms,
+            province="",
+            kind="",
+            knowledge_based=False,
+            cert_until=None,
+            payload={"source": {"id": ch.id}},
+        )
+
+    def update(self, upserts: Iterable[ChallengeDoc] = (), removals: Iterable[str] = ()) -> None:
+        """Apply changed challenges in place (re-analyse and re-index those given, drop the removed
+        ones): the cost is that of the changes, not of the whole set."""
         docs = []
-        for ch in challenges:
-            q = engine._query_for_challenge(ch)
-            self._queries[ch.id] = q
-            self._texts[ch.id] = ch.text
-            key = org_key(ch.id)
-            self._by_key[key] = ch.id
-            cap_terms = []
-            for code, w in q.caps.items():
-                cap_terms += [code] * (1 + int(round(3 * w)))
-                dom = engine.taxonomy.domain_of(code)
-                if dom:
-                    cap_terms.append("domain:" + dom)
-            docs.append(
-                IndexDoc(
-                    key=key,
-                    id=ch.id,
-                    text_terms=list(q.terms.elements()),
-                    cap_terms=cap_terms,
-                    province="",
-                    kind="",
-                    knowledge_based=False,
-                    cert_until=None,
-                    payload={"source": {"id": ch.id}},
-                )
-            )
+        for ch in upserts:
+            if ch.id in self._queries:
+                self.backend.delete(ch.id)
+            docs.append(self._index_doc(ch))
+        for cid in removals:
+            cid = str(cid)
+            if self._queries.pop(cid, None) is not None:
+                self.backend.delete(cid)
+                self._texts.pop(cid, None)
+                self._vectors.pop(cid, None)
+                self._by_key.pop(org_key(cid), None)
         self.backend.add(docs)
         self.backend.commit()
-        self.ids = list(self._queries)
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self._queries)
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self._queries)
+
+    def __contains__(self, cid: object) -> bool:
+        return cid in self._queries
 
     def query(self, cid: str) -> _Query:
         return self._queries[cid]
@@ -644,8 +667,10 @@ class ChallengeSet:
             if dom:
                 cap_terms["domain:" + dom] = max(cap_terms.get("domain:" + dom, 0.0), 0.3 * w)
         for key, _ in self.backend.search("caps", cap_terms, None, CAND_CAPS):
-            out.setdefault(self._by_key[key], 0.0)
-        n = max(1, len(self.ids))
+            cid = self._by_key.get(key)
+            if cid is not None:
+                out.setdefault(cid, 0.0)
+        n = max(1, len(self._queries))
         scored = []
         for t, tf in terms.items():
             df = self.backend.doc_freq("text", t)
@@ -655,7 +680,9 @@ class ChallengeSet:
         scored.sort()
         qterms = {t: w for _, t, w in scored[:MAX_QUERY_TERMS]}
         for key, score in self.backend.search("text", qterms, None, CAND_TEXT):
-            out[self._by_key[key]] = score
+            cid = self._by_key.get(key)
+            if cid is not None:
+                out[cid] = score
         return out
 
 
