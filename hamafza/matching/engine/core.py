@@ -138,9 +138,10 @@ class Engine(EligibilityRules, Scoring, Explanations):
         self.embed_missing = embed_missing
         self.weights = dict(WEIGHTS_WITH_EMBEDDINGS if use_embeddings else WEIGHTS_LEXICAL_ONLY)
         self._today = today
-        # pseudo-relevance feedback through the capability space: off, it measured ±0.002 on both
-        # development sets for twice the ranking work (ADR 0018)
-        self.feedback = False
+        # pseudo-relevance feedback through the capability space: the query's capabilities
+        # re-estimated from the best first-pass organizations (ADR 0026; the second pass reuses
+        # the first one's text and semantic candidates)
+        self.feedback = True
         self.meaning = True  # capabilities read from the embeddings too (when they are on)
         self._cap_space: tuple[list[str], np.ndarray] | None = None
         self.index_dir = Path(index_dir) if index_dir is not None else None
@@ -152,6 +153,9 @@ class Engine(EligibilityRules, Scoring, Explanations):
         self._matrix: np.ndarray | None = None
         self._matrix_ids: list[str] = []
         self._matrix_pos: dict[str, int] = {}
+        self._matrix_t: np.ndarray | None = None
+        self._matrix_fa: np.ndarray | None = None  # per matrix row: on the Persian side of the language direction
+        self._lang_basis: np.ndarray | None = None
         if backend is not None:
             self.backend = backend
         else:
@@ -487,7 +491,7 @@ class Engine(EligibilityRules, Scoring, Explanations):
     ) -> list[Match]:
         q = self._query_for_challenge(challenge)
         q.eligibility = self._merge_filters(challenge.eligibility, filters)
-        return self._rank(q, top, self.active_weights())
+        return self._rank(q, top, self.active_weights(), feedback=self.feedback)
 
     def rank_for_capabilities(
         self,
