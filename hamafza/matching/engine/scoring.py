@@ -38,6 +38,7 @@ GENERIC_DF = 0.25  # terms in more than this share of the organizations are too 
 PRF_DOCS = 5
 PRF_WEIGHT = 0.5  # the feedback capability vector's strongest entry, relative to the query's strongest
 PRF_MIN_SHARE = 0.4  # a capability must carry this share of the feedback mass's strongest entry
+PRF_VECTOR = 0.0  # the share of the first-pass organizations' mean profile in the second pass's (measured, off)
 PRF_FLOOR = 0.05  # re-estimated capabilities weaker than this are dropped
 
 
@@ -224,6 +225,14 @@ class Scoring:
                 if code not in q.caps:
                     q.sources[code] = "feedback"
             q.caps = caps
+            if PRF_VECTOR > 0 and "semantic" in reuse:
+                # the same feedback in the semantic space: the query's profile moves towards
+                # those of the best first-pass organizations, and the nearest are searched again
+                pos = self._matrix_pos
+                rows = [pos[oid] for _s, oid, *_ in first[:PRF_DOCS] if oid in pos]
+                if rows:
+                    reuse["feedback_rows"] = rows
+                    del reuse["semantic"]
         scored = self._rank_scored(q, top, weights, reuse)
         out = []
         for score, oid, r, cap, cap_parts, lex, sem, bonus, _rel, w in scored[:top]:
@@ -231,7 +240,7 @@ class Scoring:
             out.append(Match(oid, float(score), expl))
         return out
 
-    def _semantic_candidates(self, q: _Query, elig, prep) -> tuple[np.ndarray, list[str]]:
+    def _semantic_candidates(self, q: _Query, elig, prep, feedback_rows=None) -> tuple[np.ndarray, list[str]]:
         """(similarity of every stored vector to the query's, the CAND_SEM nearest eligible
         organizations): a brute-force product of the query with the matrix of all stored vectors'
         profiles, then a partial sort.
@@ -246,6 +255,9 @@ class Scoring:
         self._matrix_view()
         mt, ids = self._matrix_t, self._matrix_ids
         qrow = self._semantic_rows(qv[None, :])[0]
+        if feedback_rows:
+            fb = self._matrix[feedback_rows].mean(axis=0)
+            qrow = (1.0 - PRF_VECTOR) * qrow + PRF_VECTOR * fb / max(float(np.linalg.norm(fb)), 1e-6)
         mag = np.abs(qrow)
         keep = np.flatnonzero(mag >= SEM_QUERY_MIN * float(mag.max())) if len(mag) else []
         allsims = np.zeros(mt.shape[1], dtype=np.float32)
@@ -299,7 +311,7 @@ class Scoring:
         sims: dict[str, float] = {}
         if self.semantic_ready and weights.get("semantic", 0) > 0:
             if "semantic" not in reuse:
-                reuse["semantic"] = self._semantic_candidates(q, elig, prep)
+                reuse["semantic"] = self._semantic_candidates(q, elig, prep, reuse.get("feedback_rows"))
             allsims, near = reuse["semantic"]
             for oid in near:
                 cand.setdefault(oid, 0.0)
@@ -308,8 +320,19 @@ class Scoring:
                 i = pos.get(oid)
                 if i is not None:
                     sims[oid] = float(allsims[i])
-        # Python-side eligibility: the authoritative check.
-        recs = [self._orgs[o] for o in cand if o in self._orgs and self._eligible(self._orgs[o], elig, prep)]
+        # Python-side eligibility: the authoritative check (once per organization and query)
+        checked = reuse.setdefault("eligible", {})
+        recs = []
+        orgs = self._orgs
+        for o in cand:
+            r = checked.get(o, False)
+            if r is False:
+                r = orgs.get(o)
+                if r is not None and not self._eligible(r, elig, prep):
+                    r = None
+                checked[o] = r
+            if r is not None:
+                recs.append(r)
         if not recs:
             return []
         max_bm25 = max((cand[r.id] for r in recs), default=0.0) or 1.0
@@ -329,6 +352,7 @@ class Scoring:
             swapped = {**weights, "text": 0.0, "semantic": weights.get("semantic", 0.0) + weights["text"]}
         scored = []
         plan = self._cap_plan(q.caps)
+        bonuses = reuse.setdefault("bonus", {})
         for r in recs:
             cap, cap_parts = self._cap_score(q.caps, r.caps, plan)
             lex = cand[r.id] / max_bm25
@@ -341,8 +365,12 @@ class Scoring:
             rel = w["capability"] * cap + w["text"] * lex + w.get("semantic", 0.0) * sem
             if rel < MIN_RELEVANCE:
                 continue
-            bonus = self._bonus(r, q.city, q.province, elig, on_ord)
-            score = rel * (1.0 + sum(bonus.values())) / (1.0 + MAX_BONUS)
+            got = bonuses.get(r.id)
+            if got is None:
+                bonus = self._bonus(r, q.city, q.province, elig, on_ord)
+                got = bonuses[r.id] = (bonus, 1.0 + sum(bonus.values()))
+            bonus, factor = got
+            score = rel * factor / (1.0 + MAX_BONUS)
             scored.append((score, r.id, r, cap, cap_parts, lex, sem, bonus, rel, w))
         scored.sort(key=lambda x: (-x[0], x[1]))
         return scored
