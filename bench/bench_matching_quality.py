@@ -85,7 +85,7 @@ def engine_runs(ablation: bool, embeddings: bool):
             ),
             ("  + capability-space feedback (ADR 0026)", {"emb": True, "prf_vector": 0.0}),
             ("  + feedback in the semantic space", {"emb": True, "prf_vector": 0.3}),
-            ("  language-neutral cosine instead of profiles", {"emb": True, "mode": "neutral", "rank": 16}),
+            ("  language-neutral cosine, no profiles", {"emb": True, "mode": "neutral", "rank": 16}),
             ("  profiles + language-neutral cosine", {"emb": True, "mode": "both", "rank": 16}),
             ("  language-fair text signal", {"emb": True, "fair": True}),
         ]
