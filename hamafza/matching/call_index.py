@@ -79,11 +79,10 @@ class OpenCallIndex:
         are few; ``None`` while a first build runs in the background (use ``fallback_set``)."""
         stamp = calls_stamp()
         with self._lock:
-            have = self._set if self._engine is engine else None
-            applied = self._stamp
-        if have is not None and applied == stamp:
+            have, applied, same_engine = self._set, self._stamp, self._engine is engine
+        if have is not None and same_engine and applied == stamp:
             return have
-        if have is not None:
+        if have is not None and same_engine:
             since = Call.history.filter(history_id__gt=applied)
             changed = list(since.order_by().values_list("id", flat=True).distinct()[: INCREMENTAL_MAX + 1])
             if len(changed) <= INCREMENTAL_MAX:
@@ -103,7 +102,9 @@ class OpenCallIndex:
             with self._lock:
                 return self._set if self._engine is engine else None
         self._start_build(engine)
-        return None
+        # the engine was replaced (a rebuilt organization index): the previous calls' index still
+        # ranks correctly (eligibility is re-checked on every call) until the new one is ready
+        return have
 
     def building(self) -> bool:
         t = self._thread

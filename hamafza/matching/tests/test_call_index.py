@@ -108,3 +108,27 @@ def test_many_changes_rebuild_in_the_background_while_the_previous_index_serves(
     assert index.wait(30)
     assert len(ids(page(client, orgs["leak_qom"]))) == 3
     assert index.builds == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_replaced_engine_is_served_by_the_previous_calls_index_until_the_new_one_is_built(
+    client, settings, monkeypatch, index_dir, member, city, unit, orgs, taxonomy_db
+):
+    from hamafza.matching import services
+
+    assert client.login(email=member.email, password=PASSWORD)
+    first = water_call(city, unit)
+    assert ids(page(client, orgs["leak_qom"])) == [first.pk]
+    index = call_index.open_call_index()
+    settings.MATCHING_CALL_INDEX_INLINE_MAX = 0
+    monkeypatch.setattr(call_index, "ChallengeSet", GatedSet)
+    GatedSet.gate.clear()
+    services.index_rebuild()  # a new generation: a new engine object in this process
+
+    response = page(client, orgs["leak_qom"])
+    assert index.building()
+    assert ids(response) == [first.pk] and response.context["rows"].partial is False
+    GatedSet.gate.set()
+    assert index.wait(30)
+    assert index.builds == 2
+    assert ids(page(client, orgs["leak_qom"])) == [first.pk]
