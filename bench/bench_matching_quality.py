@@ -68,6 +68,8 @@ def score_row(sm, ranking, data, unexplained: int, secs: float) -> str:
 def engine_runs(ablation: bool, embeddings: bool):
     """(name, engine settings) of the runs."""
     runs = [("engine, embeddings off", {"emb": False})]
+    if ablation:
+        runs.insert(0, ("  embeddings off, no feedback", {"emb": False, "feedback": False}))
     if not embeddings:
         return runs
     if ablation:
@@ -77,9 +79,15 @@ def engine_runs(ablation: bool, embeddings: bool):
                 {"emb": True, "mode": "cosine", "meaning": False, "feedback": False},
             ),
             ("  + capability profiles", {"emb": True, "mode": "profile", "meaning": False, "feedback": False}),
-            ("  + capabilities from meaning", {"emb": True, "mode": "profile", "meaning": True, "feedback": False}),
-            ("  lexical + capability-space feedback", {"emb": False, "feedback": True}),
-            ("  embeddings on + feedback", {"emb": True, "feedback": True}),
+            (
+                "  + capabilities from meaning (ADR 0018)",
+                {"emb": True, "mode": "profile", "meaning": True, "feedback": False},
+            ),
+            ("  + capability-space feedback (ADR 0026)", {"emb": True, "prf_vector": 0.0}),
+            ("  + feedback in the semantic space", {"emb": True, "prf_vector": 0.3}),
+            ("  language-neutral cosine, no profiles", {"emb": True, "mode": "neutral", "rank": 16}),
+            ("  profiles + language-neutral cosine", {"emb": True, "mode": "both", "rank": 16}),
+            ("  language-fair text signal", {"emb": True, "fair": True}),
         ]
     runs.append(("engine, embeddings on", {"emb": True}))
     return runs
@@ -129,11 +137,15 @@ def main() -> int:
         t = time.perf_counter()
         bm25 = sm.bm25_baseline(orgs_raw, chs_raw)
         rows.setdefault("plain BM25", {})[data.name] = score_row(sm, bm25, judged, 0, time.perf_counter() - t)
+        defaults = (scoring.SEM_MODE, scoring.LANGUAGE_RANK, scoring.LANGUAGE_FAIR, scoring.PRF_VECTOR)
         for name, cfg in engine_runs(a.ablation, embeddings):
-            scoring.SEM_MODE = cfg.get("mode", "profile")
+            scoring.SEM_MODE = cfg.get("mode", defaults[0])
+            scoring.LANGUAGE_RANK = cfg.get("rank", defaults[1])
+            scoring.LANGUAGE_FAIR = cfg.get("fair", defaults[2])
+            scoring.PRF_VECTOR = cfg.get("prf_vector", defaults[3])
             eng = Engine(use_embeddings=cfg["emb"], embed_missing=False)
             eng.meaning = cfg.get("meaning", True)
-            eng.feedback = cfg.get("feedback", False)
+            eng.feedback = cfg.get("feedback", eng.feedback)
             eng.add_organizations(orgs, vectors=vectors if cfg["emb"] else None)
             t = time.perf_counter()
             ranking, unexplained = {}, 0
@@ -142,7 +154,7 @@ def main() -> int:
                 ranking[c.id] = [m.organization for m in ms]
                 unexplained += sum(1 for m in ms if not m.explanation)
             rows.setdefault(name, {})[data.name] = score_row(sm, ranking, judged, unexplained, time.perf_counter() - t)
-        scoring.SEM_MODE = "profile"
+        scoring.SEM_MODE, scoring.LANGUAGE_RANK, scoring.LANGUAGE_FAIR, scoring.PRF_VECTOR = defaults
     head = "nDCG  R@10   same  other inel unexp ms/query"
     print()
     print(f"{'run':40s} " + "   ".join(f"{d.name + ': ' + head:56s}" for d in sets))

@@ -29,7 +29,10 @@ preload_app = True
 
 def post_worker_init(worker):
     """Each worker opens the matching index as it starts (memory-mapped: well under a second at
-    100,000 organizations), so no visitor's first search waits for it (docs/decisions/0020)."""
+    100,000 organizations), so no visitor's first search waits for it (docs/decisions/0020), and
+    starts building the open calls' index in a background thread (docs/decisions/0026)."""
+    from hamafza.matching.call_index import warm_at_boot
     from hamafza.matching.services import index_open_at_boot
 
-    index_open_at_boot()
+    if index_open_at_boot():
+        warm_at_boot()  # "calls for you": the open calls' index, built in a background thread (ADR 0026)

@@ -196,6 +196,9 @@ CELERY_BEAT_SCHEDULE = {
 # var/ volume, point this at a local directory of the server.
 MATCHING_INDEX_DIR = Path(env_str("MATCHING_INDEX_DIR", str(VAR_DIR / "index")))
 MATCHING_USE_EMBEDDINGS = env_bool("MATCHING_USE_EMBEDDINGS", False)
+# "calls for you": a first build of the open calls' index with at most this many calls runs in the
+# request, a larger one in a background thread while the page shows a partial list (ADR 0026)
+MATCHING_CALL_INDEX_INLINE_MAX = env_int("MATCHING_CALL_INDEX_INLINE_MAX", 500)
 
 # REST API v1 (docs/api.md): requests per minute per API token, per client address (session and
 # anonymous calls), and for creating a token with a password (per address and per email).

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Prefetch
-from django.utils import timezone
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -25,8 +23,7 @@ from hamafza.core import hooks
 from hamafza.core.formatting import in_active_language, is_persian
 from hamafza.core.models import Capability
 from hamafza.directory.models import Organization
-from hamafza.matching import services
-from hamafza.matching.engine import ChallengeSet
+from hamafza.matching import call_index, services
 
 log = logging.getLogger(__name__)
 
@@ -189,49 +186,29 @@ class CallMatch:
         return self.explanation.percent
 
 
-_call_sets: dict = {}
-_call_sets_lock = threading.Lock()
+class CallRows(list):
+    """The rows of "calls for you"; ``partial`` when the open calls' index was still being built and
+    the list holds only the calls that declare one of the organization's capabilities."""
+
+    partial = False
 
 
-def _calls_stamp() -> int:
-    """Changes whenever any call changes (every change writes a history row, m2m ones too)."""
-
-    return Call.history.aggregate(m=Max("history_id"))["m"] or 0
-
-
-def open_call_set(engine) -> ChallengeSet:
-    """The published, not yet closed calls analysed once per process; rebuilt when a call changes
-    (the version stamp of the calls' history) or the engine is replaced. Calls whose deadline
-    passed since are skipped by the engine and by the eligibility check."""
-
-    stamp = _calls_stamp()
-    with _call_sets_lock:
-        cached = _call_sets.get("open")
-        # `is`: the cache holds the engine, so its id cannot be reused by a new one meanwhile
-        if cached is not None and cached[0] is engine and cached[1] == stamp:
-            return cached[2]
-    calls = (
-        Call.objects.filter(state=Call.State.PUBLISHED, closes_at__gt=timezone.now())
-        .select_related("city", "canvas")
-        .prefetch_related(Prefetch("capabilities", queryset=Capability.objects.only("id", "code")))
-    )
-    challenge_set = ChallengeSet(engine, [services.call_doc(c) for c in calls])
-    with _call_sets_lock:
-        _call_sets["open"] = (engine, stamp, challenge_set)
-    return challenge_set
-
-
-def calls_for_organization(*, organization, user, top: int = CALLS_TOP) -> list[CallMatch]:
+def calls_for_organization(*, organization, user, top: int = CALLS_TOP) -> CallRows:
     """Open calls the organization may apply to, ranked for it, best first, with explanations."""
 
     if not user.has_perm("matching.view_calls_for_organization", organization):
         raise PermissionDenied("matching.view_calls_for_organization")
     engine = services.get_engine()
-    challenge_set = open_call_set(engine)
-    if not challenge_set.ids:
-        return []
+    rows = CallRows()
     tracks = services.track_records([organization.pk])
     doc = services.organization_doc(organization, track_record=tracks.get(organization.pk, 0))
+    challenge_set = call_index.open_call_index().current(engine)
+    if challenge_set is None:  # the first build runs in the background: a partial, correct list
+        rows.partial = True
+        codes = {c for c, _conf, _ev in engine.infer_capabilities(doc.text)} | set(doc.capabilities)
+        challenge_set = call_index.fallback_set(engine, codes)
+    if not len(challenge_set):
+        return rows
     matches = engine.match_organization(doc, challenge_set, top=top + 10)
     ids = [int(m.challenge) for m in matches]
     calls = {
@@ -244,7 +221,6 @@ def calls_for_organization(*, organization, user, top: int = CALLS_TOP) -> list[
         through = Call.invited_organizations.through
         for row in through.objects.filter(call_id__in=invited_calls, organization_id=organization.pk):
             invited[row.call_id].add(row.organization_id)
-    rows = []
     for m in matches:
         call = calls.get(int(m.challenge))
         if call is None:

@@ -138,9 +138,10 @@ class Engine(EligibilityRules, Scoring, Explanations):
         self.embed_missing = embed_missing
         self.weights = dict(WEIGHTS_WITH_EMBEDDINGS if use_embeddings else WEIGHTS_LEXICAL_ONLY)
         self._today = today
-        # pseudo-relevance feedback through the capability space: off, it measured ±0.002 on both
-        # development sets for twice the ranking work (ADR 0018)
-        self.feedback = False
+        # pseudo-relevance feedback through the capability space: the query's capabilities
+        # re-estimated from the best first-pass organizations (ADR 0026; the second pass reuses
+        # the first one's text and semantic candidates)
+        self.feedback = True
         self.meaning = True  # capabilities read from the embeddings too (when they are on)
         self._cap_space: tuple[list[str], np.ndarray] | None = None
         self.index_dir = Path(index_dir) if index_dir is not None else None
@@ -152,6 +153,9 @@ class Engine(EligibilityRules, Scoring, Explanations):
         self._matrix: np.ndarray | None = None
         self._matrix_ids: list[str] = []
         self._matrix_pos: dict[str, int] = {}
+        self._matrix_t: np.ndarray | None = None
+        self._matrix_fa: np.ndarray | None = None  # per matrix row: on the Persian side of the language direction
+        self._lang_basis: np.ndarray | None = None
         if backend is not None:
             self.backend = backend
         else:
@@ -487,7 +491,7 @@ class Engine(EligibilityRules, Scoring, Explanations):
     ) -> list[Match]:
         q = self._query_for_challenge(challenge)
         q.eligibility = self._merge_filters(challenge.eligibility, filters)
-        return self._rank(q, top, self.active_weights())
+        return self._rank(q, top, self.active_weights(), feedback=self.feedback)
 
     def rank_for_capabilities(
         self,
@@ -590,38 +594,61 @@ class ChallengeSet:
         self._vectors: dict[str, np.ndarray] = {}
         self._by_key: dict[int, str] = {}
         self.backend = TantivyBackend(None)
+        self.backend.add(self._index_doc(ch) for ch in challenges)
+        self.backend.commit()
+
+    def _index_doc(self, ch: ChallengeDoc) -> IndexDoc:
+        q = self.engine._query_for_challenge(ch)
+        self._queries[ch.id] = q
+        self._texts[ch.id] = ch.text
+        self._vectors.pop(ch.id, None)
+        key = org_key(ch.id)
+        self._by_key[key] = ch.id
+        cap_terms = []
+        for code, w in q.caps.items():
+            cap_terms += [code] * (1 + int(round(3 * w)))
+            dom = self.engine.taxonomy.domain_of(code)
+            if dom:
+                cap_terms.append("domain:" + dom)
+        return IndexDoc(
+            key=key,
+            id=ch.id,
+            text_terms=list(q.terms.elements()),
+            cap_terms=cap_terms,
+            province="",
+            kind="",
+            knowledge_based=False,
+            cert_until=None,
+            payload={"source": {"id": ch.id}},
+        )
+
+    def update(self, upserts: Iterable[ChallengeDoc] = (), removals: Iterable[str] = ()) -> None:
+        """Apply changed challenges in place (re-analyse and re-index those given, drop the removed
+        ones): the cost is that of the changes, not of the whole set."""
         docs = []
-        for ch in challenges:
-            q = engine._query_for_challenge(ch)
-            self._queries[ch.id] = q
-            self._texts[ch.id] = ch.text
-            key = org_key(ch.id)
-            self._by_key[key] = ch.id
-            cap_terms = []
-            for code, w in q.caps.items():
-                cap_terms += [code] * (1 + int(round(3 * w)))
-                dom = engine.taxonomy.domain_of(code)
-                if dom:
-                    cap_terms.append("domain:" + dom)
-            docs.append(
-                IndexDoc(
-                    key=key,
-                    id=ch.id,
-                    text_terms=list(q.terms.elements()),
-                    cap_terms=cap_terms,
-                    province="",
-                    kind="",
-                    knowledge_based=False,
-                    cert_until=None,
-                    payload={"source": {"id": ch.id}},
-                )
-            )
+        for ch in upserts:
+            if ch.id in self._queries:
+                self.backend.delete(ch.id)
+            docs.append(self._index_doc(ch))
+        for cid in removals:
+            cid = str(cid)
+            if self._queries.pop(cid, None) is not None:
+                self.backend.delete(cid)
+                self._texts.pop(cid, None)
+                self._vectors.pop(cid, None)
+                self._by_key.pop(org_key(cid), None)
         self.backend.add(docs)
         self.backend.commit()
-        self.ids = list(self._queries)
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self._queries)
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self._queries)
+
+    def __contains__(self, cid: object) -> bool:
+        return cid in self._queries
 
     def query(self, cid: str) -> _Query:
         return self._queries[cid]
@@ -644,8 +671,10 @@ class ChallengeSet:
             if dom:
                 cap_terms["domain:" + dom] = max(cap_terms.get("domain:" + dom, 0.0), 0.3 * w)
         for key, _ in self.backend.search("caps", cap_terms, None, CAND_CAPS):
-            out.setdefault(self._by_key[key], 0.0)
-        n = max(1, len(self.ids))
+            cid = self._by_key.get(key)
+            if cid is not None:
+                out.setdefault(cid, 0.0)
+        n = max(1, len(self._queries))
         scored = []
         for t, tf in terms.items():
             df = self.backend.doc_freq("text", t)
@@ -655,7 +684,9 @@ class ChallengeSet:
         scored.sort()
         qterms = {t: w for _, t, w in scored[:MAX_QUERY_TERMS]}
         for key, score in self.backend.search("text", qterms, None, CAND_TEXT):
-            out[self._by_key[key]] = score
+            cid = self._by_key.get(key)
+            if cid is not None:
+                out[cid] = score
         return out
 
 

@@ -5,6 +5,7 @@ docs/decisions/0005-matching-engine.md)."""
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping
 
@@ -37,10 +38,20 @@ GENERIC_DF = 0.25  # terms in more than this share of the organizations are too 
 PRF_DOCS = 5
 PRF_WEIGHT = 0.5  # the feedback capability vector's strongest entry, relative to the query's strongest
 PRF_MIN_SHARE = 0.4  # a capability must carry this share of the feedback mass's strongest entry
-PRF_MAX_CAPS = 3
+PRF_VECTOR = 0.0  # the share of the first-pass organizations' mean profile in the second pass's (measured, off)
+PRF_FLOOR = 0.05  # re-estimated capabilities weaker than this are dropped
 
 
-SEM_MODE = "profile"  # "cosine": the raw e5 cosine (the first engine), kept for comparison
+SEM_MODE = "profile"  # "cosine": the raw e5 cosine (the first engine); "neutral": the cosine without the
+# language directions; "both": profile and neutral cosine, SEM_MIX : 1 - SEM_MIX
+SEM_MIX = 0.5
+SEM_QUERY_MIN = 1e-3  # query profile entries below this share of its largest are not read
+SEM_CUT = 0.05  # organizations below this share of the best similarity are not semantic candidates
+LANGUAGE_RANK = 1
+# the other language's organizations: the semantic signal stands in for their words in common
+# (measured, off: ADR 0026)
+LANGUAGE_FAIR = False
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
 PROFILE_T = 150.0  # sharpness of the capability profile (softmax temperature)
 
 
@@ -48,29 +59,41 @@ class Scoring:
     """The scoring part of ``Engine`` (needs the index ``self.backend``, the records ``self._orgs``,
     the taxonomy and the eligibility and explanation parts)."""
 
-    def _cap_score(self, q: Mapping[str, float], rec_caps) -> tuple[float, list[tuple[str, float, str]]]:
-        denom = sum(w * w for w in q.values())
+    def _cap_plan(self, q: Mapping[str, float]) -> tuple[list[tuple[str, float, str | None]], float]:
+        """A query's capabilities prepared once for scoring many organizations: (code, weight²,
+        domain) and the sum of the squared weights."""
+        dom_of = self.taxonomy.domain_of
+        items = [(code, qw * qw, dom_of(code)) for code, qw in q.items()]
+        return items, sum(w for _, w, _ in items)
+
+    def _cap_score(self, q: Mapping[str, float], rec_caps, plan=None) -> tuple[float, list[tuple[str, float, str]]]:
+        items, denom = plan if plan is not None else self._cap_plan(q)
         if not denom:
             return 0.0, []
         total = 0.0
         parts = []
-        for code, qw in q.items():
+        best_by_dom = None
+        for code, qq, dom in items:
             o = rec_caps.get(code)
             if o is not None:
-                v = qw * qw * o[0]
+                v = qq * o[0]
                 total += v
                 parts.append((code, v / denom, "exact"))
                 continue
-            dom = self.taxonomy.domain_of(code)
-            best, best_code = 0.0, None
-            dom_of = self.taxonomy.domain_of
-            for oc, (ow, _, _) in rec_caps.items():
-                if ow > best and dom_of(oc) == dom:
-                    best, best_code = ow, oc
-            if best_code is not None:
-                v = DOMAIN_CREDIT * qw * qw * best
+            if best_by_dom is None:
+                # the organization's strongest capability in each domain (the first on ties)
+                best_by_dom = {}
+                dom_of = self.taxonomy.domain_of
+                for oc, (ow, _, _) in rec_caps.items():
+                    d = dom_of(oc)
+                    cur = best_by_dom.get(d)
+                    if cur is None or ow > cur[0]:
+                        best_by_dom[d] = (ow, oc)
+            best = best_by_dom.get(dom)
+            if best is not None and best[0] > 0.0:
+                v = DOMAIN_CREDIT * qq * best[0]
                 total += v
-                parts.append((best_code, v / denom, "domain:" + code))
+                parts.append((best[1], v / denom, "domain:" + code))
         return total / denom, parts
 
     def _bonus(
@@ -108,7 +131,9 @@ class Scoring:
             self._matrix_ids = list(self._vecs)
             self._matrix_pos = {oid: i for i, oid in enumerate(self._matrix_ids)}
             mat = np.stack([self._vecs[i] for i in self._matrix_ids]).astype(np.float32)
-            self._matrix = self._profiles(mat) if SEM_MODE == "profile" else mat
+            self._matrix = self._semantic_rows(mat)
+            self._matrix_t = np.ascontiguousarray(self._matrix.T)  # capability-major, for the scan
+            self._matrix_fa = self._persian_side(mat)
         return self._matrix, self._matrix_ids
 
     def _profiles(self, vecs: np.ndarray) -> np.ndarray:
@@ -130,35 +155,135 @@ class Scoring:
     def _profile(self, vec: np.ndarray) -> np.ndarray:
         return self._profiles(vec[None, :])[0]
 
+    def _persian_side(self, vecs: np.ndarray) -> np.ndarray:
+        """Whether each vector (row) lies on the Persian side of the language direction: the
+        mean difference of the Persian and English descriptions of the same capabilities, cut
+        half-way between the two sets of descriptions (from the taxonomy alone)."""
+        if self._cap_space is None:
+            self._cap_space = semantic.capability_matrix(self.taxonomy)
+        mat = self._cap_space[1]
+        d = (mat[1] - mat[0]).mean(axis=0)
+        d /= np.linalg.norm(d)
+        cut = 0.5 * float((mat[1] @ d).mean() + (mat[0] @ d).mean())
+        return (vecs @ d) > cut
+
+    def _language_basis(self) -> np.ndarray:
+        if self._cap_space is None:
+            self._cap_space = semantic.capability_matrix(self.taxonomy)
+        if getattr(self, "_lang_basis", None) is None:
+            self._lang_basis = semantic.language_basis(self._cap_space[1], LANGUAGE_RANK)
+        return self._lang_basis
+
+    def _semantic_rows(self, vecs: np.ndarray) -> np.ndarray:
+        """What the semantic signal compares, for vectors (rows): their capability profiles, their
+        language-neutral vectors, or both side by side (the dot product then adds the two)."""
+        if SEM_MODE == "profile":
+            return self._profiles(vecs)
+        if SEM_MODE == "cosine":
+            return vecs
+        neu = semantic.neutral(vecs, self._language_basis())
+        if SEM_MODE == "neutral":
+            return neu
+        a = math.sqrt(SEM_MIX)
+        b = math.sqrt(1.0 - SEM_MIX)
+        return np.hstack([a * self._profiles(vecs), b * neu]).astype(np.float32)
+
     def _feedback_caps(self, q: _Query, first: list[tuple]) -> dict[str, float]:
-        """Capabilities the best first-pass organizations share, not yet in the query:
-        code -> weight in (0, PRF_WEIGHT]."""
+        """The query's capabilities re-estimated from the best first-pass organizations (Rocchio
+        in capability space): each capability's weight becomes (1 - PRF_WEIGHT) x the query's
+        (relative to its strongest) + PRF_WEIGHT x the share of the feedback mass (the first
+        PRF_DOCS organizations' capability weights times their scores, relative to its strongest;
+        shares below PRF_MIN_SHARE count 0). The best first-pass organizations are mostly found
+        by words in the query's language; their capabilities, declared or read from their own
+        texts, then find the organizations of the other language that hold them."""
         mass: dict[str, float] = {}
         for score, _oid, r, *_ in first[:PRF_DOCS]:
             for code, (w, _declared, _ev) in r.caps.items():
                 mass[code] = mass.get(code, 0.0) + score * w
-        if not mass:
-            return {}
-        top = max(mass.values())
-        new = sorted(((m, c) for c, m in mass.items() if c not in q.caps and m >= PRF_MIN_SHARE * top), reverse=True)
-        return {c: PRF_WEIGHT * m / top for m, c in new[:PRF_MAX_CAPS]}
+        if not mass or not q.caps:
+            return dict(q.caps)
+        top_mass = max(mass.values()) or 1.0
+        top_q = max(q.caps.values()) or 1.0
+        out = {}
+        for code in set(q.caps) | set(mass):
+            share = mass.get(code, 0.0) / top_mass
+            if share < PRF_MIN_SHARE:
+                share = 0.0
+            w = (1.0 - PRF_WEIGHT) * q.caps.get(code, 0.0) / top_q + PRF_WEIGHT * share
+            if w >= PRF_FLOOR or code in q.declared:
+                out[code] = w
+        return out
 
-    def _rank(self, q: _Query, top: int, weights: Mapping[str, float], explain: bool = True) -> list[Match]:
-        if self.feedback and q.caps:
-            first = self._rank_scored(q, max(top, PRF_DOCS), weights)
-            extra = self._feedback_caps(q, first)
-            if extra:
-                q.caps = {**q.caps, **extra}
-                for code in extra:
+    def _rank(
+        self, q: _Query, top: int, weights: Mapping[str, float], explain: bool = True, feedback: bool = False
+    ) -> list[Match]:
+        reuse: dict = {}
+        if feedback and q.caps:
+            first = self._rank_scored(q, max(top, PRF_DOCS), weights, reuse)
+            caps = self._feedback_caps(q, first)
+            for code in caps:
+                if code not in q.caps:
                     q.sources[code] = "feedback"
-        scored = self._rank_scored(q, top, weights)
+            q.caps = caps
+            if PRF_VECTOR > 0 and "semantic" in reuse:
+                # the same feedback in the semantic space: the query's profile moves towards
+                # those of the best first-pass organizations, and the nearest are searched again
+                pos = self._matrix_pos
+                rows = [pos[oid] for _s, oid, *_ in first[:PRF_DOCS] if oid in pos]
+                if rows:
+                    reuse["feedback_rows"] = rows
+                    del reuse["semantic"]
+        scored = self._rank_scored(q, top, weights, reuse)
         out = []
-        for score, oid, r, cap, cap_parts, lex, sem, bonus, _rel in scored[:top]:
-            expl = self._explain(q, r, score, cap, cap_parts, lex, sem, bonus, weights) if explain else {}
+        for score, oid, r, cap, cap_parts, lex, sem, bonus, _rel, w in scored[:top]:
+            expl = self._explain(q, r, score, cap, cap_parts, lex, sem, bonus, w) if explain else {}
             out.append(Match(oid, float(score), expl))
         return out
 
-    def _rank_scored(self, q: _Query, top: int, weights: Mapping[str, float]) -> list[tuple]:
+    def _semantic_candidates(self, q: _Query, elig, prep, feedback_rows=None) -> tuple[np.ndarray, list[str]]:
+        """(similarity of every stored vector to the query's, the CAND_SEM nearest eligible
+        organizations): a brute-force product of the query with the matrix of all stored vectors'
+        profiles, then a partial sort.
+
+        A capability profile is sharply peaked, so the query's profile has a few entries that
+        matter: the product reads only the matrix's rows (stored capability-major) of the entries
+        above SEM_QUERY_MIN x its largest (the others change a similarity by less than that
+        share), each a contiguous run of N floats, without BLAS threads (which stall on a loaded
+        machine). The partial sort runs over the organizations above SEM_CUT x the best similarity
+        (those below would get no semantic points anyway)."""
+        qv = semantic.embed_query(q.text)
+        self._matrix_view()
+        mt, ids = self._matrix_t, self._matrix_ids
+        qrow = self._semantic_rows(qv[None, :])[0]
+        if feedback_rows:
+            fb = self._matrix[feedback_rows].mean(axis=0)
+            qrow = (1.0 - PRF_VECTOR) * qrow + PRF_VECTOR * fb / max(float(np.linalg.norm(fb)), 1e-6)
+        mag = np.abs(qrow)
+        keep = np.flatnonzero(mag >= SEM_QUERY_MIN * float(mag.max())) if len(mag) else []
+        allsims = np.zeros(mt.shape[1], dtype=np.float32)
+        for j in keep:
+            allsims += float(qrow[j]) * mt[j]
+        k = min(len(ids), CAND_SEM * 4)
+        best = float(allsims.max()) if len(allsims) else 0.0
+        pool = np.flatnonzero(allsims >= SEM_CUT * best) if best > 0 else np.arange(len(allsims))
+        if len(pool) > k:
+            pool = pool[np.argpartition(-allsims[pool], k - 1)[:k]]
+        out: list[str] = []
+        for i in pool[np.argsort(-allsims[pool], kind="stable")]:
+            oid = ids[i]
+            rec = self._orgs.get(oid)
+            if rec is None or not self._eligible(rec, elig, prep):
+                continue
+            out.append(oid)
+            if len(out) >= CAND_SEM:
+                break
+        return allsims, out
+
+    def _rank_scored(self, q: _Query, top: int, weights: Mapping[str, float], reuse: dict | None = None) -> list[tuple]:
+        """Candidates scored, best first. ``reuse``: a dict kept between two passes of the same
+        query (feedback changes only its capabilities): the text and semantic candidates are
+        searched once."""
+        reuse = {} if reuse is None else reuse
         elig = q.eligibility
         flt = self._filter(elig)
         prep = self._prepare(elig)
@@ -175,37 +300,39 @@ class Scoring:
             if oid is not None:
                 cand.setdefault(oid, 0.0)
         if weights.get("text", 0) > 0:
-            qterms = self._query_terms(q.terms)
-            for key, score in self.backend.search("text", qterms, flt, CAND_TEXT):
-                oid = self._by_key.get(key)
+            if "text" not in reuse:
+                qterms = self._query_terms(q.terms)
+                reuse["text"] = [
+                    (self._by_key.get(key), score) for key, score in self.backend.search("text", qterms, flt, CAND_TEXT)
+                ]
+            for oid, score in reuse["text"]:
                 if oid is not None:
                     cand[oid] = score
         sims: dict[str, float] = {}
         if self.semantic_ready and weights.get("semantic", 0) > 0:
-            # semantic candidates: the stored organization vectors (or their capability profiles)
-            # closest to the query's, a brute-force dot product over all of them
-            qv = semantic.embed_query(q.text)
-            mat, ids = self._matrix_view()
-            allsims = mat @ (self._profile(qv) if SEM_MODE == "profile" else qv)
-            k = min(len(ids), CAND_SEM * 4)
-            near = np.argpartition(-allsims, k - 1)[:k]
-            added = 0
-            for i in near[np.argsort(-allsims[near])]:
-                oid = ids[i]
-                rec = self._orgs.get(oid)
-                if rec is None or not self._eligible(rec, elig, prep):
-                    continue
+            if "semantic" not in reuse:
+                reuse["semantic"] = self._semantic_candidates(q, elig, prep, reuse.get("feedback_rows"))
+            allsims, near = reuse["semantic"]
+            for oid in near:
                 cand.setdefault(oid, 0.0)
-                added += 1
-                if added >= CAND_SEM:
-                    break
             pos = self._matrix_pos
             for oid in cand:
                 i = pos.get(oid)
                 if i is not None:
                     sims[oid] = float(allsims[i])
-        # Python-side eligibility: the authoritative check.
-        recs = [self._orgs[o] for o in cand if o in self._orgs and self._eligible(self._orgs[o], elig, prep)]
+        # Python-side eligibility: the authoritative check (once per organization and query)
+        checked = reuse.setdefault("eligible", {})
+        recs = []
+        orgs = self._orgs
+        for o in cand:
+            r = checked.get(o, False)
+            if r is False:
+                r = orgs.get(o)
+                if r is not None and not self._eligible(r, elig, prep):
+                    r = None
+                checked[o] = r
+            if r is not None:
+                recs.append(r)
         if not recs:
             return []
         max_bm25 = max((cand[r.id] for r in recs), default=0.0) or 1.0
@@ -215,16 +342,35 @@ class Scoring:
             mu, mx = float(vals.mean()), float(vals.max())
             span = max(mx - mu, 1e-6)
             sem_norm = {r.id: max(0.0, min(1.0, (sims.get(r.id, mu) - mu) / span)) for r in recs}
+        # An organization written in the other language cannot share words with the query: its
+        # missing "words in common" are stood in for by the language-neutral semantic signal
+        # (the text's weight moves to it), so the text signal does not favour the query's language.
+        swapped = None
+        if sem_norm and LANGUAGE_FAIR and weights.get("text", 0) > 0:
+            q_fa = bool(_ARABIC.search(q.text))
+            side, pos = self._matrix_fa, self._matrix_pos
+            swapped = {**weights, "text": 0.0, "semantic": weights.get("semantic", 0.0) + weights["text"]}
         scored = []
+        plan = self._cap_plan(q.caps)
+        bonuses = reuse.setdefault("bonus", {})
         for r in recs:
-            cap, cap_parts = self._cap_score(q.caps, r.caps)
+            cap, cap_parts = self._cap_score(q.caps, r.caps, plan)
             lex = cand[r.id] / max_bm25
             sem = sem_norm.get(r.id, 0.0)
-            rel = weights["capability"] * cap + weights["text"] * lex + weights.get("semantic", 0.0) * sem
+            w = weights
+            if swapped is not None and sem > lex:
+                i = pos.get(r.id)
+                if i is not None and bool(side[i]) != q_fa:
+                    w = swapped
+            rel = w["capability"] * cap + w["text"] * lex + w.get("semantic", 0.0) * sem
             if rel < MIN_RELEVANCE:
                 continue
-            bonus = self._bonus(r, q.city, q.province, elig, on_ord)
-            score = rel * (1.0 + sum(bonus.values())) / (1.0 + MAX_BONUS)
-            scored.append((score, r.id, r, cap, cap_parts, lex, sem, bonus, rel))
+            got = bonuses.get(r.id)
+            if got is None:
+                bonus = self._bonus(r, q.city, q.province, elig, on_ord)
+                got = bonuses[r.id] = (bonus, 1.0 + sum(bonus.values()))
+            bonus, factor = got
+            score = rel * factor / (1.0 + MAX_BONUS)
+            scored.append((score, r.id, r, cap, cap_parts, lex, sem, bonus, rel, w))
         scored.sort(key=lambda x: (-x[0], x[1]))
         return scored

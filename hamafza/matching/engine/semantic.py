@@ -145,3 +145,33 @@ def meaning_weights(vec: np.ndarray, codes: list[str], mat: np.ndarray) -> dict[
         if w >= MEANING_MIN:
             out[codes[i]] = round(w, 4)
     return out
+
+
+# -- the language direction removed ---------------------------------------------------------------
+# e5's vectors carry the language of a text besides its meaning: a Persian query is nearer every
+# Persian text than an English one about the same thing. The shipped capability descriptions are
+# pairs that differ only in language (the same name, domain and synonyms in English and Persian),
+# so the main directions of their differences span the language; projecting them out of every
+# vector leaves what the texts are about (a low-rank language subspace, as in "language identity
+# removal"). Nothing here comes from a development set: only the taxonomy's own descriptions.
+LANGUAGE_RANK = 1
+
+
+def language_basis(mat: np.ndarray, rank: int = LANGUAGE_RANK) -> np.ndarray:
+    """(rank, DIM) orthonormal directions of the language, from the paired description vectors
+    ``mat`` of shape (2, n, DIM) (English, Persian)."""
+    diff = (mat[1] - mat[0]).astype(np.float64)
+    if rank <= 0:
+        return np.zeros((0, mat.shape[2]), dtype=np.float32)
+    # the mean difference first (the common language offset), then the main variations around it
+    _u, _s, vt = np.linalg.svd(diff, full_matrices=False)
+    return vt[:rank].astype(np.float32)
+
+
+def neutral(vecs: np.ndarray, basis: np.ndarray) -> np.ndarray:
+    """Vectors (rows, or one vector) with the language directions projected out, renormalised."""
+    v = np.atleast_2d(vecs).astype(np.float32)
+    if len(basis):
+        v = v - (v @ basis.T) @ basis
+    v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-6)
+    return v if vecs.ndim == 2 else v[0]

@@ -112,3 +112,70 @@ def test_calls_for_you_uses_the_challenge_index(cap_vectors):
     closed = ChallengeDoc("closed", "Shiraz", "Fars", LEAK_CH.title, LEAK_CH.description)
     closed.eligibility.closing_date = dt.date(2020, 1, 1)
     assert all(m.challenge != "closed" for m in eng.match_organization("leak-en", [closed, *calls], top=5))
+
+
+def test_the_semantic_scan_equals_the_full_product(monkeypatch, cap_vectors, taxonomy):
+    """The scan reads only the query profile's significant capabilities: its similarities and its
+    nearest organizations are those of the full matrix-vector product."""
+    from hamafza.matching.engine import scoring
+
+    _by_code, codes, mat = cap_vectors
+    rnd = np.random.default_rng(3)
+    docs, vectors = [], {}
+    for i in range(400):
+        main = rnd.integers(len(codes), size=2)
+        v = mat[rnd.integers(2)][main].mean(axis=0) + rnd.normal(scale=0.01, size=mat.shape[2])
+        vectors[f"o{i}"] = (v / np.linalg.norm(v)).astype(np.float32)
+        docs.append(OrgDoc(id=f"o{i}", name=f"Org {i}", province="Qom", description="water"))
+    eng = Engine(use_embeddings=True, embed_missing=False, today=TODAY)
+    eng.add_organizations(docs, vectors=vectors)
+    query = mat[1][codes.index("water.leak")]
+    monkeypatch.setattr(semantic, "embed_query", lambda text: query)
+    q = eng._query_for_challenge(LEAK_CH)
+    sims, near = eng._semantic_candidates(q, q.eligibility, eng._prepare(q.eligibility))
+    full_matrix, ids = eng._matrix_view()
+    full = full_matrix @ eng._semantic_rows(query[None, :])[0]
+    assert np.allclose(sims, full, atol=1e-3 * float(full.max()))
+    order = [ids[i] for i in np.argsort(-full, kind="stable")]
+    assert near and near == order[: len(near)]
+    # fewer than CAND_SEM only when the others are below SEM_CUT x the best similarity
+    if len(near) < scoring.CAND_SEM:
+        assert full[ids.index(order[len(near)])] < scoring.SEM_CUT * full.max() + 1e-3 * full.max()
+
+
+def test_feedback_reestimates_the_query_capabilities(taxonomy):
+    """Rocchio in capability space: the capabilities the best first-pass organizations hold join
+    the query at their share of the feedback mass (below PRF_MIN_SHARE they count 0), the query's
+    own ones keep half their weight, declared ones stay."""
+    from types import SimpleNamespace
+
+    from hamafza.matching.engine import scoring
+    from hamafza.matching.engine.documents import Eligibility, _Query
+
+    eng = Engine(use_embeddings=False, today=TODAY)
+    q = _Query("t", None, {"water.leak": 1.0, "water.quality": 0.2}, set(), {}, None, "", "", Eligibility())
+    org = SimpleNamespace(caps={"water.leak": (1.0, True, []), "water.smart_metering": (0.8, False, [])})
+    stray = SimpleNamespace(caps={"smart.citizen_app": (0.1, False, [])})
+    first = [(0.9, "a", org), (0.8, "b", org), (0.1, "c", stray)]
+    caps = eng._feedback_caps(q, first)
+    w = scoring.PRF_WEIGHT
+    assert caps["water.leak"] == pytest.approx((1 - w) * 1.0 + w * 1.0)
+    assert caps["water.smart_metering"] == pytest.approx(w * 0.8)  # new: from the feedback only
+    assert caps["water.quality"] == pytest.approx((1 - w) * 0.2)  # the query's own, not in the feedback
+    assert "smart.citizen_app" not in caps  # a small share of the mass (below PRF_MIN_SHARE)
+
+
+def test_feedback_is_explained_and_never_used_for_consortium_roles(monkeypatch, taxonomy):
+    eng = Engine(use_embeddings=False, today=TODAY)
+    eng.add_organizations(ORGS)
+    assert eng.feedback is True  # on by default (ADR 0026)
+    matches = eng.match_challenge(LEAK_CH, top=5)
+    assert matches and all(m.explanation for m in matches)
+    sources = {c.get("challenge_source") for m in matches for c in m.explanation["capabilities"]}
+    assert sources <= {"declared", "inferred", "meaning", "feedback", None}
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a consortium role's ranking took feedback")
+
+    monkeypatch.setattr(eng, "_feedback_caps", refuse)
+    assert eng.rank_for_capabilities(["water.leak"], text="leak detection", top=5)

@@ -23,13 +23,13 @@ FAR = datetime.date.today() + datetime.timedelta(days=3650)
 
 @pytest.fixture
 def index_dir(settings, tmp_path):
-    from hamafza.matching import selectors, services
+    from hamafza.matching import call_index, services
 
     settings.MATCHING_INDEX_DIR = tmp_path / "index"
     settings.MATCHING_USE_EMBEDDINGS = False
     yield settings.MATCHING_INDEX_DIR
     services.index_holder().close()
-    selectors._call_sets.clear()
+    call_index.open_call_index().clear()
 
 
 @pytest.fixture
