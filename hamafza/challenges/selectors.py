@@ -283,7 +283,9 @@ def call_list_public(
     if q:
         qs = qs.filter(_call_search_filter(q))
     if only_ids is not None:
-        qs = qs.filter(pk__in=only_ids)
+        # Ids first (a list, one indexed query): as a subquery, PostgreSQL misjudged its size and
+        # compared every open call with every eligible one (1.5 million pairs, 280 ms; issue 19).
+        qs = qs.filter(pk__in=list(only_ids))
     order = ["closes_at", "pk"] if status == "open" else ["-closes_at", "-pk"]
     return qs.select_related("city", "unit", "domain").prefetch_related(_caps_prefetch()).order_by(*order)
 

@@ -363,11 +363,13 @@ def _declared_states(panel, n_criteria: int) -> QuerySet[ConflictDeclaration]:
 
 
 def _state_counts(declared: QuerySet, by: str) -> dict[int, dict[str, int]]:
-    """{member or proposal id: {state: count}} over declared cells, in one grouped query."""
-    rows = declared.values(by).annotate(
-        **{state: Count("pk", filter=Q(state=state)) for state in ("conflict", "complete", "partial", "todo")}
-    )
-    return {row[by]: {k: v for k, v in row.items() if k != by} for row in rows}
+    """{member or proposal id: {state: count}} over declared cells, in one query grouped by (id,
+    state): each cell's state (its subqueries) is computed once, not once per state counted (a
+    FILTER per state evaluated the CASE four times per cell; issue 19)."""
+    counts: dict[int, dict[str, int]] = {}
+    for key, state, n in declared.values_list(by, "state").annotate(n=Count("pk")).order_by():
+        counts.setdefault(key, dict.fromkeys(("conflict", "complete", "partial", "todo"), 0))[state] = n
+    return counts
 
 
 def panel_progress(*, panel, page: int = 1, per_page: int = PROGRESS_PAGE) -> dict:

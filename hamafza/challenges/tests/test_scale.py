@@ -76,6 +76,9 @@ def test_call_list_plans_use_their_indexes(city, unit, manager):
     with CaptureQueriesContext(connection) as ctx:
         groups = selectors.city_calls_by_state(calls, states=["closed", "published", "ready"], per_state=10)
     assert len(ctx.captured_queries) == 3 and [c.state for c in groups["closed"]] == ["closed", "closed"]
+    # the latest results (home page): a range scan of call_state_results, no sort of every result
+    latest = Call.objects.filter(state=Call.State.RESULTS_PUBLISHED).order_by("-results_published_at", "-pk")[:6]
+    assert "call_state_results" in plan_of(latest, enable_sort="off")
 
 
 def test_triage_page_lists_only_similar_merge_targets(client, city, unit, manager):
