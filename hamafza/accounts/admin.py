@@ -18,6 +18,7 @@ class CityRoleInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     ordering = ["email"]
+    show_full_result_count = False  # a national table: no second count of every row (issue 19)
     list_display = ["email", "display_name_fa", "display_name_en", "preferred_language", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_superuser", "is_active", "preferred_language"]
     search_fields = ["email", "display_name_fa", "display_name_en"]

@@ -162,12 +162,21 @@ class RejectForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.ModelChoiceField(label=pgettext_lazy("field label", "Merge into"), queryset=Need.objects.none())
+    """The need a duplicate is merged into. `targets` are the needs it may be merged into (the
+    posted choice is checked against them). A city has thousands of needs, too many to list: the
+    page offers `shown` (the similar needs of the city among the targets) and the form accepts
+    any target."""
 
-    def __init__(self, *args, targets=None, **kwargs):
+    into = forms.ModelChoiceField(
+        label=pgettext_lazy("field label", "Merge into"),
+        queryset=Need.objects.none(),
+        help_text=_("The similar needs of this city that are submitted or accepted."),
+    )
+
+    def __init__(self, *args, targets=None, shown=None, **kwargs):
         super().__init__(*args, **kwargs)
         if targets is not None:
-            self.fields["into"].queryset = targets
+            self.fields["into"].queryset = targets.filter(pk__in=shown) if shown is not None else targets
 
 
 class LinkForm(forms.Form):

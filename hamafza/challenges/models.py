@@ -274,6 +274,9 @@ class Call(EligibilityLabelsMixin, models.Model):
             models.Index(fields=["state", "closes_at", "id"], name="call_state_closes"),
             models.Index(fields=["closes_at", "id"], name="call_closes"),
             models.Index(fields=["city", "state", "-updated_at", "-id"], name="call_city_state_recent"),
+            # the latest results (home page, visitors' workspace): a range scan, not a sort of every
+            # call with published results
+            models.Index(fields=["state", "-results_published_at", "-id"], name="call_state_results"),
         ]
         constraints = [
             models.CheckConstraint(

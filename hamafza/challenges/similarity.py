@@ -8,6 +8,7 @@ capabilities, and every score comes with its reasons (which capabilities, which 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from hamafza.core.text import words
@@ -67,10 +68,15 @@ def _glued(tokens: list[str]) -> list[str]:
     return result
 
 
-def keywords(text: str | None) -> set[str]:
-    """The significant, stemmed, folded words of a text."""
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def keywords(text: str | None, *, folded: bool = False) -> set[str]:
+    """The significant, stemmed, folded words of a text. `folded`: the text is already folded (a
+    stored ``search_text``, ``fold`` of the same text), so folding it again is skipped (``fold`` is
+    idempotent: the words are the same)."""
     result = set()
-    for w in _glued(words(text)):
+    for w in _glued(_WORD.findall(text or "") if folded else words(text)):
         if len(w) < 2 or w.isdigit() or w in STOP_WORDS:
             continue
         s = stem(w)

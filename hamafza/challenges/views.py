@@ -392,12 +392,16 @@ def need_detail(request, city_slug, pk):
         "related": need.related.select_related("city").all(),
     }
     if can_triage:
-        context.update(
-            similar=selectors.need_similar(need=need),
-            reject_form=RejectForm(),
-            merge_form=MergeForm(targets=selectors.need_merge_targets(need=need)),
-        )
+        similar = selectors.need_similar(need=need)
+        context.update(similar=similar, reject_form=RejectForm(), merge_form=_merge_form(need, similar))
     return render(request, "challenges/need_detail.html", context)
+
+
+def _merge_form(need, similar) -> MergeForm:
+    """The merge form as the page shows it: the similar needs of the city among the merge targets
+    (a city has thousands of needs: listing them all made the page megabytes long, issue 19)."""
+    shown = [s.need.pk for s in similar if s.same_city]
+    return MergeForm(targets=selectors.need_merge_targets(need=need), shown=shown)
 
 
 @login_required
@@ -504,10 +508,12 @@ def _triage_form_error(request, city, need, **forms):
         "can_triage": True,
         "calls": need.calls.all(),
         "related": need.related.select_related("city").all(),
-        "similar": selectors.need_similar(need=need),
         "reject_form": RejectForm(),
-        "merge_form": MergeForm(targets=selectors.need_merge_targets(need=need)),
     }
+    context["similar"] = similar = selectors.need_similar(need=need)
+    context["merge_form"] = _merge_form(need, similar)
+    if "merge_form" in forms:  # shown again with its errors, listing the same bounded choices
+        forms["merge_form"].fields["into"].queryset = context["merge_form"].fields["into"].queryset
     context.update(forms)
     return render(request, "challenges/need_detail.html", context, status=400)
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,10 +33,19 @@ def _target_kwargs(target) -> dict:
 # --------------------------------------------------------------------------------------------
 # Missions and targets
 # --------------------------------------------------------------------------------------------
+def _count_of(related: QuerySet, by: str) -> Coalesce:
+    """The number of rows of `related` (filtered on ``by = OuterRef("pk")``) as a scalar subquery."""
+    counted = related.filter(**{by: OuterRef("pk")}).order_by().values(by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1]), 0)
+
+
 def mission_list(*, city=None):
     """Missions (public), newest first, with their city and the number of roles and consortia."""
+    # The counts are subqueries read for the rows shown (a page), not a GROUP BY over every
+    # mission's roles and consortia before the LIMIT (issue 19).
     qs = Mission.objects.select_related("city").annotate(
-        n_roles=Count("roles", distinct=True), n_consortia=Count("consortia", distinct=True)
+        n_roles=_count_of(MissionRole.objects, "mission_id"),
+        n_consortia=_count_of(Consortium.objects, "mission_id"),
     )
     if city is not None:
         qs = qs.filter(city=city)

@@ -31,6 +31,7 @@ from hamafza.consortia.forms import (
 from hamafza.consortia.models import ConsortiumInvitation, Mission, MissionRole
 from hamafza.consortia.rules import is_lead_member
 from hamafza.core.models import City
+from hamafza.core.paging import CappedPaginator, page_number
 from hamafza.directory.models import Organization
 
 
@@ -88,12 +89,20 @@ def _calls_of(city):
 # --------------------------------------------------------------------------------------------
 # Missions
 # --------------------------------------------------------------------------------------------
+MISSIONS_PER_PAGE = 20
+
+
 def mission_list(request):
-    missions = list(selectors.mission_list())
+    """The missions, newest first, a page at a time (a national installation has thousands)."""
+    number = page_number(request.GET.get("page", "1"))
+    paginator = CappedPaginator(selectors.mission_list(), MISSIONS_PER_PAGE, page=number or 1)
+    if number is None or number > max(paginator.num_pages, 1):
+        raise Http404("No such page")
+    page = paginator.page(number)
     return render(
         request,
         "consortia/mission_list.html",
-        {"missions": missions, "can_add": request.user.has_perm("consortia.add_mission")},
+        {"missions": page.object_list, "page": page, "can_add": request.user.has_perm("consortia.add_mission")},
     )
 
 

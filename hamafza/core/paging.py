@@ -24,6 +24,8 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 
+from hamafza.core.text import normalize
+
 #: Rows counted exactly before a count says "more than COUNT_CAP".
 COUNT_CAP = 1000
 
@@ -93,6 +95,15 @@ class CappedPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         return self._get_page(page_rows(self.object_list, bottom, top), number, self)
+
+
+def page_number(raw: str | None) -> int | None:
+    """A page number typed in the URL (`?page=`, Persian or Latin digits), or None when it is not a
+    positive whole number."""
+    text = normalize(raw or "").strip()
+    if not (text.isascii() and text.isdigit() and 0 < len(text) < 7):
+        return None
+    return int(text) or None
 
 
 def encode_cursor(values) -> str:

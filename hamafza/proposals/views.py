@@ -17,7 +17,7 @@ from hamafza.challenges.eligibility import call_eligibility_for
 from hamafza.challenges.models import Call
 from hamafza.challenges.selectors import call_get
 from hamafza.core.exports import table_response
-from hamafza.core.paging import CappedPaginator
+from hamafza.core.paging import CappedPaginator, page_number
 from hamafza.core.text import normalize
 from hamafza.directory.selectors import membership_get, organizations_of_user
 from hamafza.proposals import selectors, services
@@ -718,10 +718,18 @@ def invitation_respond(request, token):
     return render(request, "proposals/invitation.html", context)
 
 
+JUDGING_PAGE_SIZE = 50
+
+
 @login_required
 def judging(request):
-    rows = selectors.judge_queue(user=request.user)
-    return render(request, "proposals/judging.html", {"rows": rows})
+    """The judge's queue, a page at a time (a judge of many panels has hundreds of proposals)."""
+    number = page_number(request.GET.get("page", "1"))
+    paginator = CappedPaginator(selectors.judge_queue(user=request.user), JUDGING_PAGE_SIZE, page=number or 1)
+    if number is None or number > max(paginator.num_pages, 1):
+        raise Http404("No such page")
+    page = paginator.page(number)
+    return render(request, "proposals/judging.html", {"rows": page.object_list, "page": page})
 
 
 def judging_proposal(request, pk):

@@ -76,3 +76,31 @@ def test_call_list_plans_use_their_indexes(city, unit, manager):
     with CaptureQueriesContext(connection) as ctx:
         groups = selectors.city_calls_by_state(calls, states=["closed", "published", "ready"], per_state=10)
     assert len(ctx.captured_queries) == 3 and [c.state for c in groups["closed"]] == ["closed", "closed"]
+    # the latest results (home page): a range scan of call_state_results, no sort of every result
+    latest = Call.objects.filter(state=Call.State.RESULTS_PUBLISHED).order_by("-results_published_at", "-pk")[:6]
+    assert "call_state_results" in plan_of(latest, enable_sort="off")
+
+
+def test_triage_page_lists_only_similar_merge_targets(client, city, unit, manager):
+    """A city has thousands of needs: the merge form lists the similar needs of the city among the
+    targets, not every one (issue 19), and a posted target outside that list is still accepted."""
+    from hamafza.accounts.tests.factories import PASSWORD
+    from hamafza.challenges.models import Need
+    from hamafza.challenges.tests.factories import NeedFactory
+
+    need = NeedFactory(city=city, unit=unit, title="تفکیک پسماند خشک", description="ایستگاه بازیافت محله")
+    twin = NeedFactory(city=city, unit=unit, title="تفکیک پسماند خشک محله", description="ایستگاه بازیافت")
+    unrelated = [NeedFactory(city=city, unit=unit, title=f"روشنایی معبر {i}", description="چراغ") for i in range(6)]
+    assert client.login(email=manager.email, password=PASSWORD)
+    url = reverse("challenges:need_detail", args=[city.slug, need.pk])
+    queries, html = _count(client, url)
+    form = html.split('name="into"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{twin.pk}"' in form
+    assert not any(f'value="{n.pk}"' in form for n in unrelated)
+    for i in range(10):
+        NeedFactory(city=city, unit=unit, title=f"روشنایی معبر دیگر {i}", description="چراغ")
+    assert _count(client, url)[0] == queries
+    merge = reverse("challenges:need_triage", args=[city.slug, need.pk, "merge"])
+    assert client.post(merge, {"into": unrelated[0].pk}).status_code == 302
+    need.refresh_from_db()
+    assert (need.status, need.merged_into_id) == (Need.Status.MERGED, unrelated[0].pk)

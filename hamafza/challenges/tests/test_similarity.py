@@ -4,6 +4,7 @@ from hamafza.challenges.selectors import need_similar
 from hamafza.challenges.similarity import keywords, similarity
 from hamafza.challenges.tests.factories import NeedFactory
 from hamafza.core.tests.factories import CapabilityFactory
+from hamafza.core.text import fold
 
 
 def test_spelling_variants_give_the_same_keywords():
@@ -63,3 +64,18 @@ def test_similar_needs_in_this_and_other_cities(city, other_city, django_assert_
     assert {"پسماند", "خشک", "محله"} <= set(top.shared_words)
     assert [c.code for c in top.shared_capabilities] == ["waste.sorting"]
     assert not by_pk[elsewhere.pk].same_city and by_pk[elsewhere.pk].shared_capabilities
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "جمع آوری پسماند ها در محله‌های قديمي",
+        "Recycling stations for the CITIES' waste ۱۲۳",
+        "ایستگاه‌ های بازیافت می شود",
+        "",
+    ],
+)
+def test_keywords_of_the_folded_text_are_the_same(text):
+    """The triage page reads each candidate's stored search_text (fold of its text) instead of
+    folding 400 texts again: the words must be the same."""
+    assert keywords(fold(text), folded=True) == keywords(text)

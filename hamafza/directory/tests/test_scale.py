@@ -112,3 +112,20 @@ def test_directory_plans_use_their_indexes():
     assert "organization_search_trgm" in plan_of(words, enable_indexscan="off")
     search = selectors.organization_list(q="بازیافت")
     assert "SubPlan" not in plan_of(search[:24], enable_indexscan="off")
+
+
+@requires_postgres
+@pytest.mark.django_db
+def test_admin_change_lists_read_an_index_in_their_order():
+    """The admin's change lists of the national tables sort by an index (the model's "name" plus
+    the admin's "-pk" sorted every organization), and count their rows once."""
+    from django.contrib import admin
+
+    from hamafza.challenges.models import Call
+
+    OrganizationFactory()
+    for model, index in ((Organization, "organization_directory_order"), (Call, "call_closes")):
+        model_admin = admin.site._registry[model]
+        assert model_admin.show_full_result_count is False
+        page = model.objects.order_by(*model_admin.ordering)[:100]
+        assert index in plan_of(page, enable_sort="off"), model

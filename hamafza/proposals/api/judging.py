@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
 
-from hamafza.core.api.lists import ListQuery, Rows, page_of, paginate
+from hamafza.core.api.lists import ListQuery, page_of, paginate
 from hamafza.core.api.params import MAX_ID, NO_NUL, InputSchema, id_param
 from hamafza.core.api.problems import invalid_parameters
 from hamafza.core.api.routers import ApiRouter
@@ -265,7 +265,7 @@ class JudgingFilters(ListQuery):
 )
 def judging_queue(request, filters: Query[JudgingFilters]):
     blind = selectors.blind_call_ids_for(user=request.user)
-    items = [_judging_item(row, blind) for row in selectors.judge_queue(user=request.user)]
-    if filters.declaration:
-        items = [item for item in items if item["declaration"] == filters.declaration]
-    return paginate(Rows(items), filters)
+    # the queue pages in the database: only the page's rows are built (issue 19)
+    page = paginate(selectors.judge_queue(user=request.user, declaration=filters.declaration), filters)
+    page["items"] = [_judging_item(row, blind) for row in page["items"]]
+    return page

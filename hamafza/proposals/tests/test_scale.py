@@ -102,7 +102,8 @@ def test_plans_use_the_list_indexes(world):
     # the list's search: each word a semi-join on a union of lookups (each one answerable by its
     # trigram index: proposal_search_trgm above, organization_search_trgm in the directory's
     # tests), never an OR of the two texts across the join, which read every visible proposal
-    searched = selectors.proposal_list_for(user=world.users["manager"], q="zephyrsecret")[:20]
+    matched = selectors.proposal_list_for(user=world.users["manager"], q="zephyrsecret")
+    searched = matched.order_by(*selectors.LIST_ORDER)[:20]
     plan = plan_of(searched, enable_indexscan="off")
     assert "SubPlan" not in plan and " OR " not in plan
     assert plan.count("~~ '%zephyrsecret%'") == 2
@@ -125,3 +126,53 @@ def test_visible_set_is_resolved_without_a_correlated_subquery(world):
 @pytest.mark.django_db
 def test_admin_list_order_has_its_index(world):
     assert "proposal_recent" in plan_of(Proposal.objects.order_by("-submitted_at", "-created_at", "-pk")[:100])
+
+
+@pytest.mark.django_db
+def test_a_search_matches_once_per_page(world, monkeypatch):
+    """The words are matched once per page (the ids, in the list's order), not once for the count
+    and again for the page; the page and the count are those of the plain filter, in its order."""
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for i in range(3):
+        ProposalFactory(call=world.call, title=f"Zephyrsecret follow-up {i}")
+    ProposalFactory(call=world.call, title="Nothing to find", status="draft")
+    manager = world.users["manager"]
+    matched = selectors.proposal_list_for(user=manager, q="zephyrsecret")
+    plain = list(matched.order_by(*selectors.LIST_ORDER))
+    assert [p.pk for p in matched] == [p.pk for p in plain] and len(plain) == 4
+    assert set(selectors.proposals_visible_to(manager).values_list("pk", flat=True)) >= {p.pk for p in plain}
+    client = _client(manager)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("proposals:proposal_list") + "?q=zephyrsecret&page=2")
+    assert response.status_code == 200
+    assert sum("zephyrsecret" in q["sql"].lower() for q in ctx.captured_queries) == 1
+    assert [p.pk for p in response.context["proposals"]] == [p.pk for p in plain[2:4]]
+    applicant = selectors.proposal_list_for(user=world.users["applicant_b"], q="zephyrsecret")
+    assert list(applicant) == []
+
+
+@pytest.mark.django_db
+def test_judge_queue_pages_in_the_database(world, monkeypatch):
+    """The judging page and API read one page of the queue (and its declarations and sheets), a
+    constant number of queries however many proposals the judge's panels hold; the API's
+    declaration filter is applied in SQL, with the same rows as before."""
+    monkeypatch.setattr(views, "JUDGING_PAGE_SIZE", 2)
+    judge = world.users["judge"]
+    client = _client(judge)
+    url = reverse("proposals:judging")
+    before = _queries(client, url)
+    extra = [ProposalFactory(call=world.call) for _ in range(4)]
+    assert _queries(client, url) == before
+    rows = client.get(url).context["rows"]
+    assert [r["proposal"].pk for r in rows] == [world.proposal_a.pk, world.proposal_b.pk]
+    assert [r["proposal"].pk for r in client.get(url + "?page=۲").context["rows"]] == [e.pk for e in extra[:2]]
+    assert client.get(url + "?page=4").status_code == 404
+    everything = list(selectors.judge_queue(user=judge))
+    assert len(everything) == 6
+    declared = client.get("/api/v1/judging?declaration=clear").json()
+    assert [i["proposal"] for i in declared["items"]] == [world.proposal_a.pk, world.proposal_b.pk]
+    pending = client.get("/api/v1/judging?declaration=none&page_size=3").json()
+    assert (pending["count"], [i["proposal"] for i in pending["items"]]) == (4, [e.pk for e in extra[:3]])
+    assert client.get("/api/v1/judging?declaration=conflict").json()["count"] == 0
+    conflicted = _client(world.users["judge_conflict"]).get("/api/v1/judging?declaration=conflict").json()
+    assert [i["proposal"] for i in conflicted["items"]] == [world.proposal_a.pk]
