@@ -27,6 +27,8 @@ def index_dir(settings, tmp_path):
 
     settings.MATCHING_INDEX_DIR = tmp_path / "index"
     settings.MATCHING_USE_EMBEDDINGS = False
+    # the open calls' index is one per process: another test file in this worker may have built it
+    call_index.open_call_index().clear()
     yield settings.MATCHING_INDEX_DIR
     services.index_holder().close()
     call_index.open_call_index().clear()
