@@ -11,16 +11,24 @@ class TrigramIndex(Operation):
     """A GIN index with ``gin_trgm_ops`` on a text column, which lets PostgreSQL answer
     ``LIKE '%word%'`` (Django's ``__contains``) from the index instead of reading every row.
     Needs the ``pg_trgm`` extension (``django.contrib.postgres.operations.TrigramExtension``
-    before it in the migration). Not part of the model state: no model declares it."""
+    before it in the migration). Not part of the model state: no model declares it.
+
+    ``leading`` columns (e.g. ``("city_id",)``) come first in the index, compared by equality
+    (``btree_gin``, ``BtreeGinExtension`` before it): a search within one city is then answered by
+    the index for that city's matches only. btree_gin has no cross-type operators, so the query
+    must compare a ``bigint`` column with a ``bigint`` value (see ``proposals.selectors``)."""
 
     reversible = True
     reduces_to_sql = True
 
-    def __init__(self, *, table: str, column: str, name: str):
-        self.table, self.column, self.name = table, column, name
+    def __init__(self, *, table: str, column: str, name: str, leading: tuple[str, ...] = ()):
+        self.table, self.column, self.name, self.leading = table, column, name, tuple(leading)
 
     def deconstruct(self):
-        return (self.__class__.__qualname__, [], {"table": self.table, "column": self.column, "name": self.name})
+        kwargs = {"table": self.table, "column": self.column, "name": self.name}
+        if self.leading:
+            kwargs["leading"] = self.leading
+        return (self.__class__.__qualname__, [], kwargs)
 
     def state_forwards(self, app_label, state):
         pass
@@ -28,9 +36,9 @@ class TrigramIndex(Operation):
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             qn = schema_editor.quote_name
+            columns = ", ".join([*(qn(c) for c in self.leading), f"{qn(self.column)} gin_trgm_ops"])
             schema_editor.execute(
-                f"CREATE INDEX IF NOT EXISTS {qn(self.name)} ON {qn(self.table)} "
-                f"USING gin ({qn(self.column)} gin_trgm_ops)"
+                f"CREATE INDEX IF NOT EXISTS {qn(self.name)} ON {qn(self.table)} USING gin ({columns})"
             )
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):

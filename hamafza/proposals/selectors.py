@@ -23,8 +23,21 @@ import operator
 from functools import cached_property, reduce
 
 import rules
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import pgettext_lazy
@@ -78,7 +91,14 @@ def _visibility_condition(user) -> Q | None:
     if org_ids:
         parts.append(Q(organization_id__in=sorted(org_ids)))
     if manager_cities:
-        parts.append(Q(city_id__in=sorted(manager_cities), status=Proposal.Status.SUBMITTED))
+        # The city ids as bigint, the column's type: Django sends a plain int as an int4 literal and
+        # btree_gin (the per-city trigram index proposal_city_search_trgm, ADR 0027 addendum) has no
+        # cross-type operators, so `city_id = 1` could not use it and a search rechecked every
+        # national match on the heap.
+        in_cities = reduce(
+            operator.or_, (Q(city_id=Cast(Value(pk), BigIntegerField())) for pk in sorted(manager_cities))
+        )
+        parts.append(in_cities & Q(status=Proposal.Status.SUBMITTED))
     if judged_ids:
         parts.append(Q(pk__in=sorted(judged_ids), status=Proposal.Status.SUBMITTED))
     for readers in hooks.proposal_readers.results(user):

@@ -98,7 +98,9 @@ def test_plans_use_the_list_indexes(world):
     plan = plan_of(mixed)
     assert "SubPlan" not in plan and "Seq Scan" not in plan
     search = Proposal.objects.filter(search_text__contains="zephyrsecret").values("pk")
-    assert "proposal_search_trgm" in plan_of(search, enable_indexscan="off")
+    plan = plan_of(search, enable_indexscan="off")
+    # either trigram index answers a search with no city (the per-city one by its second column)
+    assert "proposal_search_trgm" in plan or "proposal_city_search_trgm" in plan
     # the list's search: each word a semi-join on a union of lookups (each one answerable by its
     # trigram index: proposal_search_trgm above, organization_search_trgm in the directory's
     # tests), never an OR of the two texts across the join, which read every visible proposal
@@ -176,3 +178,33 @@ def test_judge_queue_pages_in_the_database(world, monkeypatch):
     assert client.get("/api/v1/judging?declaration=conflict").json()["count"] == 0
     conflicted = _client(world.users["judge_conflict"]).get("/api/v1/judging?declaration=conflict").json()
     assert [i["proposal"] for i in conflicted["items"]] == [world.proposal_a.pk]
+
+
+@requires_postgres
+@pytest.mark.django_db
+def test_a_managers_search_reads_only_their_citys_matches(world):
+    """ADR 0027 addendum: the manager's text match within their city is a lookup of the per-city
+    trigram index (btree_gin: city, then the trigrams), not the national trigram index rechecked on
+    the heap. It needs the city compared as bigint, the column's type (btree_gin has no cross-type
+    operators): with an int4 literal the planner cannot use the index and this test fails."""
+    manager = world.users["manager"]
+    with connection.cursor() as cursor:
+        # On the test's few rows any index of the city or the status is as cheap; with the other
+        # indexes of the table out of the way (rolled back with the test), the plan shows whether
+        # the per-city index can take BOTH conditions.
+        cursor.execute(
+            "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+            "WHERE x.indrelid = 'proposals_proposal'::regclass AND i.relname <> 'proposal_city_search_trgm' "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{name}"')
+    visible = selectors.proposals_visible_to(manager).order_by()
+    by_text = visible.filter(search_text__contains="zephyrsecret").values("pk")
+    plan = plan_of(by_text, enable_indexscan="off")
+    assert "on proposal_city_search_trgm" in plan, plan
+    assert "Index Cond: ((city_id = " in plan and "AND (search_text ~~ '%zephyrsecret%'::text))" in plan, plan
+    # the page's query: the text branch of the union goes through the same index, city included
+    matched = selectors.proposal_list_for(user=manager, q="zephyrsecret")
+    plan = plan_of(matched._matches.values("pk"), enable_indexscan="off")
+    assert "Index Cond: ((city_id = " in plan and "AND (search_text ~~ '%zephyrsecret%'::text))" in plan, plan
