@@ -10,6 +10,14 @@ from hamafza.core.models import Capability, City, Domain, Unit
 TAXONOMY_FILE = Path(__file__).resolve().parent / "data" / "taxonomy.json"
 
 
+def save_validated(obj, by):
+    """Validate `obj` (``full_clean``) and save it, with `by` as the author of its history row."""
+    obj._history_user = by
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
 def taxonomy_read(path: Path | None = None) -> dict:
     with open(path or TAXONOMY_FILE, encoding="utf-8") as fh:
         return json.load(fh)

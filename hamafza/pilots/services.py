@@ -23,6 +23,7 @@ from django.utils.translation import pgettext
 from hamafza.challenges.notifications import notify
 from hamafza.consortia.models import Consortium
 from hamafza.core import errors, hooks
+from hamafza.core.services import save_validated
 from hamafza.pilots import rules as pilot_rules
 from hamafza.pilots import selectors
 from hamafza.pilots.models import (
@@ -58,13 +59,6 @@ class Refused(errors.Refused):
 def _require(user, perm: str, obj=None) -> None:
     if not pilot_rules.can(user, perm, obj):
         raise PermissionDenied(perm)
-
-
-def _save(obj, by):
-    obj._history_user = by
-    obj.full_clean()
-    obj.save()
-    return obj
 
 
 def track_record_changed(organization_ids) -> None:
@@ -114,7 +108,7 @@ def pilot_start(*, proposal: Proposal, by, unit=None, title: str = "") -> Pilot:
         reasons.append(_("The host unit must belong to the call's city."))
     if reasons:
         raise Refused(reasons)
-    pilot = _save(
+    pilot = save_validated(
         Pilot(
             city_id=proposal.city_id,
             call=call,
@@ -127,7 +121,7 @@ def pilot_start(*, proposal: Proposal, by, unit=None, title: str = "") -> Pilot:
         by,
     )
     consortium = _consortium_of(proposal)
-    _save(PilotParty(pilot=pilot, organization=proposal.organization, role=PilotParty.Role.LEAD), by)
+    save_validated(PilotParty(pilot=pilot, organization=proposal.organization, role=PilotParty.Role.LEAD), by)
     if consortium is not None:
         seen = {proposal.organization_id}
         lead_roles = [m.role.name for m in consortium.members.all() if m.organization_id == proposal.organization_id]
@@ -140,7 +134,7 @@ def pilot_start(*, proposal: Proposal, by, unit=None, title: str = "") -> Pilot:
                 continue
             seen.add(member.organization_id)
             roles = [m.role.name for m in consortium.members.all() if m.organization_id == member.organization_id]
-            _save(
+            save_validated(
                 PilotParty(
                     pilot=pilot,
                     organization=member.organization,
@@ -150,7 +144,7 @@ def pilot_start(*, proposal: Proposal, by, unit=None, title: str = "") -> Pilot:
                 by,
             )
     if canvas is not None and canvas.kpi_name:
-        _save(
+        save_validated(
             Kpi(
                 pilot=pilot,
                 name=canvas.kpi_name,
@@ -191,7 +185,7 @@ def pilot_update_plan(*, pilot: Pilot, by, **fields) -> Pilot:
         setattr(pilot, name, value)
     if pilot.start_date and pilot.end_date and pilot.end_date < pilot.start_date:
         raise ValidationError({"end_date": _("The end date must not be before the start date.")})
-    return _save(pilot, by)
+    return save_validated(pilot, by)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -252,7 +246,7 @@ def pilot_transition(*, pilot: Pilot, to_state: str, by, reason: str = "") -> Pi
     if to_state == Pilot.State.STOPPED:
         pilot.stopped_at = now
         pilot.stop_reason = reason.strip()
-    _save(pilot, by)
+    save_validated(pilot, by)
     PilotTransition.objects.create(pilot=pilot, from_state=from_state, to_state=to_state, by=by, reason=reason.strip())
     if to_state in (Pilot.State.COMPLETED, Pilot.State.STOPPED):
         track_record_changed(list(pilot.parties.values_list("organization_id", flat=True)))
@@ -277,7 +271,7 @@ def party_update(*, party: PilotParty, by, role_name: str | None = None, share_p
     )
     if share_percent is not None and others + Decimal(share_percent) > 100:
         raise ValidationError({"share_percent": _("The parties' shares together cannot exceed 100%.")})
-    return _save(party, by)
+    return save_validated(party, by)
 
 
 KPI_FIELDS = ("name", "unit", "baseline", "target", "target_date", "measure_every_days")
@@ -301,7 +295,7 @@ def kpi_save(*, pilot: Pilot, by, kpi: Kpi | None = None, **fields) -> Kpi:
         if name not in KPI_FIELDS:
             raise ValueError(name)
         setattr(kpi, name, value)
-    return _save(kpi, by)
+    return save_validated(kpi, by)
 
 
 @transaction.atomic
@@ -331,7 +325,7 @@ def measurement_record(
         reasons.append(_("The evidence must be a file of this pilot."))
     if reasons:
         raise Refused(reasons)
-    measurement = _save(
+    measurement = save_validated(
         Measurement(kpi=kpi, value=value, measured_on=measured_on, note=note, evidence=evidence, recorded_by=by), by
     )
     Kpi.objects.filter(pk=kpi.pk).update(reminded_at=None)
@@ -361,7 +355,7 @@ def milestone_save(*, pilot: Pilot, by, milestone: Milestone | None = None, **fi
     if "due_date" in fields:  # a new date earns new reminders
         milestone.due_soon_notified_at = None
         milestone.overdue_notified_at = None
-    return _save(milestone, by)
+    return save_validated(milestone, by)
 
 
 @transaction.atomic
@@ -375,7 +369,7 @@ def milestone_submit(*, milestone: Milestone, by) -> Milestone:
         raise Refused(_("This milestone is not waiting for the company."))
     milestone.status = Milestone.Status.SUBMITTED
     milestone.submitted_at = timezone.now()
-    _save(milestone, by)
+    save_validated(milestone, by)
     users = selectors.pilot_participant_users(pilot=milestone.pilot, include_parties=False)
     params = {"title": milestone.pilot.title, "milestone": milestone.title}
     url = f"/fa/pilots/{milestone.pilot_id}/#milestone-{milestone.pk}"
@@ -401,7 +395,7 @@ def milestone_review(*, milestone: Milestone, by, accept: bool, reason: str = ""
     milestone.return_reason = "" if accept else reason.strip()
     milestone.decided_at = timezone.now()
     milestone.decided_by = by
-    _save(milestone, by)
+    save_validated(milestone, by)
     users = selectors.pilot_participant_users(pilot=milestone.pilot, include_unit=False)
     params = {"title": milestone.pilot.title, "milestone": milestone.title, "reason": milestone.return_reason}
     kind = "milestone_accepted" if accept else "milestone_returned"
@@ -455,7 +449,7 @@ def payment_save(
     payment.paid_rial = paid_rial
     payment.paid_on = paid_on
     payment.note = note
-    return _save(payment, by)
+    return save_validated(payment, by)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -499,7 +493,7 @@ def log_entry_add(
 ) -> LogEntry:
     _require(by, "pilots.log_entry", pilot)
     _require_open(pilot)
-    return _save(
+    return save_validated(
         LogEntry(pilot=pilot, kind=kind, title=title, description=description, severity=severity, created_by=by), by
     )
 
@@ -513,7 +507,7 @@ def log_entry_close(*, entry: LogEntry, by, mitigation: str = "") -> LogEntry:
     entry.closed_at = timezone.now()
     if mitigation:
         entry.mitigation = mitigation
-    return _save(entry, by)
+    return save_validated(entry, by)
 
 
 @transaction.atomic
@@ -535,7 +529,7 @@ def final_report_save(
     report.outcome = outcome
     report.lessons = lessons
     report.recommendation = recommendation
-    _save(report, by)
+    save_validated(report, by)
     achieved = achieved or {}
     kpis = list(pilot.kpis.all())
     unknown = set(achieved) - {k.pk for k in kpis}
@@ -551,7 +545,7 @@ def final_report_save(
         elif line.achieved is None:
             last = kpi.measurements.order_by("-measured_on", "-pk").first()
             line.achieved = last.value if last else None
-        _save(line, by)
+        save_validated(line, by)
     return report
 
 
@@ -569,7 +563,7 @@ def final_report_approve(*, pilot: Pilot, by) -> FinalReport:
     report.status = FinalReport.Status.APPROVED
     report.approved_by = by
     report.approved_at = timezone.now()
-    return _save(report, by)
+    return save_validated(report, by)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -651,7 +645,7 @@ def agreement_create(*, city, by, parties: Iterable[dict] = (), **fields) -> Agr
     if unknown:
         raise ValueError(f"unknown fields {unknown}")
     _check_links(city, fields)
-    agreement = _save(Agreement(city=city, created_by=by, **fields), by)
+    agreement = save_validated(Agreement(city=city, created_by=by, **fields), by)
     AgreementTransition.objects.create(agreement=agreement, from_state="", to_state=Agreement.Status.DRAFT, by=by)
     parties = list(parties)
     if not any(p.get("kind") == AgreementParty.Kind.CITY for p in parties):
@@ -706,7 +700,7 @@ def agreement_update(*, agreement: Agreement, by, **fields) -> Agreement:
     _check_links(agreement.city, fields)
     for name, value in fields.items():
         setattr(agreement, name, value)
-    return _save(agreement, by)
+    return save_validated(agreement, by)
 
 
 @transaction.atomic
@@ -743,7 +737,7 @@ def agreement_party_add(
         duplicate = duplicate.filter(name=name.strip())
     if duplicate.exists():
         raise Refused(_("This party is already in the agreement."))
-    return _save(
+    return save_validated(
         AgreementParty(
             agreement=agreement,
             kind=kind,
@@ -812,7 +806,7 @@ def agreement_transition(*, agreement: Agreement, to_state: str, by, reason: str
     agreement.status = to_state
     if to_state == Agreement.Status.TERMINATED:
         agreement.termination_reason = reason.strip()
-    _save(agreement, by)
+    save_validated(agreement, by)
     AgreementTransition.objects.create(
         agreement=agreement, from_state=from_state, to_state=to_state, by=by, reason=reason.strip()
     )
@@ -846,7 +840,7 @@ def obligation_save(
     obligation.party = party
     obligation.description = description
     obligation.due_date = due_date
-    return _save(obligation, by)
+    return save_validated(obligation, by)
 
 
 @transaction.atomic
@@ -861,7 +855,7 @@ def obligation_set_status(*, obligation: Obligation, by, status: str) -> Obligat
         raise PermissionDenied("only the city waives an obligation")
     obligation.status = status
     obligation.done_at = timezone.now() if status == Obligation.Status.DONE else None
-    return _save(obligation, by)
+    return save_validated(obligation, by)
 
 
 @transaction.atomic
@@ -874,7 +868,7 @@ def agreement_milestone_save(
         milestone = AgreementMilestone(agreement=agreement)
     milestone.title = title
     milestone.due_date = due_date
-    return _save(milestone, by)
+    return save_validated(milestone, by)
 
 
 @transaction.atomic
@@ -884,7 +878,7 @@ def agreement_milestone_done(*, milestone: AgreementMilestone, by) -> AgreementM
         raise Refused(_("This milestone is already done."))
     milestone.status = AgreementMilestone.Status.DONE
     milestone.done_at = timezone.now()
-    return _save(milestone, by)
+    return save_validated(milestone, by)
 
 
 @transaction.atomic

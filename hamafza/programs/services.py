@@ -25,6 +25,7 @@ from hamafza.challenges.services import call_update_settings
 from hamafza.core import errors
 from hamafza.core.dates import date_problem
 from hamafza.core.formatting import format_date, num
+from hamafza.core.services import save_validated
 from hamafza.core.text import normalize
 from hamafza.directory import services as directory_services
 from hamafza.directory.models import OrganizationKind
@@ -63,13 +64,6 @@ class VenueTaken(Refused):
 def _require(user, perm: str, obj=None) -> None:
     if not program_rules.can(user, perm, obj):
         raise PermissionDenied(perm)
-
-
-def _save(obj, by):
-    obj._history_user = by
-    obj.full_clean()
-    obj.save()
-    return obj
 
 
 def _event_url(event) -> str:
@@ -135,7 +129,7 @@ def event_create(*, city, by, calls=(), questions=(), **values) -> Event:
     event = Event(city=city, created_by=by, **values)
     _require(by, "programs.manage_event", event)
     _check_event(event)
-    _save(event, by)
+    save_validated(event, by)
     if calls:
         event.calls.set(calls)
     _save_questions(event, by, questions)
@@ -219,7 +213,7 @@ def event_update(*, event: Event, by, calls=None, questions=(), **values) -> Eve
     for name, value in values.items():
         setattr(event, name, value)
     _check_event(event)
-    _save(event, by)
+    save_validated(event, by)
     if calls is not None:
         event.calls.set(calls)
     _save_questions(event, by, questions)
@@ -247,7 +241,7 @@ def event_transition(*, event: Event, to: str, by, reason: str = "") -> Event:
     if to == Event.Status.CANCELLED and not reason.strip():
         raise Refused(_("Give a reason for the cancellation."))
     event.status = to
-    _save(event, by)
+    save_validated(event, by)
     if to == Event.Status.CANCELLED:
         _sync_venue_booking(event, by)
         users = [
@@ -272,7 +266,7 @@ def session_save(*, event: Event, by, session: EventSession | None = None, peopl
     _check_span(session.starts_at, session.ends_at)
     if session.starts_at < event.starts_at or session.ends_at > event.ends_at:
         raise ValidationError({"starts_at": _("A session must lie within the event's start and end.")})
-    _save(session, by)
+    save_validated(session, by)
     session.speaker_people.set(people)
     session.speaker_organizations.set(organizations)
     return session
@@ -291,7 +285,7 @@ def question_save(*, event: Event, by, text: str, required: bool = False, questi
     question = question or RegistrationQuestion(event=event, position=event.questions.count())
     question.text = text.strip()
     question.required = required
-    return _save(question, by)
+    return save_validated(question, by)
 
 
 # ---------------------------------------------------------------------------------------------- registration
@@ -518,7 +512,7 @@ def pitch_apply(*, event: Event, organization, by, title: str, summary: str = ""
         proposal=proposal,
         created_by=by,
     )
-    return _save(pitch, by)
+    return save_validated(pitch, by)
 
 
 PITCH_TRANSITIONS = {
@@ -556,7 +550,7 @@ def pitch_transition(*, pitch: Pitch, to: str, by, slot: int | None = None) -> P
         )
     else:
         pitch.slot = None
-    _save(pitch, by)
+    save_validated(pitch, by)
     notify(
         users=_org_users(pitch.organization),
         kind="pitch_state",
@@ -581,7 +575,7 @@ def pitch_results_publish(*, event: Event, by) -> Event:
     if not event.pitches.filter(status=Pitch.Status.SELECTED).exists():
         raise Refused(_("Select at least one pitch into the line-up first."))
     event.pitch_results_published_at = timezone.now()
-    _save(event, by)
+    save_validated(event, by)
     for pitch in event.pitches.filter(status=Pitch.Status.SELECTED).select_related("organization"):
         notify(
             users=_org_users(pitch.organization),
@@ -607,7 +601,7 @@ def pitch_invite_to_call(*, pitch: Pitch, call: Call, by) -> Pitch:
     if pitch.organization not in invited:
         call_update_settings(call=call, by=by, invited_organizations=[*invited, pitch.organization])
     pitch.invited_to_call = call
-    return _save(pitch, by)
+    return save_validated(pitch, by)
 
 
 # ---------------------------------------------------------------------------------------------- programs
@@ -629,7 +623,7 @@ def program_create(*, organization, kind: str, name: str, by, city=None, descrip
             _("A %(kind)s program is run by an organization of that kind, not by a %(org_kind)s.")
             % {"kind": program.get_kind_display(), "org_kind": organization.get_kind_display()}
         )
-    return _save(program, by)
+    return save_validated(program, by)
 
 
 @transaction.atomic
@@ -638,7 +632,7 @@ def cohort_create(*, program: Program, name: str, starts_on, ends_on, by, demo_d
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end must not be before the start.")})
     cohort = Cohort(program=program, name=name.strip(), starts_on=starts_on, ends_on=ends_on, demo_day=demo_day)
-    return _save(cohort, by)
+    return save_validated(cohort, by)
 
 
 @transaction.atomic
@@ -653,7 +647,7 @@ def cohort_set_demo_day(*, cohort: Cohort, event: Event, by) -> Cohort:
     if event.status == Event.Status.CANCELLED:
         raise Refused(_("A cancelled event cannot be the demo day."))
     cohort.demo_day = event
-    return _save(cohort, by)
+    return save_validated(cohort, by)
 
 
 @transaction.atomic
@@ -709,7 +703,7 @@ def application_submit(
         stage=stage,
         applicant=by,
     )
-    _save(application, by)
+    save_validated(application, by)
     application.members.set(members)
     application.capabilities.set(capabilities)
     ApplicationTransition.objects.create(
@@ -753,7 +747,7 @@ def application_transition(*, application: Application, to: str, by, reason: str
     source = application.state
     application.state = to
     application.state_reason = reason.strip()
-    _save(application, by)
+    save_validated(application, by)
     ApplicationTransition.objects.create(
         application=application, from_state=source, to_state=to, reason=reason.strip(), by=by, at=timezone.now()
     )
@@ -788,7 +782,7 @@ def mentor_assign(*, application: Application, by, user=None, person=None) -> Me
     try:
         with transaction.atomic():
             mentor = MentorAssignment(application=application, user=user, person=person, assigned_by=by)
-            return _save(mentor, by)
+            return save_validated(mentor, by)
     except (IntegrityError, ValidationError) as exc:
         raise Refused(_("This mentor is already assigned to the team.")) from exc
 
@@ -802,7 +796,7 @@ def milestone_add(*, application: Application, title: str, due_on: datetime.date
     problem = date_problem(due_on)
     if problem:
         raise ValidationError({"due_on": problem})
-    return _save(TeamMilestone(application=application, title=title.strip(), due_on=due_on), by)
+    return save_validated(TeamMilestone(application=application, title=title.strip(), due_on=due_on), by)
 
 
 @transaction.atomic
@@ -817,7 +811,7 @@ def milestone_sign_off(*, milestone: TeamMilestone, by, note: str = "") -> TeamM
     milestone.signed_off_by = by
     milestone.signed_off_at = timezone.now()
     milestone.note = note.strip()
-    return _save(milestone, by)
+    return save_validated(milestone, by)
 
 
 @transaction.atomic
@@ -844,5 +838,5 @@ def application_register_organization(
     if by.pk != application.applicant_id:
         directory_services.membership_add(organization=organization, user=by, role="admin")
     application.registered_organization = organization
-    _save(application, by)
+    save_validated(application, by)
     return organization
