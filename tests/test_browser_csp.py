@@ -19,9 +19,10 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a
 from django.core.management import call_command  # noqa: E402
 from django.urls import Resolver404, resolve  # noqa: E402
 
+from tests.browser_demo import demo_sign_in  # noqa: E402
+
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "hamafza-demo"
 # Links the crawl does not follow: downloads, sign-out, the language switch and the admin's
 # destructive or bulky pages.
 SKIP = re.compile(r"logout|/download|/attachments/|\.(csv|xlsx|jsonl|pdf|docx|zip)(\?|$)|/delete/|/history/\d+|#")
@@ -58,15 +59,6 @@ def _page(browser, recorder):
     page.on("pageerror", lambda err: recorder.pageerror(lambda: page.url, err))
     page.on("response", recorder.response)
     return context, page
-
-
-def _login(page, base, email):
-    page.goto(f"{base}/fa/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.locator("main form button.btn-primary").click()
-    page.wait_for_load_state("networkidle")
-    assert "/accounts/login" not in page.url, f"{email} could not sign in"
 
 
 def _exercise(page):
@@ -147,7 +139,7 @@ def test_main_pages_raise_no_csp_violation(browser, live_server, demo):
     for email, starts, limit in [*ROLES, defining]:
         context, page = _page(browser, recorder)
         if email:
-            _login(page, base, email)
+            demo_sign_in(page, base, email)
         visited += _crawl(page, base, starts, limit)
         context.close()
     # The crawl really reached the pages with scripts and dynamic parts.

@@ -29,10 +29,10 @@ from django.core.management import call_command  # noqa: E402
 from django.urls import Resolver404, resolve  # noqa: E402
 
 from config.settings.env import VAR_DIR  # noqa: E402
+from tests.browser_demo import demo_sign_in  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "hamafza-demo"
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 SCREENSHOTS = VAR_DIR / "screenshots"
 PHONE = {"width": 390, "height": 844}
@@ -122,15 +122,6 @@ class Findings:
         self.visited: list[str] = []
 
 
-def _login(page, base, email):
-    page.goto(f"{base}/fa/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.locator("main form button.btn-primary").click()
-    page.wait_for_load_state("networkidle")
-    assert "/accounts/login" not in page.url, f"{email} could not sign in"
-
-
 def _kind(path):
     """One page per view and language: /fa/organizations/a/ and /fa/organizations/b/ are one kind."""
     try:
@@ -214,7 +205,7 @@ def test_every_role_main_pages_fit_a_phone_pass_axe_and_speak_persian(browser, l
         page = context.new_page()
         page.on("pageerror", lambda err, page=page: findings.errors.append(f"{page.url}: {err}"))
         if email:
-            _login(page, base, email)
+            demo_sign_in(page, base, email)
         _walk(page, base, starts, limit, findings, axe_source)
         _walk(page, base, ["/en" + s[3:] for s in starts], limit, findings, axe_source)
         for language in ("fa", "en"):

@@ -18,11 +18,11 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a
 from django.core.management import call_command  # noqa: E402
 
 from config.settings.env import VAR_DIR  # noqa: E402
+from tests.browser_demo import demo_sign_in  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = VAR_DIR / "screenshots"
-DEMO_PASSWORD = "hamafza-demo"
 
 # (account, the panels its workspace must show, whether the demo gives it rows to act on)
 PERSONAL_PANELS = {"my-registrations", "team-milestones", "my-bookings"}
@@ -59,11 +59,7 @@ def _context(browser, width, height=900):
 
 
 def _login(page, base, account):
-    page.goto(f"{base}/fa/accounts/login/")
-    page.fill("input[name=username]", f"{account}@demo.hamafza.ir")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.locator("main form button.btn-primary").click()
-    page.wait_for_load_state("networkidle")
+    demo_sign_in(page, base, f"{account}@demo.hamafza.ir")
     assert page.url.endswith("/fa/workspace/"), f"{account} landed on {page.url}"
 
 
