@@ -162,10 +162,7 @@ def resource_book(request, slug, resource_id):
                     purpose=data.get("purpose") or "",
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    target = {"starts_at": "start", "ends_at": "end"}.get(field, field)
-                    for error in errors:
-                        form.add_error(target if target in form.fields else None, error)
+                _form_errors(form, exc, rename={"starts_at": "start", "ends_at": "end"})
                 status = 400
             except services.BookingRefused as exc:
                 for reason in exc.reasons:
@@ -258,9 +255,12 @@ def booking_ics(request, pk):
 # ------------------------------------------------------------------------------------------------
 # Managers' pages: create and change a space (with its opening hours), its desks and rooms
 # ------------------------------------------------------------------------------------------------
-def _form_errors(form, exc: ValidationError) -> None:
+def _form_errors(form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
+    """A service's refusal on the form: each field's errors on the form's field of that name (or
+    `rename`'s), the rest on the form as a whole."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
+            field = (rename or {}).get(field, field)
             if field.startswith("weekday_"):
                 field = f"close_{field.removeprefix('weekday_')}"
             for error in errors:
