@@ -317,6 +317,7 @@ def judging_call_create(*, city, unit, by, title: str) -> Call:
     )
     call._history_user = by
     call.save()
+    _snapshot(Canvas.objects.create(call=call, pilot_unit=unit, updated_by=by), by)  # every call has a canvas
     CallTransition.objects.create(call=call, from_state="", to_state=State.IN_EVALUATION, by=by, at=now)
     return call
 
