@@ -158,9 +158,10 @@ def jury_of(*, event, user) -> dict | None:
     if not event.jury_call_id:
         return None
     panel = panel_for_call(call=event.jury_call)
+    manages = can_manage_evaluation(user, "proposals.manage_evaluation", event.jury_call)
     pitches = {p.proposal_id: p for p in pitches_of(event=event).filter(proposal__call_id=event.jury_call_id)}
     rows = []
-    if panel is not None and can_manage_evaluation(user, "proposals.manage_evaluation", event.jury_call):
+    if panel is not None and manages:
         rows = [
             {"pitch": pitches[row["proposal"].pk], "result": row["result"]}
             for row in panel_results(panel=panel)
@@ -169,6 +170,7 @@ def jury_of(*, event, user) -> dict | None:
     return {
         "call": event.jury_call,
         "panel": panel,
+        "can_manage": manages,
         "judges": panel.members.count() if panel is not None else 0,
         "criteria": panel.criteria.count() if panel is not None else 0,
         "ranking": rows,

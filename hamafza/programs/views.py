@@ -22,7 +22,7 @@ from hamafza.core.models import City
 from hamafza.directory.selectors import organizations_of_user
 from hamafza.programs import forms, ical, selectors, services
 from hamafza.programs.models import Application, Event, Pitch, Program, Registration, TeamMilestone
-from hamafza.programs.rules import can
+from hamafza.programs.rules import can, is_event_organiser
 
 PAGE_SIZE = 25
 
@@ -249,6 +249,9 @@ def _manage_context(request, event, **extra) -> dict:
         "pitches": selectors.pitches_of(event=event),
         "calls": list(event.calls.all()),
         "jury": selectors.jury_of(event=event, user=request.user),
+        # Setting up a jury makes its panel, whose managers are the event's organisers — not a
+        # platform admin as such, who never reads scores (ADR 0006, 0030).
+        "can_set_up_jury": is_event_organiser(request.user, event),
         "next_states": sorted(services.EVENT_TRANSITIONS[event.status]),
         "status_labels": dict(Event.Status.choices),
         "event_form": forms.EventForm(city=event.city),

@@ -265,9 +265,11 @@ def jury_proposal_file(*, call, organization, title: str, summary: str, by) -> P
 
 @transaction.atomic
 def jury_proposal_withdraw(*, proposal: Proposal, by) -> Proposal:
-    """Take a pitch out of a pitch jury's line-up before scoring starts (it left the event's line-up)."""
-    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
-    _require(by, "proposals.manage_evaluation", proposal.call)
+    """Take a pitch out of a pitch jury's line-up before scoring starts (it left the event's line-up):
+    the event's organisers, or a member of the pitching organization withdrawing its pitch."""
+    proposal = Proposal.objects.select_for_update().select_related("call", "organization").get(pk=proposal.pk)
+    if membership_get(user=by, organization=proposal.organization) is None:
+        _require(by, "proposals.manage_evaluation", proposal.call)
     _require_jury_setup(proposal.call)
     if proposal.status == Proposal.Status.SUBMITTED:
         proposal.status = Proposal.Status.WITHDRAWN

@@ -266,3 +266,33 @@ def test_refusals(world, pitch_day):
 
     with pytest.raises(TransitionRefused):
         call_transition(call=event.jury_call, to="results_published", by=world.manager)
+
+
+def test_the_jury_line_up_follows_the_event_until_scoring_starts(client, world, pitch_day):
+    pd = pitch_day
+    organiser = world.incubator_admin
+    first = services.pitch_apply(event=pd.event, organization=world.startup, by=world.founder, title="الف")
+    late = services.pitch_apply(event=pd.event, organization=pd.other, by=pd.other_admin, title="ب")
+    services.pitch_transition(pitch=first, to=Pitch.Status.SELECTED, by=organiser)
+    event = services.event_jury_setup(event=pd.event, by=organiser)
+    submitted = Proposal.objects.filter(call=event.jury_call, status="submitted")
+    assert list(submitted.values_list("organization_id", flat=True)) == [world.startup.pk]
+    # Selected after the set-up: filed; withdrawn by its organization: out of the jury's line-up.
+    services.pitch_transition(pitch=late, to=Pitch.Status.SELECTED, by=organiser)
+    assert submitted.count() == 2
+    services.pitch_transition(pitch=late, to=Pitch.Status.WITHDRAWN, by=pd.other_admin)
+    assert list(submitted.values_list("organization_id", flat=True)) == [world.startup.pk]
+    assert Proposal.objects.get(call=event.jury_call, organization=pd.other).status == "withdrawn"
+
+
+def test_a_platform_admin_neither_sets_up_nor_reads_a_jury(client, world, pitch_day):
+    from hamafza.accounts.tests.factories import UserFactory
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    url = reverse("programs:event_manage", args=[pitch_day.event.pk])
+    page = _login(admin).get(url).content.decode()
+    assert "jury-setup" not in page
+    event = services.event_jury_setup(event=pitch_day.event, by=world.incubator_admin)
+    page = _login(admin).get(url).content.decode()
+    assert 'id="jury"' in page and "jury-ranking" not in page and "manage-jury" not in page
+    assert _login(admin).get(reverse("proposals:evaluation", args=[event.jury_call_id])).status_code == 404
