@@ -168,6 +168,13 @@ def test_the_jury_call_pages_are_not_found_but_for_the_city_staff(world, jury):
     _absent(_client(jury.unit_staff).get(reverse("core:workspace")).content.decode(), jury)
 
 
+def test_the_pitches_are_no_proposals_in_the_city_figures(world, jury):
+    from hamafza.insights.selectors import Filters, funnel
+
+    counts = {row["key"]: row["count"] for row in funnel(Filters(city=world.city))}
+    assert counts["calls"] == 0 and counts["proposals"] == 0
+
+
 def test_the_jury_call_is_in_no_api_list_and_no_open_data(world, jury):
     slug = world.city.slug
     for role, user in _users(world, jury).items():
