@@ -651,7 +651,8 @@ def event_jury_setup(*, event: Event, by) -> Event:
     the scoring on the panel's evaluation page; the judges declare conflicts and score on their
     usual pages. Setting it up twice returns the same jury."""
     _require(by, "programs.manage_event", event)
-    event = Event.objects.select_for_update().select_related("city", "organiser_unit").get(pk=event.pk)
+    # Only the event's row is locked (the organising unit is an outer join, which PostgreSQL cannot lock).
+    event = Event.objects.select_for_update(of=("self",)).select_related("city", "organiser_unit").get(pk=event.pk)
     if event.jury_call_id:
         return event
     problems = []
