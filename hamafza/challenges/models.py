@@ -248,6 +248,16 @@ class Call(EligibilityLabelsMixin, models.Model):
         verbose_name=pgettext_lazy("field label", "followers"),
     )
     cancel_reason = models.TextField(_("reason for cancellation"), blank=True)
+    # A pitch jury's call (ADR 0030): created in evaluation by the programs app for a pitch event
+    # without a linked call, so that the panel services judge the event's line-up. It is never
+    # published and never public: ``is_public`` is false, the public and staff lists leave it out and
+    # its state changes only through the panel (scoring) — its results are published on the event.
+    judging_only = models.BooleanField(
+        _("pitch jury (hidden call)"),
+        default=False,
+        editable=False,
+        help_text=_("A call that only judges an event's pitches: never listed, searched or published."),
+    )
     published_at = models.DateTimeField(pgettext_lazy("field label", "published at"), null=True, blank=True)
     closed_at = models.DateTimeField(pgettext_lazy("field label", "closed at"), null=True, blank=True)
     results_published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
@@ -296,7 +306,7 @@ class Call(EligibilityLabelsMixin, models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.state in self.PUBLIC_STATES
+        return self.state in self.PUBLIC_STATES and not self.judging_only
 
     def is_open(self, now=None) -> bool:
         """Published, opened and not past its deadline (proposals and questions are accepted)."""

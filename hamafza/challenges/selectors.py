@@ -270,6 +270,8 @@ def call_list_public(
         qs = Call.objects.filter(state=Call.State.RESULTS_PUBLISHED)
     else:
         qs = Call.objects.filter(state=Call.State.PUBLISHED, closes_at__gt=now)
+    # A pitch jury's call is in evaluation but never public (ADR 0030).
+    qs = qs.filter(judging_only=False)
     if city is not None:
         qs = qs.filter(city=city)
     if domain is not None:
@@ -293,8 +295,9 @@ def call_list_public(
 
 def city_call_list(*, city, user) -> QuerySet[Call]:
     """The calls of a city that this user works on: all of them for the city's manager (and
-    platform admins), those of their units for unit staff, those assigned to a facilitator."""
-    qs = _call_qs().filter(city=city)
+    platform admins), those of their units for unit staff, those assigned to a facilitator. A pitch
+    jury's call is not one of them: it is managed from its event (ADR 0030)."""
+    qs = _call_qs().filter(city=city, judging_only=False)
     if user.has_perm("challenges.view_triage", city):
         pass
     else:

@@ -295,6 +295,34 @@ def call_create(*, city, unit, by, title: str, description: str = "", domain=Non
 
 
 @transaction.atomic
+def judging_call_create(*, city, unit, by, title: str) -> Call:
+    """A pitch jury's hidden call (ADR 0030): created in evaluation (it takes no applications and is
+    never published), so that ``proposals`` can give it a panel whose judges score an event's
+    line-up. The caller — the programs app, for the event's organisers — checks its own permission;
+    this service only keeps the call's invariants: a unit of the city, a title, no public state."""
+    if unit.city_id != city.pk:
+        raise ValidationError({"unit": _("The unit must belong to the city.")})
+    if not normalize(title):
+        raise ValidationError({"title": _("The title cannot be empty.")})
+    now = timezone.now()
+    call = Call(
+        city=city,
+        unit=unit,
+        title=normalize(title)[:200],
+        call_type=CallType.INVITED,
+        created_by=by,
+        state=State.IN_EVALUATION,
+        judging_only=True,
+        closed_at=now,
+    )
+    call._history_user = by
+    call.save()
+    _snapshot(Canvas.objects.create(call=call, pilot_unit=unit, updated_by=by), by)  # every call has a canvas
+    CallTransition.objects.create(call=call, from_state="", to_state=State.IN_EVALUATION, by=by, at=now)
+    return call
+
+
+@transaction.atomic
 def attachment_add(*, need: Need, by, uploaded) -> NeedAttachment:
     """Attach a file to a draft need (or any need, for the city's manager). It is a checked upload
     (`core.uploads`, as proposal attachments): the type by content, the size against MAX_UPLOAD_MB,
@@ -520,6 +548,8 @@ def call_transition(*, call: Call, to: str, by, note: str = "", now: datetime.da
     `by=None` is the system (only for closing a call whose deadline has passed)."""
     now = now or timezone.now()
     call = Call.objects.select_for_update(of=("self",)).select_related("city", "canvas").get(pk=call.pk)
+    if call.judging_only:
+        raise TransitionRefused([_("A pitch jury's call changes only through its event.")])
     if call.is_due(now) and not (by is None and to == State.CLOSED):
         # The deadline passed before this step: the call is closed first, and the step starts there.
         call = call_transition(call=call, to=State.CLOSED, by=None, now=now)

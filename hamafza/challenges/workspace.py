@@ -192,7 +192,7 @@ def unit_needs_panel(ws) -> Panel:
 def unit_calls_panel(ws) -> Panel:
     cities = role_cities(ws, STAFF)
     calls, more = capped(
-        Call.objects.filter(unit_id__in=role_unit_ids(ws, STAFF))
+        Call.objects.filter(unit_id__in=role_unit_ids(ws, STAFF), judging_only=False)
         .exclude(state=Call.State.CANCELLED)
         .select_related("city", "canvas")
         .order_by("-updated_at", "-pk")

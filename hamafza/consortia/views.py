@@ -83,7 +83,9 @@ def _managed_cities(user):
 def _calls_of(city):
     if city is None:
         return Call.objects.none()
-    return Call.objects.filter(city=city).exclude(state=Call.State.CANCELLED).order_by("-created_at")
+    return (
+        Call.objects.filter(city=city, judging_only=False).exclude(state=Call.State.CANCELLED).order_by("-created_at")
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -156,6 +156,12 @@ proposal_readers = Hook(
     (the consortia app: the admins of every member organization read the consortium's application).
     Reading only: editing stays with the applicant's members. Added to ``proposals_visible_to``.""",
 )
+evaluation_managers = Hook(
+    "evaluation_managers",
+    """More managers of a call's evaluation (its panel, rubric, judges and scoring) besides the city's
+    innovation managers. ``fn(user, call) -> bool``; any true grants ``proposals.manage_evaluation``
+    (the programs app: the organisers of the pitch event a hidden jury call judges, ADR 0030).""",
+)
 
 # ---------------------------------------------------------------------------------------------
 # Events

@@ -72,7 +72,9 @@ def _calls_published() -> QuerySet[Call]:
 
 
 def _proposals_submitted() -> QuerySet[Proposal]:
-    return Proposal.objects.filter(status=Proposal.Status.SUBMITTED)
+    """Submitted proposals to calls — not the pitches a pitch event's jury judges as proposals of its
+    hidden call (ADR 0030), which are no application to a call."""
+    return Proposal.objects.filter(status=Proposal.Status.SUBMITTED, call__judging_only=False)
 
 
 def _awards() -> QuerySet[CallResult]:

@@ -168,7 +168,9 @@ class AgreementForm(forms.Form):
     def __init__(self, *args, city, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pilot"].queryset = Pilot.objects.filter(city=city).order_by("-pk")
-        self.fields["call"].queryset = Call.objects.filter(city=city).exclude(state="draft").order_by("-pk")
+        self.fields["call"].queryset = (
+            Call.objects.filter(city=city, judging_only=False).exclude(state="draft").order_by("-pk")
+        )
 
 
 class PartyForm(forms.Form):

@@ -35,8 +35,9 @@ class EventAdmin(SimpleHistoryAdmin):
     list_filter = ("kind", "status", "city")
     search_fields = ("title",)
     raw_id_fields = ("organiser_organization", "calls", "created_by")
-    # The room's booking follows the event through its services (the edit page, the API).
-    readonly_fields = ("venue_booking",)
+    # The room's booking follows the event through its services (the edit page, the API); the jury's
+    # hidden call is created by `event_jury_setup` (ADR 0030).
+    readonly_fields = ("venue_booking", "jury_call")
     inlines = [SessionInline, QuestionInline]
 
 
@@ -52,6 +53,8 @@ class PitchAdmin(SimpleHistoryAdmin):
     list_display = ("title", "event", "organization", "status", "slot")
     list_filter = ("status",)
     raw_id_fields = ("event", "organization", "proposal", "invited_to_call", "created_by")
+    # Written when the pitch results are published, from the jury's aggregation (ADR 0030).
+    readonly_fields = ("jury_rank", "jury_score")
 
 
 class CohortInline(admin.TabularInline):

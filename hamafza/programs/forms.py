@@ -67,7 +67,9 @@ class EventForm(forms.Form):
             models.Q(is_active=True) | models.Q(pk=current_room)
         ).select_related("space")
         self.fields["calls"].queryset = (
-            Call.objects.filter(city=city).exclude(state=Call.State.CANCELLED).order_by("-created_at", "-pk")
+            Call.objects.filter(city=city, judging_only=False)
+            .exclude(state=Call.State.CANCELLED)
+            .order_by("-created_at", "-pk")
         )
         # The event's questions, each editable in place (q_<id>, q_<id>_required).
         self.questions = list(event.questions.all()) if event is not None else []

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamafza.challenges.messages import register_kind
 from hamafza.core import hooks as core_hooks
-from hamafza.programs import selectors, workspace
+from hamafza.programs import rules, selectors, workspace
 
 NOTIFICATION_KINDS = {
     "event_registered": (
@@ -49,5 +49,6 @@ def install() -> None:
     for kind, (text, label) in NOTIFICATION_KINDS.items():
         register_kind(kind, text=text, label=label)
     core_hooks.navigation.register(selectors.navigation_entries, order=87)
+    core_hooks.evaluation_managers.register(rules.manages_jury_of)
     core_hooks.workspace_panels.register(workspace.my_registrations_panel, audiences="signed_in", order=70)
     core_hooks.workspace_panels.register(workspace.my_team_milestones_panel, audiences="signed_in", order=75)

@@ -7,7 +7,8 @@ address, a co-working room (booked for the event's time through the spaces servi
 link. People register up to the capacity; beyond it they join the waitlist, promoted in order when a seat frees
 (``programs.services.registration_cancel``). Organizations apply to pitch at a pitch day; the
 organiser selects the line-up and the jury scores through the panel of the event's linked call
-(ADR 0016).
+(ADR 0016) or, for an event without one, through the panel of the event's hidden jury call
+(``Event.jury_call``, ADR 0030).
 
 A :class:`Program` (incubation or acceleration) is run by an organization of that kind and takes
 teams in :class:`Cohort` s. An :class:`Application` moves applied → interview → admitted →
@@ -114,6 +115,16 @@ class Event(models.Model):
         _("only organizations invited or matched to a linked call may pitch"), default=False
     )
     pitch_results_published_at = models.DateTimeField(_("pitch results published at"), null=True, blank=True)
+    # The jury of a pitch event without a linked call: a hidden call of the proposals' panel
+    # services, whose proposals are the line-up (ADR 0030). Never public, never among ``calls``.
+    jury_call = models.OneToOneField(
+        "challenges.Call",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="jury_of_event",
+        verbose_name=_("jury (hidden call)"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -272,7 +283,8 @@ class Registration(models.Model):
 
 class Pitch(models.Model):
     """An organization's application to pitch at an event. When the event has a linked call, the
-    pitch is judged as the organization's proposal to that call (``proposal``), by the call's panel."""
+    pitch is judged as the organization's proposal to that call (``proposal``), by the call's panel;
+    at an event with a jury, as the proposal filed for it to the jury's hidden call (ADR 0030)."""
 
     class Status(models.TextChoices):
         APPLIED = "applied", pgettext_lazy("pitch status", "Applied")
@@ -310,6 +322,11 @@ class Pitch(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("invited to the call"),
+    )
+    # The jury's standing, written when the pitch results are published (ADR 0030): empty before.
+    jury_rank = models.PositiveSmallIntegerField(pgettext_lazy("field label", "jury rank"), null=True, blank=True)
+    jury_score = models.DecimalField(
+        pgettext_lazy("field label", "jury score (0–100)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

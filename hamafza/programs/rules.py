@@ -61,6 +61,15 @@ def is_event_organiser(user, obj):
     return bool(event.organiser_organization_id and is_org_admin(user, event.organiser_organization))
 
 
+def manages_jury_of(user, call) -> bool:
+    """``hooks.evaluation_managers``: the organisers of the event whose hidden jury call `call` is
+    manage its panel (ADR 0030). Platform admins are not granted it: they never read scores (ADR 0006)."""
+    if not getattr(call, "judging_only", False) or not user.is_authenticated:
+        return False
+    event = Event.objects.select_related("organiser_organization").filter(jury_call_id=call.pk).first()
+    return event is not None and is_event_organiser(user, event)
+
+
 @rules.predicate
 def is_event_public(user, obj):
     event = _event_of(obj)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +29,8 @@ from hamafza.programs.models import (
     Registration,
     TeamMilestone,
 )
+from hamafza.proposals.rules import can as can_manage_evaluation
+from hamafza.proposals.selectors import panel_for_call, panel_results
 
 EVENT_RELATED = ("city", "organiser_unit", "organiser_organization", "venue_room", "venue_room__space")
 
@@ -140,7 +142,39 @@ def pitches_of(*, event) -> QuerySet[Pitch]:
 
 
 def pitch_lineup(*, event) -> QuerySet[Pitch]:
-    return pitches_of(event=event).filter(status=Pitch.Status.SELECTED)
+    """The line-up in its order; at an event with a jury, by the jury's published rank (ADR 0030)."""
+    lineup = pitches_of(event=event).filter(status=Pitch.Status.SELECTED)
+    if event.jury_call_id:
+        return lineup.order_by(F("jury_rank").asc(nulls_last=True), "slot", "pk")
+    return lineup
+
+
+def jury_of(*, event, user) -> dict | None:
+    """The jury of an event without a linked call (ADR 0030), for its organisers (the caller checks
+    ``programs.manage_event``): the hidden call, its panel, its judges' count and — for those who
+    manage the panel's evaluation, never a platform admin as such (ADR 0006) — the panel's
+    aggregated ranking of the line-up (each row: the pitch and the aggregation's result). None when
+    the event has no jury."""
+    if not event.jury_call_id:
+        return None
+    panel = panel_for_call(call=event.jury_call)
+    manages = can_manage_evaluation(user, "proposals.manage_evaluation", event.jury_call)
+    pitches = {p.proposal_id: p for p in pitches_of(event=event).filter(proposal__call_id=event.jury_call_id)}
+    rows = []
+    if panel is not None and manages:
+        rows = [
+            {"pitch": pitches[row["proposal"].pk], "result": row["result"]}
+            for row in panel_results(panel=panel)
+            if row["proposal"].pk in pitches
+        ]
+    return {
+        "call": event.jury_call,
+        "panel": panel,
+        "can_manage": manages,
+        "judges": panel.members.count() if panel is not None else 0,
+        "criteria": panel.criteria.count() if panel is not None else 0,
+        "ranking": rows,
+    }
 
 
 def pitches_of_user(*, user, event) -> QuerySet[Pitch]:

@@ -21,10 +21,11 @@ from django.utils.translation import pgettext
 
 from hamafza.challenges.models import Call
 from hamafza.challenges.notifications import notify
-from hamafza.challenges.services import call_update_settings
+from hamafza.challenges.services import call_update_settings, judging_call_create
 from hamafza.core import errors
 from hamafza.core.dates import date_problem
 from hamafza.core.formatting import format_date, num
+from hamafza.core.models import Unit
 from hamafza.core.services import save_validated
 from hamafza.core.text import normalize
 from hamafza.directory import services as directory_services
@@ -46,7 +47,9 @@ from hamafza.programs.models import (
     TeamMilestone,
     new_check_in_code,
 )
-from hamafza.proposals.selectors import proposal_for_applicant
+from hamafza.proposals import services as proposal_services
+from hamafza.proposals.models import Panel
+from hamafza.proposals.selectors import panel_for_call, panel_results, proposal_for_applicant
 from hamafza.spaces import services as space_services
 from hamafza.spaces.models import Resource
 
@@ -215,6 +218,11 @@ def event_update(*, event: Event, by, calls=None, questions=(), **values) -> Eve
     _check_event(event)
     save_validated(event, by)
     if calls is not None:
+        calls = list(calls)
+        if event.jury_call_id and calls:
+            raise Refused(_("This event has its own jury: its pitches are not judged by a linked call."))
+        if any(c.judging_only for c in calls):
+            raise ValidationError({"calls": _("Choose a call of this city.")})
         event.calls.set(calls)
     _save_questions(event, by, questions)
     _sync_venue_booking(event, by)
@@ -550,6 +558,8 @@ def pitch_transition(*, pitch: Pitch, to: str, by, slot: int | None = None) -> P
         )
     else:
         pitch.slot = None
+    if pitch.event.jury_call_id:
+        _jury_follow_lineup(pitch, by)
     save_validated(pitch, by)
     notify(
         users=_org_users(pitch.organization),
@@ -567,13 +577,25 @@ def _org_users(organization):
 @transaction.atomic
 def pitch_results_publish(*, event: Event, by) -> Event:
     """Publish the line-up's results: the pitches in order and, for each judged through a linked
-    call's panel, its standing once that panel has closed."""
+    call's panel, its standing once that panel has closed. At an event with a jury (ADR 0030), the
+    jury's scoring must be closed: each pitch's rank and score (0–100) of the panel's aggregation
+    are written on it and shown on the event's page from now on."""
     _require(by, "programs.manage_event", event)
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.pitch_results_published_at:
         raise Refused(_("The pitch results are already published."))
     if not event.pitches.filter(status=Pitch.Status.SELECTED).exists():
         raise Refused(_("Select at least one pitch into the line-up first."))
+    if event.jury_call_id:
+        panel = panel_for_call(call=event.jury_call)
+        if panel is None or panel.status != Panel.Status.CLOSED:
+            raise Refused(_("Close the jury's scoring before publishing the pitch results."))
+        standing = {row["proposal"].pk: row["result"] for row in panel_results(panel=panel)}
+        for pitch in event.pitches.filter(status=Pitch.Status.SELECTED, proposal__isnull=False):
+            result = standing.get(pitch.proposal_id)
+            pitch.jury_rank = result.rank if result else None
+            pitch.jury_score = round(result.score, 2) if result and result.score is not None else None
+            save_validated(pitch, by)
     event.pitch_results_published_at = timezone.now()
     save_validated(event, by)
     for pitch in event.pitches.filter(status=Pitch.Status.SELECTED).select_related("organization"):
@@ -583,6 +605,76 @@ def pitch_results_publish(*, event: Event, by) -> Event:
             params={"title": event.title},
             url=_event_url(event),
         )
+    return event
+
+
+# ---------------------------------------------------------------------------------------------- the jury
+
+
+def _jury_unit(event: Event) -> Unit | None:
+    """The unit the jury's hidden call belongs to (a call always has one): the organising unit, else
+    the city's innovation centre, else the city's first unit."""
+    if event.organiser_unit_id:
+        return event.organiser_unit
+    units = Unit.objects.filter(city_id=event.city_id)
+    return units.filter(kind=Unit.Kind.INNOVATION).order_by("pk").first() or units.order_by("pk").first()
+
+
+def _jury_refusal(exc: proposal_services.Refused) -> Refused:
+    return Refused(exc.reasons)
+
+
+def _jury_follow_lineup(pitch: Pitch, by) -> None:
+    """Keep the jury's line-up the event's: a selected pitch is filed as a submitted proposal of its
+    organization to the jury's call, a pitch leaving the line-up is withdrawn from it. Refused once
+    the jury scores (the line-up is then fixed)."""
+    try:
+        if pitch.status == Pitch.Status.SELECTED:
+            pitch.proposal = proposal_services.jury_proposal_file(
+                call=pitch.event.jury_call,
+                organization=pitch.organization,
+                title=pitch.title,
+                summary=pitch.summary,
+                by=by,
+            )
+        elif pitch.proposal_id and pitch.proposal.call_id == pitch.event.jury_call_id:
+            proposal_services.jury_proposal_withdraw(proposal=pitch.proposal, by=by)
+    except proposal_services.Refused as exc:
+        raise _jury_refusal(exc) from exc
+
+
+@transaction.atomic
+def event_jury_setup(*, event: Event, by) -> Event:
+    """Set up the jury of a pitch event without a linked call (ADR 0030): a hidden call of the event's
+    city, in evaluation, with its panel (``proposals.services.panel_create``), and the line-up's
+    pitches filed as its proposals. The organisers then choose judges and the rubric, start and close
+    the scoring on the panel's evaluation page; the judges declare conflicts and score on their
+    usual pages. Setting it up twice returns the same jury."""
+    _require(by, "programs.manage_event", event)
+    # Only the event's row is locked (the organising unit is an outer join, which PostgreSQL cannot lock).
+    event = Event.objects.select_for_update(of=("self",)).select_related("city", "organiser_unit").get(pk=event.pk)
+    if event.jury_call_id:
+        return event
+    problems = []
+    if event.status == Event.Status.CANCELLED:
+        problems.append(_("The event is cancelled."))
+    if event.calls.exists():
+        problems.append(_("This event's pitches are judged by the panels of its linked calls."))
+    if event.pitch_results_published_at:
+        problems.append(_("The pitch results are already published."))
+    unit = _jury_unit(event)
+    if unit is None:
+        problems.append(_("The city has no unit to hold the jury."))
+    if problems:
+        raise Refused(problems)
+    title = _("Jury of the pitches: %(event)s") % {"event": event.title}
+    event.jury_call = judging_call_create(city=event.city, unit=unit, by=by, title=title)
+    save_validated(event, by)
+    proposal_services.panel_create(call=event.jury_call, by=by)
+    for pitch in event.pitches.filter(status=Pitch.Status.SELECTED).select_related("organization", "event"):
+        if pitch.proposal_id is None:
+            _jury_follow_lineup(pitch, by)
+            save_validated(pitch, by)
     return event
 
 
@@ -597,6 +689,8 @@ def pitch_invite_to_call(*, pitch: Pitch, call: Call, by) -> Pitch:
         raise Refused(_("Only a pitch in the line-up can lead to an invitation."))
     if call.city_id != pitch.event.city_id:
         raise Refused(_("The call belongs to another city."))
+    if call.judging_only:
+        raise Refused(_("Choose a call of this city."))
     invited = list(call.invited_organizations.all())
     if pitch.organization not in invited:
         call_update_settings(call=call, by=by, invited_organizations=[*invited, pitch.organization])

@@ -21,6 +21,7 @@ urlpatterns = [
     path("events/<int:pk>/pitches/<int:pitch_id>/decide/", views.pitch_decide, name="pitch_decide"),
     path("events/<int:pk>/pitches/<int:pitch_id>/invite/", views.pitch_invite, name="pitch_invite"),
     path("events/<int:pk>/pitches/publish/", views.pitch_results_publish, name="pitch_results_publish"),
+    path("events/<int:pk>/jury/", views.jury_setup, name="jury_setup"),
     path("programs/", views.program_list, name="program_list"),
     path("programs/new/", views.program_create, name="program_create"),
     path("programs/mine/", views.my_programs, name="mine"),

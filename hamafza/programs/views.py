@@ -22,7 +22,7 @@ from hamafza.core.models import City
 from hamafza.directory.selectors import organizations_of_user
 from hamafza.programs import forms, ical, selectors, services
 from hamafza.programs.models import Application, Event, Pitch, Program, Registration, TeamMilestone
-from hamafza.programs.rules import can
+from hamafza.programs.rules import can, is_event_organiser
 
 PAGE_SIZE = 25
 
@@ -248,6 +248,10 @@ def _manage_context(request, event, **extra) -> dict:
         "sessions": selectors.sessions_of(event=event),
         "pitches": selectors.pitches_of(event=event),
         "calls": list(event.calls.all()),
+        "jury": selectors.jury_of(event=event, user=request.user),
+        # Setting up a jury makes its panel, whose managers are the event's organisers — not a
+        # platform admin as such, who never reads scores (ADR 0006, 0030).
+        "can_set_up_jury": is_event_organiser(request.user, event),
         "next_states": sorted(services.EVENT_TRANSITIONS[event.status]),
         "status_labels": dict(Event.Status.choices),
         "event_form": forms.EventForm(city=event.city),
@@ -386,7 +390,7 @@ def pitch_invite(request, pk, pitch_id):
     form = forms.InviteForm(request.POST)
     if not form.is_valid():
         return _manage_render(request, event, status=400, errors=[_("Choose a call.")])
-    call = Call.objects.filter(pk=form.cleaned_data["call"], city_id=event.city_id).first()
+    call = Call.objects.filter(pk=form.cleaned_data["call"], city_id=event.city_id, judging_only=False).first()
     if call is None:
         return _manage_render(request, event, status=400, errors=[_("Choose a call of this city.")])
     try:
@@ -397,6 +401,21 @@ def pitch_invite(request, pk, pitch_id):
         return _manage_render(request, event, status=400, errors=_errors_of(exc))
     messages.success(request, _("The organization is invited to the call."))
     return redirect("programs:event_manage", event.pk)
+
+
+@login_required
+@require_POST
+def jury_setup(request, pk):
+    """Set up the jury of a pitch event without a linked call, then manage it on the panel's
+    evaluation page (judges, rubric, scoring; ADR 0030)."""
+    event = _event_or_404(request, pk)
+    _require(request, "programs.manage_event", event)
+    try:
+        event = services.event_jury_setup(event=event, by=request.user)
+    except services.Refused as exc:
+        return _manage_render(request, event, status=409, errors=exc.reasons)
+    messages.success(request, _("The jury is set up: add its judges and its rubric, then start the scoring."))
+    return redirect("proposals:evaluation", call_id=event.jury_call_id)
 
 
 @login_required

@@ -12,6 +12,7 @@ read, score or decide proposals (docs/decisions/0006).
 import rules
 
 from hamafza.accounts.rules import is_authenticated, is_innovation_manager
+from hamafza.core import hooks
 from hamafza.directory.selectors import membership_get, organizations_of_user
 from hamafza.proposals.models import Panel, Proposal, ProposalAttachment, Score
 from hamafza.proposals.selectors import proposals_visible_to, scores_visible_to
@@ -60,6 +61,16 @@ def is_city_manager(user, obj):
 
 
 @rules.predicate
+def is_delegated_evaluation_manager(user, obj):
+    """Granted by a higher app through ``hooks.evaluation_managers`` for the object's call (a call,
+    panel or proposal): the organisers of a pitch event judge its line-up (ADR 0030)."""
+    if obj is None or not user.is_authenticated or not len(hooks.evaluation_managers):
+        return False
+    call = obj if hasattr(obj, "judging_only") else getattr(obj, "call", None)
+    return call is not None and any(fn(user, call) for fn in hooks.evaluation_managers)
+
+
+@rules.predicate
 def is_panel_member(user, obj):
     """A member of the panel of the object's call (obj: a Proposal or a Panel)."""
     if obj is None or not user.is_authenticated:
@@ -104,7 +115,7 @@ rules.add_perm("proposals.apply", is_authenticated & is_org_member_anywhere)
 rules.add_perm("proposals.change_proposal", is_applicant_member & is_editable_by_applicant)
 
 # Evaluation: the call's innovation managers
-rules.add_perm("proposals.manage_evaluation", is_city_manager)
+rules.add_perm("proposals.manage_evaluation", is_city_manager | is_delegated_evaluation_manager)
 rules.add_perm("proposals.export_proposals", is_city_manager)
 rules.add_perm("proposals.decide_proposal", is_city_manager & is_submitted)
 

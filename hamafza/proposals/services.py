@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.services import user_register
@@ -228,6 +228,54 @@ def proposal_withdraw(*, proposal: Proposal, by) -> Proposal:
     proposal.withdrawn_at = now()
     proposal._history_user = by
     proposal.save(update_fields=["status", "withdrawn_at", "search_text"])
+    return proposal
+
+
+# A pitch jury's line-up (ADR 0030)
+# --------------------------------------------------------------------------------------------
+def _require_jury_setup(call) -> None:
+    """The line-up of a pitch jury's hidden call changes only before scoring starts."""
+    if not call.judging_only:
+        raise Refused([_("Only a pitch jury's call takes proposals filed by its organisers.")])
+    panel = Panel.objects.filter(call=call).first()
+    if panel is not None and panel.status != Panel.Status.SETUP:
+        raise Refused([_("The jury has started scoring: its line-up is fixed.")])
+
+
+@transaction.atomic
+def jury_proposal_file(*, call, organization, title: str, summary: str, by) -> Proposal:
+    """File a pitch in the line-up as a submitted proposal of its organization to a pitch jury's
+    hidden call, on the organization's behalf (its members did not write a proposal: they applied
+    to pitch), with a receipt like any submission. Submitting it again after a withdrawal is the
+    same call. Only the managers of the call's evaluation (the event's organisers) may do it."""
+    _require(by, "proposals.manage_evaluation", call)
+    _require_jury_setup(call)
+    proposal = Proposal.objects.select_for_update().filter(call=call, organization=organization).first()
+    if proposal is None:
+        proposal = Proposal(call=call, city_id=call.city_id, organization=organization, created_by=by)
+    proposal.title = normalize(title)[:200]
+    proposal.summary = summary
+    proposal.status = Proposal.Status.SUBMITTED
+    proposal.withdrawn_at = None
+    proposal._history_user = by
+    proposal.save()
+    _issue_receipt(proposal, by)
+    return proposal
+
+
+@transaction.atomic
+def jury_proposal_withdraw(*, proposal: Proposal, by) -> Proposal:
+    """Take a pitch out of a pitch jury's line-up before scoring starts (it left the event's line-up):
+    the event's organisers, or a member of the pitching organization withdrawing its pitch."""
+    proposal = Proposal.objects.select_for_update().select_related("call", "organization").get(pk=proposal.pk)
+    if membership_get(user=by, organization=proposal.organization) is None:
+        _require(by, "proposals.manage_evaluation", proposal.call)
+    _require_jury_setup(proposal.call)
+    if proposal.status == Proposal.Status.SUBMITTED:
+        proposal.status = Proposal.Status.WITHDRAWN
+        proposal.withdrawn_at = now()
+        proposal._history_user = by
+        proposal.save(update_fields=["status", "withdrawn_at", "search_text"])
     return proposal
 
 
@@ -707,7 +755,12 @@ def sheet_save(
 # --------------------------------------------------------------------------------------------
 # Shortlist, decisions and results
 # --------------------------------------------------------------------------------------------
+JURY_RESULTS_ON_EVENT = gettext_lazy("The results of a pitch jury are published on its event's page.")
+
+
 def _require_closed_panel(proposal: Proposal) -> Panel:
+    if proposal.call.judging_only:
+        raise Refused([str(JURY_RESULTS_ON_EVENT)])
     panel = Panel.objects.filter(call_id=proposal.call_id).first()
     if panel is None or panel.status != Panel.Status.CLOSED:
         raise Refused([_("Decisions are made after the panel has closed.")])
@@ -755,6 +808,8 @@ def results_publish(*, call, by):
     the manager chose to publish scores), moves the call to "results published" and notifies the
     applicants' members (each reads its own decision on its proposal page)."""
     _require(by, "proposals.manage_evaluation", call)
+    if call.judging_only:
+        raise Refused([str(JURY_RESULTS_ON_EVENT)])
     panel = Panel.objects.select_for_update().filter(call=call).first()
     if panel is None or panel.status != Panel.Status.CLOSED:
         raise Refused([_("Close the panel before publishing the results.")])

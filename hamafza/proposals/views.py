@@ -195,6 +195,7 @@ def _detail_context(request, proposal, **extra):
             and panel.status == Panel.Status.CLOSED
             and proposal.status == Proposal.Status.SUBMITTED
             and proposal.call.state == "in_evaluation"
+            and not proposal.call.judging_only
         ),
         "attachment_form": AttachmentForm(),
         "decision_form": DecisionForm(initial={"decision": proposal.decision, "reason": proposal.decision_reason}),

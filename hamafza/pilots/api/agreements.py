@@ -127,7 +127,7 @@ def _links(city, changes: dict) -> dict:
             raise invalid("body.pilot", _("No pilot of this city has this id."))
         changes["pilot"] = pilot
     if changes.get("call") is not None:
-        call = Call.objects.filter(pk=changes["call"], city=city).first()
+        call = Call.objects.filter(pk=changes["call"], city=city, judging_only=False).first()
         if call is None:
             raise invalid("body.call", _("No call of this city has this id."))
         changes["call"] = call

@@ -11,8 +11,8 @@ permissions as the pages (docs/programs.md).
 """
 
 from hamafza.core.api.routers import ApiRouter
-from hamafza.programs.api import applications, cohorts, events, pitches, registrations
+from hamafza.programs.api import applications, cohorts, events, jury, pitches, registrations
 
 router = ApiRouter(tags=["programs"])
-for resource in (events, registrations, pitches, cohorts, applications):
+for resource in (events, registrations, pitches, jury, cohorts, applications):
     router.add_router("", resource.router)

@@ -151,7 +151,7 @@ def event_values(city, payload: EventIn) -> dict:
         values["venue_room"] = room
     call_ids = values.pop("calls")
     if call_ids is not None:
-        calls = list(Call.objects.filter(city=city, pk__in=call_ids))
+        calls = list(Call.objects.filter(city=city, pk__in=call_ids, judging_only=False))
         if len(calls) != len(set(call_ids)):
             raise Http404
         values["calls"] = calls

@@ -31,8 +31,11 @@ class PitchOut(Schema):
     status: PitchStatus
     slot: int | None
     proposal: int | None = Field(
-        alias="proposal_id", description="The proposal to a linked call the pitch is judged as."
+        alias="proposal_id",
+        description="The proposal the pitch is judged as: to a linked call, or filed for the event's jury.",
     )
+    jury_rank: int | None = Field(description="The jury's rank, once the pitch results are published.")
+    jury_score: float | None = Field(description="The jury's score (0–100), once the pitch results are published.")
     invited_to_call: int | None = Field(alias="invited_to_call_id")
     created_at: datetime.datetime
 
@@ -141,7 +144,7 @@ def pitch_invite(
     pitch_id: int = id_param("The pitch's id."),
 ):
     event = event_for(request, event_id, "programs.manage_event")
-    call = Call.objects.filter(pk=payload.call, city_id=event.city_id).first()
+    call = Call.objects.filter(pk=payload.call, city_id=event.city_id, judging_only=False).first()
     if call is None:
         raise Http404
     return services.pitch_invite_to_call(pitch=_pitch(event, pitch_id), call=call, by=request.user)

@@ -61,8 +61,9 @@ def stale_version(current_version: int, detail: str) -> ApiError:
 
 
 def managed_call(request, call_id: int):
-    """The call if the caller may see it (else 404) and manage its evaluation (else 403)."""
-    call = call_get(pk=call_id, user=request.user)
+    """The call if the caller may see it (else 404) and manage its evaluation (else 403). A pitch
+    jury's hidden call is found by its event's organisers, who manage it (ADR 0030)."""
+    call = call_get(pk=call_id, user=request.user, perm="proposals.manage_evaluation")
     if not can(request.user, "proposals.manage_evaluation", call):
         raise PermissionDenied
     return call
