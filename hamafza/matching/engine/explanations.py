@@ -64,6 +64,7 @@ class Explanations:
             caps.append(item)
 
         words = []
+        bridged: list[dict[str, str]] = []
         if payload is None:
             payload = self.backend.get_payload(r.id, r.key)
         if payload is not None:
@@ -86,10 +87,23 @@ class Explanations:
                 words.append({"challenge": tok, "organization": org_surface[st]})
                 if len(words) >= 15:
                     break
+            bridge = getattr(self, "word_bridge", None)
+            if bridge is not None:
+                # words of the other language paired with the query's by the word bridge (ADR 0031)
+                for tok, st in zip(q.analysed.tokens, q.analysed.stems, strict=True):
+                    if st in seen or is_stopword(tok):
+                        continue
+                    seen.add(st)
+                    for other in bridge.paired(st):
+                        if other in org_surface:
+                            bridged.append({"challenge": tok, "organization": org_surface[other]})
+                    if len(bridged) >= 15:
+                        break
         return {
             "score": round(score, 6),
             "capabilities": caps,
             "matched_words": words,
+            "bridged_words": bridged,
             "signals": signals,
             "formula": "(capability*{capability} + text*{text} + semantic*{semantic}) * (1 + bonuses) / {den}".format(
                 den=round(1 + MAX_BONUS, 2), **{k: weights.get(k, 0.0) for k in ("capability", "text", "semantic")}

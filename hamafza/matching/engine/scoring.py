@@ -52,7 +52,8 @@ LANGUAGE_RANK = 1
 # (measured, off: ADR 0026)
 LANGUAGE_FAIR = False
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
-PROFILE_T = 150.0  # sharpness of the capability profile (softmax temperature)
+PROFILE_T = 150.0
+BRIDGE_WEIGHT = 0.7  # a word reached through the word bridge, relative to the query word (ADR 0031)
 
 
 class Scoring:
@@ -115,13 +116,20 @@ class Scoring:
         return b
 
     def _query_terms(self, terms: Counter) -> dict[str, float]:
+        """The query's text terms and weights: with the word bridge (ADR 0031) each term's pairs
+        in the other language join at BRIDGE_WEIGHT x its weight (also for a term no organization
+        uses: its translation may be used); then the terms no organization uses and the generic
+        ones are dropped, and the rarest MAX_QUERY_TERMS kept."""
         n = max(1, self.backend.num_docs())
+        weights = {t: 1.0 + math.log(tf) for t, tf in terms.items()}
+        if self.word_bridge is not None:
+            weights = self.word_bridge.expand(weights, BRIDGE_WEIGHT)
         scored = []
-        for t, tf in terms.items():
+        for t, w in weights.items():
             df = self.backend.doc_freq("text", t)
             if df == 0 or (n >= 50 and df / n > GENERIC_DF):
                 continue
-            scored.append((df, t, 1.0 + math.log(tf)))
+            scored.append((df, t, w))
         scored.sort()
         return {t: w for _, t, w in scored[:MAX_QUERY_TERMS]}
 
