@@ -590,7 +590,7 @@ def panel_totals(*, panel) -> dict[tuple[int, int], float]:
     return totals
 
 
-RANKING_PAGE = 50  # proposals per page of the manager's ranking (the page and the API's default)
+RANKING_PAGE = 25  # proposals per page of the manager's ranking (the page and the API's default)
 
 
 def panel_ranked(*, panel) -> list[aggregation.ProposalResult]:

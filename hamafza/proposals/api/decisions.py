@@ -51,7 +51,7 @@ class RankingOut(Schema):
 
 class RankingQuery(ListQuery):
     page_size: int = Field(
-        selectors.RANKING_PAGE, ge=1, le=100, description="Items per page (1–100; the evaluation page's 50 by default)."
+        selectors.RANKING_PAGE, ge=1, le=100, description="Items per page (1–100; the evaluation page's 25 by default)."
     )
 
 
