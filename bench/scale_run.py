@@ -507,7 +507,11 @@ def parse_args(argv):
     p.add_argument("--repeat", type=int, default=15, help="timed requests per pair at most")
     p.add_argument("--min-repeat", type=int, default=5, help="timed requests per pair at least")
     p.add_argument("--budget", type=float, default=12.0, help="seconds per pair after which it stops at min-repeat")
-    p.add_argument("--only", default="", help="measure only the pairs whose 'page (role)' contains this")
+    p.add_argument(
+        "--only",
+        default="",
+        help="measure only the pairs whose 'page (role)' contains this (or one of its |-separated parts)",
+    )
     p.add_argument("--no-queries", action="store_true", help="skip the query-count pass")
     p.add_argument("--locust-only", action="store_true", help="skip the sequential page timings (only locust)")
     p.add_argument("--locust-time", type=int, default=60, help="seconds per locust run (0: no locust)")

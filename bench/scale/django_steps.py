@@ -109,13 +109,14 @@ def queries(plan: dict) -> list[dict]:
         client.get(pair["path"])
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(pair["path"])
+            body = response.getvalue()  # a streamed response reads its rows here
         out.append(
             {
                 "page": pair["page"],
                 "role": pair["role"],
                 "queries": len(ctx.captured_queries),
                 "status": response.status_code,
-                "bytes": len(response.content),
+                "bytes": len(body),
             }
         )
         print(f"  {pair['page']} ({pair['role']}): {len(ctx.captured_queries)} queries", file=sys.stderr, flush=True)
@@ -137,7 +138,7 @@ def explain(plan: dict, *, top: int = 2) -> list[dict]:
             client.cookies[settings.SESSION_COOKIE_NAME] = cookie
         client.get(pair["path"])
         with CaptureQueriesContext(connection) as ctx:
-            client.get(pair["path"])
+            client.get(pair["path"]).getvalue()  # a streamed response reads its rows here
         captured = sorted(ctx.captured_queries, key=lambda q: float(q["time"]), reverse=True)
         plans = []
         for query in captured[:top]:

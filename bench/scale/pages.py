@@ -114,12 +114,14 @@ PAGES = [
 
 
 def pairs(targets: dict, only: str = "") -> list[dict]:
-    """Every (page, role) with its filled path, in the table's order."""
+    """Every (page, role) with its filled path, in the table's order; `only`: the pairs whose name
+    contains one of its "|"-separated parts."""
+    parts = [part for part in only.lower().split("|") if part]
     out = []
     for page in PAGES:
         for role in page.roles:
             name = f"{page.name} ({role})"
-            if only and only.lower() not in name.lower():
+            if parts and not any(part in name.lower() for part in parts):
                 continue
             out.append({"page": page.name, "role": role, "path": page.path.format(**targets), "weight": page.weight})
     return out

@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from hamafza.accounts.models import ApiToken, CityRole, SecurityEvent, User
 from hamafza.accounts.services import api_token_create, api_token_revoke
 from hamafza.core.admin_guards import AllowListedLookups
+from hamafza.core.admin_lists import CappedCountAdmin
 
 
 class CityRoleInline(admin.TabularInline):
@@ -16,9 +17,8 @@ class CityRoleInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(CappedCountAdmin, SimpleHistoryAdmin, BaseUserAdmin):
     ordering = ["email"]
-    show_full_result_count = False  # a national table: no second count of every row (issue 19)
     list_display = ["email", "display_name_fa", "display_name_en", "preferred_language", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_superuser", "is_active", "preferred_language"]
     search_fields = ["email", "display_name_fa", "display_name_en"]

@@ -17,6 +17,7 @@ from hamafza.challenges.models import (
     Notification,
 )
 from hamafza.core.admin_guards import SAFE_DATETIMES
+from hamafza.core.admin_lists import CappedCountAdmin
 
 
 class NeedAttachmentInline(admin.TabularInline):
@@ -58,12 +59,11 @@ class ResultInline(admin.TabularInline):
 
 
 @admin.register(Call)
-class CallAdmin(SimpleHistoryAdmin):
+class CallAdmin(CappedCountAdmin, SimpleHistoryAdmin):
     list_display = ["title", "city", "unit", "call_type", "state", "closes_at"]
     # A national table (issue 19): latest deadline first, the order of the index call_closes (the
     # model's order plus "-pk" sorted all 50,000 calls), and no second count of every row.
     ordering = ["-closes_at", "-pk"]
-    show_full_result_count = False
     list_filter = ["state", "call_type", "city"]
     search_fields = ["title", "description"]
     raw_id_fields = ["need", "invited_organizations", "facilitators", "created_by"]

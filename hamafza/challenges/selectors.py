@@ -15,7 +15,21 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -33,14 +47,16 @@ from hamafza.challenges.models import (
     Need,
     Notification,
 )
-from hamafza.challenges.similarity import keywords, similarity
+from hamafza.challenges.similarity import CAPABILITY_WEIGHT, WORD_WEIGHT, keywords, similarity
 from hamafza.core import hooks
 from hamafza.core.formatting import digits
 from hamafza.core.models import Capability
 from hamafza.core.text import search_stems
 
 MAX_QUERY_LENGTH = 200
-SIMILAR_CANDIDATES = 400
+SIMILAR_CANDIDATES = 400  # the newest needs sharing a capability or a rare word, pre-scored in SQL
+SIMILAR_SHORTLIST = 40  # the best pre-scored candidates, scored again in Python with the reasons
+SIMILAR_PROBE_WORDS = 24  # own words (the longest) counted by the SQL pre-score
 SIMILAR_MIN_SCORE = 0.12
 
 
@@ -137,30 +153,54 @@ class SimilarNeed:
 
 def need_similar(*, need: Need, limit: int = 8) -> list[SimilarNeed]:
     """Needs like this one, in this city and in other cities, with a score and the reasons (shared
-    capabilities, shared normalised words). Candidates share a capability or a keyword; at most
-    SIMILAR_CANDIDATES are scored."""
+    capabilities, shared normalised words).
+
+    Three steps, so the work does not grow with the city (issue 19): the newest SIMILAR_CANDIDATES
+    needs that share a capability or one of the rarest words; among them, a pre-score computed in
+    the database (the share of this need's capabilities and of its longest words they contain, with
+    the weights of ``similarity``) keeps the best SIMILAR_SHORTLIST; only those are read and scored
+    in Python (Jaccard overlap of stemmed words and capabilities, with the reasons)."""
     own_words = keywords(f"{need.title} {need.description}")
     own_caps = {c.pk for c in need.capabilities.all()}
     # Candidates share a capability (an EXISTS, not a join that needs a DISTINCT) or one of the
     # longest words (the rarest) in their folded text. The newest come first: PostgreSQL walks the
     # primary key backwards and stops at SIMILAR_CANDIDATES matches (issue 19).
     condition = Q()
+    links = Need.capabilities.through.objects.filter(need_id=OuterRef("pk"), capability_id__in=own_caps)
     if own_caps:
-        links = Need.capabilities.through.objects.filter(need_id=OuterRef("pk"), capability_id__in=own_caps)
         condition = Q(Exists(links))
-    for word in sorted(own_words, key=len, reverse=True)[:10]:
+    by_length = sorted(own_words, key=lambda w: (-len(w), w))
+    for word in by_length[:10]:
         condition |= Q(search_text__contains=word)
     if not condition:
         return []
-    candidate_ids = list(
+    window = (
         Need.objects.filter(condition)
         .exclude(pk=need.pk)
         .exclude(status=Need.Status.DRAFT)
         .order_by("-pk")
-        .values_list("pk", flat=True)[:SIMILAR_CANDIDATES]
+        .values("pk")[:SIMILAR_CANDIDATES]
+    )
+    probes = by_length[:SIMILAR_PROBE_WORDS]
+    pre_score = Value(0.0, output_field=FloatField())
+    if probes:
+        hits = [Case(When(search_text__contains=w, then=Value(1)), default=Value(0)) for w in probes]
+        word_hits = hits[0]
+        for hit in hits[1:]:
+            word_hits = word_hits + hit
+        pre_score = word_hits * Value(WORD_WEIGHT / len(probes), output_field=FloatField())
+    if own_caps:
+        shared = links.order_by().values("need_id").annotate(n=Count("pk")).values("n")
+        cap_hits = Coalesce(Subquery(shared, output_field=IntegerField()), 0)
+        pre_score = pre_score + cap_hits * Value(CAPABILITY_WEIGHT / len(own_caps), output_field=FloatField())
+    shortlist = list(
+        Need.objects.filter(pk__in=window)
+        .annotate(pre_score=pre_score)
+        .order_by("-pre_score", "-pk")
+        .values_list("pk", flat=True)[:SIMILAR_SHORTLIST]
     )
     candidates = (
-        Need.objects.filter(pk__in=candidate_ids)
+        Need.objects.filter(pk__in=shortlist)
         .only("id", "title", "search_text", "status", "city", "unit")
         .select_related("city", "unit")
         .prefetch_related(_caps_prefetch())

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from hamafza.core.admin_lists import CappedCountAdmin
 from hamafza.directory import services
 from hamafza.directory.models import Organization, OrganizationMembership, Person
 
@@ -16,14 +17,13 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(CappedCountAdmin, SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
     list_display = ["name", "kind", "province", "city_name", "knowledge_based", "verified"]
     # A national table (issue 19): the directory's order, which its index organization_directory_order
     # serves (the model's "name" plus the admin's "-pk" sorted all 100,000 rows), and no second
     # count of every row.
     ordering = ["-verified", "sort_name", "pk"]
-    show_full_result_count = False
     list_filter = ["kind", "province", "knowledge_based", "verified"]
     search_fields = ["name", "name_en", "city_name", "search_text", "certificate_number"]
     filter_horizontal = ["capabilities"]

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from hamafza.challenges.models import Call
 from hamafza.challenges.selectors import call_get
 from hamafza.challenges.services import TransitionRefused
+from hamafza.core.paging import page_number
 from hamafza.directory.selectors import organization_get
 from hamafza.matching import selectors, services
 from hamafza.matching.forms import InviteForm, MatchFilterForm
@@ -25,10 +27,23 @@ from hamafza.matching.forms import InviteForm, MatchFilterForm
 INVITABLE_STATES = (*Call.EDITABLE_STATES, Call.State.PUBLISHED)
 
 
+MATCHES_PER_PAGE = 10  # organizations to invite a page, of the engine's best selectors.MATCHES_TOP
+
+
 def _matches_page(request, call, form, *, errors=(), status=200):
-    rows = None
+    """The page of organizations to invite: `?page=` of MATCHES_PER_PAGE rows (the engine ranks
+    only as far as the page asked for; 404 for a page that is not a number or past the last)."""
+    number = page_number(request.GET.get("page", "1")) if request.method == "GET" else 1
+    if number is None or (number - 1) * MATCHES_PER_PAGE >= selectors.MATCHES_TOP:
+        raise Http404("No such page")
+    rows, has_next = None, False
     if not form.is_bound or form.is_valid():
-        rows = selectors.matches_for_call(call=call, user=request.user, filters=form.filters())
+        top = min(number * MATCHES_PER_PAGE, selectors.MATCHES_TOP)
+        ranked = selectors.matches_for_call(call=call, user=request.user, filters=form.filters(), top=top)
+        if number > 1 and len(ranked) <= (number - 1) * MATCHES_PER_PAGE:
+            raise Http404("No such page")
+        rows = ranked[(number - 1) * MATCHES_PER_PAGE :]
+        has_next = len(ranked) == top and top < selectors.MATCHES_TOP
     can_invite = call.state in INVITABLE_STATES and request.user.has_perm("matching.invite_organizations", call)
     return render(
         request,
@@ -40,6 +55,10 @@ def _matches_page(request, call, form, *, errors=(), status=200):
             "errors": errors,
             "can_invite": can_invite,
             "filters": form.filters(),
+            "page": number,
+            "offset": (number - 1) * MATCHES_PER_PAGE,
+            "has_next": has_next,
+            "filter_query": urlencode(form.filters()),
         },
         status=status,
     )

@@ -7,6 +7,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from hamafza.core.admin_guards import AllowListedLookups, ConfidentialModelAdmin
+from hamafza.core.admin_lists import CappedCountAdmin
 from hamafza.proposals.models import Panel, PanelInvitation, PanelMember, Proposal, RubricCriterion
 
 PROPOSAL_METADATA = (
@@ -24,11 +25,10 @@ PROPOSAL_METADATA = (
 
 
 @admin.register(Proposal)
-class ProposalAdmin(ConfidentialModelAdmin):
+class ProposalAdmin(CappedCountAdmin, ConfidentialModelAdmin):
     list_display = ("pk", "call", "organization", "status", "submitted_at", "decision")
     list_filter = ("status", "decision", "city")
     list_select_related = ("call", "organization")
-    show_full_result_count = False  # a national table: no second count of every row (issue 19)
     fields = PROPOSAL_METADATA
     readonly_fields = PROPOSAL_METADATA
 

@@ -301,13 +301,35 @@ def proposal_for_applicant(*, call, organization) -> Proposal | None:
     return Proposal.objects.filter(call=call, organization=organization).first()
 
 
+EXPORT_FIELDS = (
+    "pk",
+    "organization",
+    "organization__name",
+    "title",
+    "status",
+    "submitted_at",
+    "budget_rial",
+    "receipt_hash",
+    "shortlisted",
+    "decision",
+)
+
+
 def proposals_of_call_for_export(*, user, call) -> QuerySet[Proposal]:
     """What the manager's CSV/Excel export contains: the same visible set, for one call."""
+    attachments = (
+        ProposalAttachment.objects.filter(proposal_id=OuterRef("pk"))
+        .order_by()
+        .values("proposal_id")
+        .annotate(n=Count("pk"))
+    )
     return (
         proposals_visible_to(user)
         .filter(call=call)
-        .select_related("organization", "call")
-        .annotate(n_attachments=Count("attachments", distinct=True))
+        .select_related("organization")
+        .only(*EXPORT_FIELDS)
+        # a subquery per row read (index on the attachment's proposal), not a GROUP BY of every column
+        .annotate(n_attachments=Coalesce(Subquery(attachments.values("n")), 0))
         .order_by("pk")
     )
 
@@ -568,18 +590,58 @@ def panel_totals(*, panel) -> dict[tuple[int, int], float]:
     return totals
 
 
-def panel_results(*, panel) -> list[dict]:
-    """Ranked results of the panel's submitted proposals with the panel's aggregation settings."""
-    proposals = {p.pk: p for p in submitted_proposals(call=panel.call)}
+RANKING_PAGE = 25  # proposals per page of the manager's ranking (the page and the API's default)
+
+
+def panel_ranked(*, panel) -> list[aggregation.ProposalResult]:
+    """The ranked results of the panel's submitted proposals with the panel's aggregation settings,
+    as plain results (proposal ids, no model instances): the ranking needs every judge's totals
+    (ranks, ties and the per-judge normalisation are over the whole panel) but not the proposals'
+    rows, which a page reads for its own slice only (issue 19)."""
+    ids = list(submitted_proposals(call=panel.call).order_by("pk").values_list("pk", flat=True))
     results = aggregation.aggregate(
         panel_totals(panel=panel),
-        proposals=sorted(proposals),
+        proposals=ids,
         method=panel.method,
         normalise=panel.normalise,
         trim=float(panel.trim),
         disagreement_threshold=float(panel.disagreement_threshold),
     )
+    known = set(ids)
+    return [r for r in results if r.proposal in known]
+
+
+def _with_proposals(panel, results) -> list[dict]:
+    """`[{"proposal", "result"}]` for these results, their proposals (and applicants) read in one query."""
+    proposals = submitted_proposals(call=panel.call_id).in_bulk([r.proposal for r in results])
     return [{"proposal": proposals[r.proposal], "result": r} for r in results if r.proposal in proposals]
+
+
+def panel_results(*, panel) -> list[dict]:
+    """Every ranked result with its proposal (publishing the results, the demo); a page shows
+    `panel_ranking` instead."""
+    return _with_proposals(panel, panel_ranked(panel=panel))
+
+
+def panel_ranking(*, panel, page: int = 1, per_page: int | None = None) -> dict:
+    """One page of the panel's ranking (`rows` as `panel_results`), with the exact number of ranked
+    proposals: the ranks are computed over the whole panel, the proposals read for the page only.
+    A page past the last shows the last."""
+    per_page = per_page or RANKING_PAGE
+    results = panel_ranked(panel=panel)
+    total = len(results)
+    pages = max((total + per_page - 1) // per_page, 1)
+    page = min(max(int(page), 1), pages)
+    start = (page - 1) * per_page
+    return {
+        "rows": _with_proposals(panel, results[start : start + per_page]),
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "per_page": per_page,
+        "has_previous": page > 1,
+        "has_next": page < pages,
+    }
 
 
 def results_public(*, call) -> list:

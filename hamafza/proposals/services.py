@@ -49,7 +49,7 @@ from hamafza.proposals.models import (
     ScoreSheet,
 )
 from hamafza.proposals.rules import can
-from hamafza.proposals.selectors import panel_progress, panel_results
+from hamafza.proposals.selectors import panel_progress, panel_ranked
 
 MAX_ATTACHMENTS = 20
 PROPOSAL_TEXT_FIELDS = ("title", "summary", "approach", "team", "timeline", "kpis")
@@ -819,7 +819,7 @@ def results_publish(*, call, by):
     undecided = [p for p in proposals if p.decision == Proposal.Decision.PENDING]
     if undecided:
         raise Refused([_("Decide every proposal first; %(n)d still without a decision.") % {"n": len(undecided)}])
-    ranks = {row["proposal"].pk: row["result"].rank for row in panel_results(panel=panel)}
+    ranks = {r.proposal: r.rank for r in panel_ranked(panel=panel)}
     _call_transition(call=call, to="results_published", by=by)
     # Only winners are public: an applicant that was not awarded is told on its own proposal page,
     # and the fact that it applied stays confidential.

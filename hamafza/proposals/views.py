@@ -380,13 +380,9 @@ EXPORT_HEADERS = [
 ]
 
 
-def _export_rows(request, call):
-    proposals = list(selectors.proposals_of_call_for_export(user=request.user, call=call))
-    panel = selectors.panel_for_call(call=call)
-    results = {}
-    if panel is not None:
-        results = {row["proposal"].pk: row["result"] for row in selectors.panel_results(panel=panel)}
-    for p in proposals:
+def _export_rows(proposals, results):
+    """The export's lines, read from `proposals` as they are sent (chunks of 500 rows)."""
+    for p in proposals.iterator(chunk_size=500):
         r = results.get(p.pk)
         yield [
             p.pk,
@@ -415,18 +411,27 @@ def call_export(request, call_id, fmt):
     call = _call_for_manager(request, call_id)
     if not can(request.user, "proposals.export_proposals", call):
         raise Http404
+    panel = selectors.panel_for_call(call=call)
+    # The ranking is computed before the first byte (over the whole panel); the proposals are read
+    # while the CSV is streamed.
+    results = {r.proposal: r for r in selectors.panel_ranked(panel=panel)} if panel is not None else {}
+    proposals = selectors.proposals_of_call_for_export(user=request.user, call=call)
     return table_response(
-        fmt=fmt, filename=f"call-{call.pk}-proposals", headers=EXPORT_HEADERS, rows=_export_rows(request, call)
+        fmt=fmt,
+        filename=f"call-{call.pk}-proposals",
+        headers=EXPORT_HEADERS,
+        rows=_export_rows(proposals, results),
+        stream=True,
     )
 
 
 # --------------------------------------------------------------------------------------------
 # The manager's evaluation page
 # --------------------------------------------------------------------------------------------
-def _progress_page(request) -> int | None:
-    """The page of the progress matrix (`?progress_page=`, Persian digits too); None when it is not
-    a positive whole number."""
-    raw = normalize(request.GET.get("progress_page", "1")) if request.method == "GET" else "1"
+def _page_param(request, name: str) -> int | None:
+    """A page of the evaluation page's tables (`?progress_page=`, `?ranking_page=`, Persian digits
+    too); None when it is not a positive whole number."""
+    raw = normalize(request.GET.get(name, "1")) if request.method == "GET" else "1"
     return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else None
 
 
@@ -434,14 +439,16 @@ def _evaluation_context(request, call, **extra):
     panel = selectors.panel_for_call(call=call)
     context = {"call": call, "panel": panel}
     if panel is not None:
-        progress = selectors.panel_progress(panel=panel, page=_progress_page(request) or 1)
+        progress = selectors.panel_progress(panel=panel, page=_page_param(request, "progress_page") or 1)
+        ranking = selectors.panel_ranking(panel=panel, page=_page_param(request, "ranking_page") or 1)
         context.update(
             {
                 "criteria": selectors.rubric(panel=panel),
                 "members": progress["members"],
                 "invitations": selectors.panel_invitations(panel=panel),
                 "progress": progress,
-                "results": selectors.panel_results(panel=panel),
+                "ranking": ranking,
+                "results": ranking["rows"],
                 "settings_form": PanelSettingsForm(instance=panel, initial={"version": panel.version}),
                 "criterion_form": CriterionForm(),
                 "invite_form": InviteForm(),
@@ -456,8 +463,16 @@ def _evaluation_context(request, call, **extra):
 
 def evaluation(request, call_id):
     call = _call_for_manager(request, call_id)
-    if _progress_page(request) is None:
-        context = _evaluation_context(request, call, errors=[_("The page of the progress table must be a number.")])
+    errors = [
+        message
+        for name, message in (
+            ("progress_page", _("The page of the progress table must be a number.")),
+            ("ranking_page", _("The page of the ranking must be a number.")),
+        )
+        if _page_param(request, name) is None
+    ]
+    if errors:
+        context = _evaluation_context(request, call, errors=errors)
         return render(request, "proposals/evaluation.html", context, status=400)
     return render(request, "proposals/evaluation.html", _evaluation_context(request, call))
 

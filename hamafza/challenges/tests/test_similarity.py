@@ -79,3 +79,31 @@ def test_keywords_of_the_folded_text_are_the_same(text):
     """The triage page reads each candidate's stored search_text (fold of its text) instead of
     folding 400 texts again: the words must be the same."""
     assert keywords(fold(text), folded=True) == keywords(text)
+
+
+@pytest.mark.django_db
+def test_the_best_candidates_are_chosen_in_the_database_before_scoring(
+    city, monkeypatch, django_assert_max_num_queries
+):
+    """Only a shortlist of the candidates is read and scored in Python (issue 19): it is chosen by
+    the database's pre-score (shared capabilities and words), not by age, so an older need that
+    shares much is still found among newer needs that share one word."""
+    from hamafza.challenges import selectors
+
+    monkeypatch.setattr(selectors, "SIMILAR_SHORTLIST", 3)
+    sorting = CapabilityFactory(code="waste.sorting")
+    need = NeedFactory(
+        city=city,
+        title="تفکیک پسماند خشک در ایستگاه بازیافت محله",
+        description="پسماند خشک با تر مخلوط می‌شود",
+        capabilities=[sorting],
+    )
+    best = NeedFactory(
+        city=city, title="تفکیک پسماند خشک محله", description="ایستگاه بازیافت و پسماند تر", capabilities=[sorting]
+    )
+    weak = [NeedFactory(city=city, title=f"ایستگاه اتوبوس شماره {i}", description="سایه‌بان") for i in range(6)]
+    assert all(w.pk > best.pk for w in weak)
+    with django_assert_max_num_queries(4):
+        results = selectors.need_similar(need=need)
+    assert results and results[0].need == best and results[0].percent >= 50
+    assert len(results) <= 3

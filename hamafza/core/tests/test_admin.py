@@ -113,3 +113,42 @@ def test_admin_is_closed_to_non_staff(client, city, kind):
     response = client.get(reverse("admin:directory_organization_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_national_change_lists_count_only_up_to_a_cap(client, superuser, monkeypatch):
+    """The change lists of the national tables (organizations, users, calls, proposals) count at
+    most the requested page plus COUNT_CAP rows and say "more than N" beyond, in the same number of
+    queries whatever the size of the table (issue 19)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hamafza.accounts.models import User
+    from hamafza.challenges.models import Call
+    from hamafza.core import paging
+    from hamafza.core.admin_lists import CappedCountAdmin
+    from hamafza.directory.models import Organization
+    from hamafza.proposals.models import Proposal
+
+    for model in (Organization, User, Call, Proposal):
+        assert isinstance(admin.site._registry[model], CappedCountAdmin), model
+    model_admin = admin.site._registry[Organization]
+    monkeypatch.setattr(paging, "COUNT_CAP", 2)
+    monkeypatch.setattr(model_admin, "list_per_page", 1)
+    client.force_login(superuser)
+    url = reverse("admin:directory_organization_changelist")
+    OrganizationFactory()
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(url)
+    assert response.context["cl"].paginator.count_exact
+    for _ in range(5):
+        OrganizationFactory()
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(many) == len(few)
+    cl = response.context["cl"]
+    assert not cl.paginator.count_exact and cl.result_count == 3 and len(cl.result_list) == 1
+    assert "بیش از 2" in response.content.decode()  # "more than 2 organizations"
+    # The third page is still known to exist (the count reaches past the requested page).
+    response = client.get(url, {"p": "3"})
+    assert response.status_code == 200 and response.context["cl"].paginator.num_pages >= 4

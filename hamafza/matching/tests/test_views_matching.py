@@ -276,8 +276,10 @@ def test_matches_page_query_count_does_not_grow(client, index_dir, manager, call
         index_change_record(organization_ids=[org.pk])
     client.get(matches_url(call))  # catches up with the 12 changes
     many, response = _queries(client, matches_url(call))
-    assert len(response.context["rows"]) == 14
+    assert len(response.context["rows"]) == 10  # a page (MATCHES_PER_PAGE) of the 14
     assert many == few
+    rest, response = _queries(client, matches_url(call) + "?page=2")
+    assert len(response.context["rows"]) == 4 and rest == few
     assert few <= 20
 
 
@@ -300,3 +302,22 @@ def test_a_call_whose_deadline_passed_is_not_listed(client, index_dir, member, c
     login(client, member)
     Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
     assert call.pk not in call_ids(client.get(calls_url(orgs["leak_qom"])))
+
+
+def test_organizations_to_invite_are_paged(client, index_dir, manager, call, orgs, taxonomy_db, monkeypatch):
+    """A page renders MATCHES_PER_PAGE explained organizations (issue 19: 30 explanations made a
+    175 KB page); the next page continues the same ranking, and a page that is not a number or is
+    past the last is a 404."""
+    from hamafza.matching import views
+
+    login(client, manager)
+    whole = slugs(client.get(matches_url(call)))
+    assert len(whole) >= 2
+    monkeypatch.setattr(views, "MATCHES_PER_PAGE", 1)
+    first = client.get(matches_url(call))
+    assert slugs(first) == whole[:1] and first.context["has_next"]
+    second = client.get(matches_url(call) + "?page=۲")
+    assert slugs(second) == whole[1:2]
+    assert "page=1" in second.content.decode() and "۲." in second.content.decode()
+    assert client.get(matches_url(call) + f"?page={len(whole) + 1}").status_code == 404
+    assert client.get(matches_url(call) + "?page=x").status_code == 404

@@ -8,10 +8,12 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from ninja import Field, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Schema
 
+from hamafza.core.api.lists import ListQuery
 from hamafza.core.api.params import NO_NUL, InputSchema, id_param
-from hamafza.core.api.problems import invalid_parameters
+from hamafza.core.api.problems import ApiError, invalid_parameters
 from hamafza.core.api.routers import ApiRouter
 from hamafza.proposals import selectors, services
 from hamafza.proposals.api.common import REFUSED_NOW_DOC, managed_panel, proposal_for
@@ -38,7 +40,19 @@ class RankingOut(Schema):
     call: int
     method: str = Field(description="The panel's aggregation: weighted mean, median or trimmed mean.")
     normalise: bool = Field(description="Per-judge z-score normalisation.")
-    proposals: list[RankedProposalOut]
+    count: int = Field(description="Submitted proposals in the whole ranking (exact).")
+    count_exact: bool = Field(description="Always true: the ranking is computed over the whole panel.")
+    page: int = Field(description="This page's number.")
+    page_size: int = Field(description="Items per page.")
+    pages: int = Field(description="Number of pages (at least 1).")
+    has_next: bool = Field(description="Whether a next page exists.")
+    proposals: list[RankedProposalOut] = Field(description="This page of the ranking, best first.")
+
+
+class RankingQuery(ListQuery):
+    page_size: int = Field(
+        selectors.RANKING_PAGE, ge=1, le=100, description="Items per page (1–100; the evaluation page's 25 by default)."
+    )
 
 
 @router.get(
@@ -47,12 +61,22 @@ class RankingOut(Schema):
     summary="The panel's ranking of a call's submitted proposals",
     description="The city's innovation managers (403 for others who may see the call; 404 before the panel "
     "exists): the aggregated scores and ranks as the evaluation page shows them, with the panel's aggregation "
-    "settings, disagreement flags, the shortlist and the decisions.",
+    "settings, disagreement flags, the shortlist and the decisions. Paginated like every list (`page`, "
+    "`page_size`); the ranks are over the whole panel. A page past the last is 404.",
 )
-def panel_ranking(request, call_id: int = id_param("The call's id.")):
+def panel_ranking(request, query: Query[RankingQuery], call_id: int = id_param("The call's id.")):
     panel = managed_panel(request, call_id)
+    ranking = selectors.panel_ranking(panel=panel, page=query.page, per_page=query.page_size)
+    if query.page > ranking["pages"]:
+        raise ApiError(
+            404,
+            "not_found",
+            _("Page %(page)s does not exist; the last page is %(pages)s.")
+            % {"page": query.page, "pages": ranking["pages"]},
+            errors=[{"name": "query.page", "message": _("No such page.")}],
+        )
     rows = []
-    for row in selectors.panel_results(panel=panel):
+    for row in ranking["rows"]:
         proposal, result = row["proposal"], row["result"]
         rows.append(
             {
@@ -68,7 +92,18 @@ def panel_ranking(request, call_id: int = id_param("The call's id.")):
                 "decision": proposal.decision,
             }
         )
-    return {"call": panel.call_id, "method": panel.method, "normalise": panel.normalise, "proposals": rows}
+    return {
+        "call": panel.call_id,
+        "method": panel.method,
+        "normalise": panel.normalise,
+        "count": ranking["total"],
+        "count_exact": True,
+        "page": ranking["page"],
+        "page_size": ranking["per_page"],
+        "pages": ranking["pages"],
+        "has_next": ranking["has_next"],
+        "proposals": rows,
+    }
 
 
 class DecisionOut(Schema):

@@ -39,3 +39,21 @@ def test_nobody_else_reads_the_ranking(client, world, who):
 
 def test_anonymous_is_asked_to_authenticate(client, world):
     assert call_api(client, "get", f"/calls/{world.call.pk}/ranking").status_code == 401
+
+
+def test_the_ranking_is_paged_like_every_list(client, world):
+    expected = [row["proposal"].pk for row in selectors.panel_results(panel=world.panel)]
+    response = call_api(client, "get", f"/calls/{world.call.pk}/ranking?page=2&page_size=1", world.users["manager"])
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["count"], body["count_exact"], body["page"], body["page_size"], body["pages"], body["has_next"]) == (
+        len(expected),
+        True,
+        2,
+        1,
+        len(expected),
+        False,
+    )
+    assert [row["proposal"] for row in body["proposals"]] == expected[1:2]
+    response = call_api(client, "get", f"/calls/{world.call.pk}/ranking?page=9", world.users["manager"])
+    assert response.status_code == 404

@@ -96,12 +96,12 @@ def test_grid(world, who, obj, path):
         response = client.get(reverse("proposals:call_export", args=[call.pk, fmt]))
         if expected:
             assert response.status_code == 200
-            text = response.content.decode("utf-8-sig") if fmt == "csv" else _xlsx_text(response.content)
+            text = response.getvalue().decode("utf-8-sig") if fmt == "csv" else _xlsx_text(response.content)
             assert ("Zephyrsecret" if obj == "proposal" else "72.0") in text
             assert "Quokkahidden" in text  # B: the manager sees every submitted proposal of the call
         else:
             assert response.status_code == 404
-            assert b"Zephyrsecret" not in response.content
+            assert b"Zephyrsecret" not in response.getvalue()
     elif path == "edit":
         response = client.get(reverse("proposals:proposal_edit", args=[a.pk]))
         if who == "applicant_a":

@@ -273,3 +273,38 @@ def test_blind_review_hides_the_applicant_from_judges(world):
     assert "Zephyrsecret" not in response.content.decode()  # no finding it by the applicant's name
     manager = login(world.users["manager"])
     assert name in manager.get(reverse("proposals:proposal_detail", args=[world.proposal_a.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_ranking_is_paged_with_ranks_over_the_whole_panel(world, monkeypatch):
+    """The evaluation page shows one page of the ranking (ranks and totals over every submitted
+    proposal) in the same number of queries however many proposals the call has (issue 19)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hamafza.proposals import selectors
+
+    monkeypatch.setattr(selectors, "RANKING_PAGE", 3)
+    manager = login(world.users["manager"])
+    url = reverse("proposals:evaluation", args=[world.call.pk])
+    with CaptureQueriesContext(connection) as few:
+        assert manager.get(url).status_code == 200
+    for _ in range(7):
+        f.ProposalFactory(call=world.call)
+    whole = selectors.panel_results(panel=world.panel)
+    assert len(whole) == Proposal.objects.filter(call=world.call, status="submitted").count() == 9
+    with CaptureQueriesContext(connection) as many:
+        page = manager.get(url + "?ranking_page=۲").content.decode()
+    assert len(many) == len(few)
+    ranking = selectors.panel_ranking(panel=world.panel, page=2)
+    assert (ranking["total"], ranking["pages"], ranking["page"]) == (9, 3, 2)
+    assert [r["proposal"].pk for r in ranking["rows"]] == [r["proposal"].pk for r in whole[3:6]]
+    table = page.split('id="ranking"', 1)[1].split("</table>", 1)[0]
+    shown = [
+        r["proposal"].pk for r in whole if reverse("proposals:proposal_detail", args=[r["proposal"].pk]) + '"' in table
+    ]
+    assert shown == [r["proposal"].pk for r in whole[3:6]]
+    assert "ranking_page=3" in page and "ranking_page=1" in page
+    assert manager.get(url + "?ranking_page=x").status_code == 400
+    # Past the last page: the last page.
+    assert selectors.panel_ranking(panel=world.panel, page=99)["page"] == 3
