@@ -281,7 +281,9 @@ class Call(EligibilityLabelsMixin, models.Model):
         indexes = [
             # Each list's filter and order (issue 19): open calls by deadline, closed / all public
             # calls by deadline descending, a city's calls per state, most recently updated first.
-            models.Index(fields=["state", "closes_at", "id"], name="call_state_closes"),
+            # opens_at carried (PostgreSQL): the open window of "calls open to my organizations"
+            # is an index-only scan (eligible_calls.open_call_ids).
+            models.Index(fields=["state", "closes_at", "id"], include=["opens_at"], name="call_state_closes"),
             models.Index(fields=["closes_at", "id"], name="call_closes"),
             models.Index(fields=["city", "state", "-updated_at", "-id"], name="call_city_state_recent"),
             # the latest results (home page, visitors' workspace): a range scan, not a sort of every

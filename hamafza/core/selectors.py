@@ -1,7 +1,7 @@
 """Reads for cities, units and the taxonomy. Every read of city-owned data is scoped by city."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import pgettext_lazy
@@ -122,3 +122,18 @@ def navigation_menu(request) -> dict:
             item["active"] = any(child["active"] for child in children)
         shown.append(item)
     return {"items": shown, "account": account}
+
+
+def taxonomy_stamp() -> tuple:
+    """Changes whenever the taxonomy changes, in one cheap query: every save or deletion of a
+    domain or a capability writes a history row (the admin, ``load_taxonomy``), so the largest
+    history ids and the number of capabilities stand for the content. Readers that parse the
+    taxonomy (the matching analysis of a search query) compare it instead of reading and
+    serialising every capability on each request (issue 19). Rows written around the models
+    (raw SQL, ``update()``) are not seen until the next saved change."""
+
+    def latest(model):  # Max() of the one-row subquery: aggregate() takes only aggregates
+        return Max(Subquery(model.history.model.objects.order_by("-history_id").values("history_id")[:1]))
+
+    row = Capability.objects.aggregate(capabilities=Count("pk"), c=latest(Capability), d=latest(Domain))
+    return (row["capabilities"], row["c"], row["d"])

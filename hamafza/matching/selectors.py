@@ -250,7 +250,7 @@ def organization_ranking_for_query(q: str, *, limit: int = SEARCH_LIMIT) -> list
         engine = services.index_holder().engine_if_available()
         if engine is None or not len(engine):
             return None
-        matches = engine.rank_for_capabilities([], text=q, top=limit)
+        matches = engine.rank_for_capabilities([], text=q, top=limit, explain=False)  # the order only
     except Exception:  # the directory must never fail because of the index
         log.exception("matching: the engine could not rank the directory search %r", q)
         return None

@@ -44,6 +44,7 @@ from hamafza.challenges.services import call_update_settings
 from hamafza.core import hooks
 from hamafza.core.formatting import tehran_date
 from hamafza.core.models import Capability
+from hamafza.core.selectors import taxonomy_stamp
 from hamafza.core.services import taxonomy_as_dict
 from hamafza.directory.models import Organization
 from hamafza.matching.engine import ChallengeDoc, Eligibility, Engine, OrgDoc, Taxonomy, load_taxonomy, semantic
@@ -329,7 +330,7 @@ class IndexHolder:
         self.root = Path(root)
         self.use_embeddings = use_embeddings
         self._fixed_taxonomy = taxonomy
-        self._taxonomy_cache: tuple[str, Taxonomy] | None = None
+        self._taxonomy_cache: tuple[tuple, Taxonomy] | None = None
         self._opened: _Opened | None = None
         self._thread_lock = threading.RLock()
         self._lock_depth = 0
@@ -385,17 +386,17 @@ class IndexHolder:
         )
 
     def taxonomy(self) -> Taxonomy:
-        """The database's taxonomy (the bundled data file while the database has none), parsed once
-        per content."""
+        """The database's taxonomy (the bundled data file while the database has none), read and
+        parsed again only when ``core.selectors.taxonomy_stamp`` changes."""
         if self._fixed_taxonomy is not None:
             return load_taxonomy(self._fixed_taxonomy)
 
-        data = taxonomy_as_dict()
-        if not any(d.get("capabilities") for d in data["domains"]):
-            data = None  # not set up yet: what `manage.py load_taxonomy` would load
-        key = json.dumps(data, sort_keys=True, ensure_ascii=False)
-        if self._taxonomy_cache is None or self._taxonomy_cache[0] != key:
-            self._taxonomy_cache = (key, load_taxonomy(data))
+        stamp = taxonomy_stamp()  # one small query; the taxonomy is read and parsed when it changes
+        if self._taxonomy_cache is None or self._taxonomy_cache[0] != stamp:
+            data = taxonomy_as_dict()
+            if not any(d.get("capabilities") for d in data["domains"]):
+                data = None  # not set up yet: what `manage.py load_taxonomy` would load
+            self._taxonomy_cache = (stamp, load_taxonomy(data))
         return self._taxonomy_cache[1]
 
     # -- state --------------------------------------------------------------------------------
@@ -603,8 +604,8 @@ def index_rebuild(*, progress=None, total=None) -> int:
 def query_capabilities(text: str, *, min_confidence: float = 0.35) -> list[str]:
     """Capability codes the engine's analysis infers from a search query, in either language
     ("leak detection" and «نشت آب» both give water leak detection). Only confident inferences
-    count, so a single generic word adds nothing. Two queries (the taxonomy is parsed once per
-    process and re-parsed only when it changes)."""
+    count, so a single generic word adds nothing. One query (``taxonomy_stamp``; the taxonomy is
+    read and parsed again only when it changes)."""
     if not text or not text.strip():
         return []
     inferred = index_holder().taxonomy().infer(text)

@@ -537,8 +537,11 @@ class Engine(EligibilityRules, Scoring, Explanations):
         top: int = 50,
         city: str = "",
         province: str = "",
+        explain: bool = True,
     ) -> list[Match]:
-        """Organizations ranked by fitness in [0, 1] for a set of capability roles."""
+        """Organizations ranked by fitness in [0, 1] for a set of capability roles. ``explain=False``
+        leaves each match's explanation empty (a caller that needs only the order: building the
+        explanations of 500 matches was most of a directory search's ranking time)."""
         if isinstance(eligibility, Mapping):
             eligibility = Eligibility.from_dict(eligibility)
         an = analyse(text)
@@ -566,7 +569,7 @@ class Engine(EligibilityRules, Scoring, Explanations):
                 w = {"capability": 0.7, "text": 0.1, "semantic": 0.2}
         else:
             w = {"capability": 1.0, "text": 0.0, "semantic": 0.0}
-        return self._rank(q, top, w)
+        return self._rank(q, top, w, explain=explain)
 
     def match_organization(
         self, org: OrgDoc | str, challenges: Sequence[ChallengeDoc] | ChallengeSet, top: int = 10

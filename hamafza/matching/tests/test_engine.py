@@ -204,6 +204,15 @@ def test_rank_for_capabilities_in_unit_range(engine):
     assert all(m.organization in ("leak-fa", "leak-expired") for m in got)
 
 
+def test_ranking_without_explanations_keeps_the_order(engine):
+    """The directory's search asks for the order only (explain=False): same organizations, same
+    scores, same order, and no explanation built."""
+    full = engine.rank_for_capabilities([], text="leak detection water pipes", top=20)
+    bare = engine.rank_for_capabilities([], text="leak detection water pipes", top=20, explain=False)
+    assert full and [(m.organization, m.score) for m in bare] == [(m.organization, m.score) for m in full]
+    assert all(m.explanation for m in full) and not any(m.explanation for m in bare)
+
+
 def test_match_organization_calls_for_you(engine):
     chs = [
         LEAK_CH,

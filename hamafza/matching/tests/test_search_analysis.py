@@ -2,6 +2,8 @@
 written in the other through the capabilities the engine infers from the query."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hamafza.challenges.selectors import call_list_public
 from hamafza.challenges.tests.factories import PublishedCallFactory
@@ -14,6 +16,19 @@ def test_query_capabilities_in_both_languages(index_dir, taxonomy_db):
     assert "water.leak" in query_capabilities("leak detection")
     assert "water.leak" in query_capabilities("نشت آب")
     assert query_capabilities("") == []
+
+
+def test_a_saved_taxonomy_change_is_seen_by_the_next_query(index_dir, taxonomy_db):
+    """The parsed taxonomy is reused while core.selectors.taxonomy_stamp is unchanged (one small
+    query per search instead of reading every capability), and a saved change is seen at once."""
+    assert "water.leak" not in query_capabilities("zzqxwing")
+    with CaptureQueriesContext(connection) as ctx:
+        query_capabilities("leak detection")
+    assert len(ctx.captured_queries) == 1, [q["sql"] for q in ctx.captured_queries]
+    leak = taxonomy_db["water.leak"]
+    leak.synonyms_en = [*leak.synonyms_en, "zzqxwing"]
+    leak.save()
+    assert "water.leak" in query_capabilities("zzqxwing")
 
 
 def test_english_query_finds_a_persian_call_by_inferred_capability(city, index_dir, taxonomy_db):
