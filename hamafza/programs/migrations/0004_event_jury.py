@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("challenges", "0006_call_judging_only"),
+        ("challenges", "0007_call_judging_only"),
         ("programs", "0003_venue_booking"),
     ]
 

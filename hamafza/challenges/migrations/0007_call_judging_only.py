@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("challenges", "0005_latest_results_index"),
+        ("challenges", "0006_open_window_index_carries_opens_at"),
     ]
 
     operations = [
