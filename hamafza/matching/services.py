@@ -48,6 +48,7 @@ from hamafza.core.selectors import taxonomy_stamp
 from hamafza.core.services import taxonomy_as_dict
 from hamafza.directory.models import Organization
 from hamafza.matching.engine import ChallengeDoc, Eligibility, Engine, OrgDoc, Taxonomy, load_taxonomy, semantic
+from hamafza.matching.engine.bridge import WORD_BRIDGE_FILE, Vocabulary
 from hamafza.matching.models import IndexChange, IndexState, OrganizationVector
 
 try:  # advisory locks between the processes of one server (Linux, macOS)
@@ -442,23 +443,38 @@ class IndexHolder:
             embed_missing=False,
         )
 
-    def rebuild(self, progress: Callable[[int], None] | None = None, total: Callable[[int], None] | None = None) -> int:
+    def rebuild(
+        self,
+        progress: Callable[[int], None] | None = None,
+        total: Callable[[int], None] | None = None,
+        word_bridge: bool = False,
+    ) -> int:
         """Build a new generation from the database and make it current; returns the number of
         organizations indexed. The version is read before the organizations, so a change committed
-        while the build runs is applied again by the next catch-up (upserts are idempotent)."""
+        while the build runs is applied again by the next catch-up (upserts are idempotent).
+
+        ``word_bridge``: also pair the organizations' frequent words across the two languages with
+        the shipped embedding model (ADR 0031; minutes at national volume, so only from `hamafza
+        index rebuild --word-bridge`, never in a request). Otherwise the current generation's word
+        bridge, if it has one, is carried over: its pairs are words, not organizations."""
         with self._locked():
             state = _state_row()
             version, epoch = state.version, state.epoch
             stamp = timezone.now().strftime("%Y%m%dT%H%M%S%f")
             generation = f"gen-{stamp}-{os.getpid()}"
+            previous, _ = self._current()
             engine = self._new_engine(generation)
             if total is not None:
                 total(Organization.objects.count())
             docs = list(organization_docs())
             vectors = stored_vectors(docs) if engine.use_embeddings else None
-            n = engine.add_organizations(docs, progress=progress, vectors=vectors)
+            vocabulary = Vocabulary() if word_bridge else None
+            n = engine.add_organizations(docs, progress=progress, vectors=vectors, vocabulary=vocabulary)
+            if vocabulary is not None:
+                engine.build_word_bridge(vocabulary)
+            elif previous is not None and (self.root / previous / WORD_BRIDGE_FILE).exists():
+                engine.load_word_bridge(self.root / previous / WORD_BRIDGE_FILE)
             self._store(generation, version, epoch)
-            previous, _ = self._current()
             self._write_atomic(self.root / "CURRENT", generation)
             _, mtime = self._current()
             self._opened = _Opened(engine, generation, mtime, version, epoch)
@@ -596,9 +612,9 @@ def index_open_at_boot() -> bool:
                 connection.close()
 
 
-def index_rebuild(*, progress=None, total=None) -> int:
-    """Rebuild this server's index from the database (``hamafza index rebuild``)."""
-    return index_holder().rebuild(progress=progress, total=total)
+def index_rebuild(*, progress=None, total=None, word_bridge: bool = False) -> int:
+    """Rebuild this server's index from the database (``hamafza index rebuild [--word-bridge]``)."""
+    return index_holder().rebuild(progress=progress, total=total, word_bridge=word_bridge)
 
 
 def query_capabilities(text: str, *, min_confidence: float = 0.35) -> list[str]:

@@ -40,6 +40,7 @@ CSLS_K = 10
 MIN_CSLS = 0.0  # pairs with a lower CSLS are dropped (0.1-0.2 measured on dev: no gain, ADR 0031)
 WEIGHT = 0.7  # a bridged word's query weight, relative to the word it comes from (scoring.BRIDGE_WEIGHT)
 VERSION = 1
+WORD_BRIDGE_FILE = "word_bridge.json"  # beside an on-disk index (ADR 0031)
 
 
 class Vocabulary:

@@ -43,7 +43,7 @@ from hamafza.core.text import fold
 from . import semantic
 from .analysis import Analysed, analyse, lexical_terms
 from .backend import IndexBackend, IndexDoc, TantivyBackend
-from .bridge import Vocabulary, WordBridge
+from .bridge import WORD_BRIDGE_FILE, Vocabulary, WordBridge
 from .documents import ChallengeDoc, ChallengeMatch, Eligibility, Match, OrgDoc, _OrgRec, _Query, org_key
 from .eligibility import EligibilityRules
 from .explanations import Explanations
@@ -224,7 +224,20 @@ class Engine(EligibilityRules, Scoring, Explanations):
             self._store.open()
 
     def _bridge_path(self) -> Path | None:
-        return self.index_dir / "word_bridge.json" if self.index_dir else None
+        return self.index_dir / WORD_BRIDGE_FILE if self.index_dir else None
+
+    def load_word_bridge(self, path: Path) -> WordBridge | None:
+        """Use the word bridge stored at ``path`` (another generation's) and store it beside this
+        index too; None (and no bridge) when the file cannot be read or is of another version."""
+        wb = WordBridge.load(path)
+        self.word_bridge = wb
+        if wb is None:
+            return None
+        own = self._bridge_path()
+        if own is not None and own != path:
+            own.parent.mkdir(parents=True, exist_ok=True)
+            wb.save(own)
+        return wb
 
     def build_word_bridge(
         self, vocabulary: Vocabulary, embed=None, cache: dict[str, np.ndarray] | None = None
