@@ -24,15 +24,10 @@ def safe_cell(value):
 
 
 def table_bytes(*, fmt: str, headers: Sequence[str], rows: Iterable[Sequence], sheet: str = "data") -> bytes:
+    if fmt == "csv":
+        return b"".join(csv_chunks(headers=headers, rows=rows))
     rows = ([safe_cell(v) for v in row] for row in rows)
     headers = [str(h) for h in headers]
-    if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # Excel opens UTF-8 Persian text correctly with a BOM
-        writer = csv.writer(buffer)
-        writer.writerow(headers)
-        writer.writerows(rows)
-        return buffer.getvalue().encode("utf-8")
     if fmt == "xlsx":
         from openpyxl import Workbook
 
@@ -58,6 +53,7 @@ def csv_chunks(*, headers: Sequence[str], rows: Iterable[Sequence], rows_per_chu
     """The table as CSV (with the BOM) in chunks of `rows_per_chunk` lines, read from `rows` as
     they come: the memory held and the time to the first byte do not grow with the table."""
     writer = csv.writer(_Line())
+    # Excel opens UTF-8 Persian text correctly with a BOM
     lines = ["\ufeff" + writer.writerow([str(h) for h in headers])]
     for row in rows:
         lines.append(writer.writerow([safe_cell(v) for v in row]))
