@@ -18,7 +18,6 @@ from hamafza.challenges.models import Call
 from hamafza.challenges.selectors import call_get
 from hamafza.core.exports import table_response
 from hamafza.core.paging import CappedPaginator, page_number
-from hamafza.core.text import normalize
 from hamafza.directory.selectors import membership_get, organizations_of_user
 from hamafza.proposals import selectors, services
 from hamafza.proposals.attachments import CONTENT_TYPES
@@ -431,8 +430,7 @@ def call_export(request, call_id, fmt):
 def _page_param(request, name: str) -> int | None:
     """A page of the evaluation page's tables (`?progress_page=`, `?ranking_page=`, Persian digits
     too); None when it is not a positive whole number."""
-    raw = normalize(request.GET.get(name, "1")) if request.method == "GET" else "1"
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else None
+    return page_number(request.GET.get(name, "1")) if request.method == "GET" else 1
 
 
 def _evaluation_context(request, call, **extra):
