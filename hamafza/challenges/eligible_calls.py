@@ -247,31 +247,48 @@ def disagreements(*, now: datetime.datetime | None = None, limit: int = 20) -> l
     return problems[:limit]
 
 
-def open_call_ids(*, organization_ids, now: datetime.datetime | None = None) -> QuerySet:
-    """Ids of the calls open now that at least one of `organization_ids` may apply to, as a
-    queryset of ids (one query; the readers materialise it).
+def eligible_call_ids(*, organization_ids) -> QuerySet:
+    """The call ids of the rows of `organization_ids` and of the "everyone" rows, as a ``UNION ALL``
+    of two index-only scans of ``eligiblecall_unique (organization, call)`` (no clock: the readers
+    add the calls' open window). Meant as a subquery (``pk__in=``), which PostgreSQL runs as a
+    semi-join. `organization_ids` must not be empty."""
+    rows = EligibleCall.objects.order_by()
+    return (
+        rows.filter(organization_id__in=organization_ids)
+        .values_list("call_id", flat=True)
+        .union(rows.filter(organization__isnull=True).values_list("call_id", flat=True), all=True)
+    )
+
+
+def open_to(calls: QuerySet[Call], *, organization_ids, now: datetime.datetime | None = None) -> QuerySet[Call]:
+    """`calls` narrowed to those open now that at least one of `organization_ids` may apply to: the
+    open window on the calls and the eligible rows as a semi-join, in the same query.
 
     Every part is an index-only scan, so the list does not depend on which heap pages happen to be
     in memory (issue 19: with an ``OR`` the rows were a BitmapOr whose heap recheck read ~700
     blocks of the 11-21 million-row table, and the open-window test read the heap of every open
     call, ~2,000 blocks: 7 ms warm, 100-180 ms after other pages had pushed them out of the
     buffers): the organizations' rows and the "everyone" rows are two scans of
-    ``eligiblecall_unique`` put together with ``UNION ALL``, and the calls' open window is read
-    from ``call_state_closes``, which carries ``opens_at``."""
+    ``eligiblecall_unique`` put together with ``UNION ALL`` (:func:`eligible_call_ids`), and the
+    calls' open window (and ``judging_only``) is read from ``call_state_closes``, which carries
+    them. The eligible ids are never materialised in Python: sent back as a list of 1,371 ids, the
+    open window was lost to the planner (the API walked every public call by deadline and filtered
+    the list on the heap, ~6,400 blocks a request) and each page and count carried 8 KB of ids
+    (ADR 0029, addendum)."""
     now = now or timezone.now()
-    ids = [int(i) for i in organization_ids]
+    ids = sorted({int(i) for i in organization_ids})
     if not ids:
-        return Call.objects.none().values_list("pk", flat=True)
-    rows = EligibleCall.objects.order_by()
-    eligible = (
-        rows.filter(organization_id__in=ids)
-        .values_list("call_id", flat=True)
-        .union(rows.filter(organization__isnull=True).values_list("call_id", flat=True), all=True)
-    )
+        return calls.none()
     return (
-        Call.objects.filter(state=Call.State.PUBLISHED, closes_at__gt=now)
+        calls.filter(state=Call.State.PUBLISHED, closes_at__gt=now)
         .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
-        .filter(pk__in=eligible)
-        .order_by()
-        .values_list("pk", flat=True)
+        .filter(pk__in=eligible_call_ids(organization_ids=ids))
+    )
+
+
+def open_call_ids(*, organization_ids, now: datetime.datetime | None = None) -> QuerySet:
+    """Ids of the calls open now that at least one of `organization_ids` may apply to, as a
+    queryset of ids (one query; :func:`open_to` on every call)."""
+    return (
+        open_to(Call.objects.all(), organization_ids=organization_ids, now=now).order_by().values_list("pk", flat=True)
     )

@@ -38,6 +38,7 @@ from django.utils.translation import pgettext_lazy
 
 from hamafza.accounts.models import CityRole
 from hamafza.accounts.rules import roles_of
+from hamafza.challenges import eligible_calls
 from hamafza.challenges.models import (
     Call,
     CallQuestion,
@@ -292,14 +293,21 @@ def call_list_public(
     capability=None,
     closes_before: datetime.date | None = None,
     q: str = "",
-    only_ids=None,
+    open_to_organizations=None,
     now: datetime.datetime | None = None,
 ) -> QuerySet[Call]:
     """Published calls across cities. `status`: "open" (published, deadline not passed, including
     those opening later), "closed" (closed or in evaluation), "results" (results published), "all"
-    (every public call, as the API lists them)."""
+    (every public call, as the API lists them). `open_to_organizations` (ids): only the calls open
+    now that one of these organizations may apply to (``eligible_calls.open_to``)."""
     now = now or timezone.now()
-    if status == "all":
+    if open_to_organizations is not None:
+        # Open now: every one is in the "open" and "all" lists, none in "closed" and "results". Said
+        # once (not also the status's own states), so the planner reads one window of
+        # call_state_closes in either order.
+        qs = Call.objects.all() if status in ("open", "all") else Call.objects.none()
+        qs = eligible_calls.open_to(qs, organization_ids=open_to_organizations, now=now)
+    elif status == "all":
         qs = Call.objects.filter(state__in=Call.PUBLIC_STATES)
     elif status == "closed":
         qs = Call.objects.filter(
@@ -325,10 +333,6 @@ def call_list_public(
         qs = qs.filter(closes_at__lte=end)
     if q:
         qs = qs.filter(_call_search_filter(q))
-    if only_ids is not None:
-        # Ids first (a list, one indexed query): as a subquery, PostgreSQL misjudged its size and
-        # compared every open call with every eligible one (1.5 million pairs, 280 ms; issue 19).
-        qs = qs.filter(pk__in=list(only_ids))
     order = ["closes_at", "pk"] if status == "open" else ["-closes_at", "-pk"]
     return qs.select_related("city", "unit", "domain").prefetch_related(_caps_prefetch()).order_by(*order)
 

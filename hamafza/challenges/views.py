@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 from hamafza.challenges import selectors, services
 from hamafza.challenges.completeness import canvas_completeness
 from hamafza.challenges.eligibility import eligibility_of_organizations
-from hamafza.challenges.eligible_calls import open_call_ids
 from hamafza.challenges.forms import (
     AnswerForm,
     AttachmentForm,
@@ -90,10 +89,7 @@ def call_list(request):
     if request.GET and not form.is_valid():
         return render(request, "challenges/call_list.html", {"form": form, "page": None}, status=400)
     data = form.cleaned_data if request.GET else {}
-    only_ids = None
     my_orgs = list(organizations_of_user(user=request.user))
-    if data.get("mine"):
-        only_ids = open_call_ids(organization_ids=[o.pk for o in my_orgs])
     qs = selectors.call_list_public(
         status=data.get("status") or "open",
         city=data.get("city"),
@@ -101,7 +97,7 @@ def call_list(request):
         capability=data.get("capability"),
         closes_before=data.get("closes_before"),
         q=normalize(data.get("q") or ""),
-        only_ids=only_ids,
+        open_to_organizations=[o.pk for o in my_orgs] if data.get("mine") else None,
     )
     page = _page(request, qs, data.get("page"))
     return render(

@@ -21,7 +21,6 @@ from ninja import Field, Query, Schema, Status
 from hamafza.challenges import selectors, services
 from hamafza.challenges.api.common import REFUSED_DOC, CallState, CallTypeCode, TaggedOut, call_for, call_reread
 from hamafza.challenges.eligibility import call_eligibility_for
-from hamafza.challenges.eligible_calls import open_call_ids
 from hamafza.challenges.models import Call
 from hamafza.core.api.auth import PUBLIC, ensure_perm
 from hamafza.core.api.lists import ListQuery, order, ordering_param, page_of, paginate
@@ -223,14 +222,14 @@ class FollowOut(Schema):
     description="Published, closed, in evaluation and with published results, across cities.",
 )
 def call_list(request, filters: Query[CallFilters]):
-    only_ids = None
+    open_to = None
     if filters.open_to:
         if not request.user.is_authenticated:
             raise ApiError(401, "authentication_required", _("Sign in to filter by your organization."))
         organization = organizations_of_user(user=request.user).filter(slug=filters.open_to).first()
         if organization is None:
             raise invalid("query.open_to", _("This is not one of your organizations."))
-        only_ids = open_call_ids(organization_ids=[organization.pk])
+        open_to = [organization.pk]
     city = city_from_slug(filters.city, "query.city") if filters.city else None
     capability = capabilities_from_codes([filters.capability], "query.capability")[0] if filters.capability else None
     qs = selectors.call_list_public(
@@ -240,7 +239,7 @@ def call_list(request, filters: Query[CallFilters]):
         capability=capability,
         closes_before=filters.closes_before,
         q=normalize(filters.q or ""),
-        only_ids=only_ids,
+        open_to_organizations=open_to,
     )
     if filters.state:
         qs = qs.filter(state=filters.state)

@@ -26,6 +26,7 @@ from hamafza.challenges.eligibility import (
     is_eligible,
 )
 from hamafza.challenges.models import Call, EligibleCall
+from hamafza.challenges.selectors import call_list_public
 from hamafza.challenges.tests.factories import CallFactory, PublishedCallFactory
 from hamafza.core.tests.plans import plan_of, requires_postgres
 from hamafza.directory import services as directory_services
@@ -328,9 +329,39 @@ def test_lists_read_the_table_with_constant_queries(client, city, unit, orgs):
     assert (big_page, big_api) == small
     assert "فقط قم" in page.content.decode()
     assert response.json()["count"] == 1 + 8  # the Qom-only calls; none of the invitations
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    assert any("challenges_eligiblecall" in q["sql"] for q in ctx.captured_queries)
+    for u in (url, api):
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(u)
+        # The eligible rows are a semi-join of the count and of the page (ADR 0029, addendum), never
+        # a list of ids read first and sent back: no query reads them alone.
+        reads = [q["sql"] for q in ctx.captured_queries if "challenges_eligiblecall" in q["sql"]]
+        assert len(reads) == 2 and all("COUNT(*)" in sql or " LIMIT " in sql for sql in reads), reads
+
+
+def test_open_to_keeps_the_list_and_its_order(city, unit, orgs):
+    """`call_list_public(open_to_organizations=...)` is the list filtered by the rule for open calls,
+    in the list's order, for every status (a call opening later, a closed one and a call restricted
+    to another province are left out)."""
+    now = timezone.now()
+    qom, tehran = orgs["qom_startup"], orgs["tehran_uni"]
+    for days in (9, 3, 5, 3):
+        PublishedCallFactory(city=city, unit=unit, closes_at=now + datetime.timedelta(days=days))
+    PublishedCallFactory(city=city, unit=unit, allowed_provinces=["Qom"])
+    PublishedCallFactory(
+        city=city, unit=unit, opens_at=now + datetime.timedelta(days=1), closes_at=now + datetime.timedelta(days=8)
+    )
+    CallFactory(city=city, unit=unit, state=S.CLOSED, closes_at=now - datetime.timedelta(days=1))
+    for status in ("open", "all", "closed", "results"):
+        for org in (qom, tehran):
+            listed = [c.pk for c in call_list_public(status=status, open_to_organizations=[org.pk], now=now)]
+            expected = [
+                c.pk
+                for c in call_list_public(status=status, now=now)
+                if c.is_open(now) and call_eligibility_for(call=c, organization=org, now=now)[0]
+            ]
+            assert listed == expected, (status, org)
+    assert call_list_public(status="all", open_to_organizations=[qom.pk], now=now).count() == 5
+    assert list(call_list_public(open_to_organizations=[], now=now)) == []
 
 
 @requires_postgres
@@ -342,6 +373,26 @@ def test_the_plan_uses_the_index(city, unit, orgs):
     # calls or from the organization's rows; neither scans a table).
     plan = plan_of(Call.objects.filter(pk__in=eligible_calls.open_call_ids(organization_ids=ids)))
     assert "Seq Scan" not in plan and "eligiblecall" in plan, plan
+
+
+@requires_postgres
+def test_lists_open_to_an_organization_count_from_indexes_alone(city, unit, orgs):
+    """Calls `?mine` and the API's `?open_to` (status "all", newest deadline first): the capped count
+    reads no heap page (the calls' window and judging_only from call_state_closes, the eligible
+    rows from eligiblecall_unique: index-only scans), and the page walks call_state_closes in the
+    list's order (ADR 0029, addendum: the id list made the API's page walk call_closes and filter
+    1,371 ids on the heap, ~6,400 blocks a request)."""
+    PublishedCallFactory(city=city, unit=unit, allowed_provinces=["Qom"])
+    PublishedCallFactory(city=city, unit=unit)
+    ids = [orgs["qom_kb"].pk]
+    for status in ("open", "all"):
+        qs = call_list_public(status=status, open_to_organizations=ids)
+        count = plan_of(qs.order_by().values("pk")[:1001], enable_bitmapscan="off")
+        assert "Index Only Scan using call_state_closes" in count, count
+        assert count.count("Index Only Scan using eligiblecall_unique") == 2, count
+        assert "Seq Scan" not in count and " Index Scan " not in count, count
+        page = plan_of(qs[:20], enable_bitmapscan="off", enable_sort="off")
+        assert "using call_state_closes" in page and "Seq Scan on challenges_call" not in page, page
 
 
 @requires_postgres
