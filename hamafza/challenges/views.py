@@ -73,9 +73,9 @@ def _add_errors(form, exc: ValidationError, aliases: dict[str, str] | None = Non
         form.add_error(None, exc.messages)
 
 
-def _page(request, qs, number):
+def _page(request, qs, number, *, ids_first=False):
     number = number or 1
-    paginator = CappedPaginator(qs, PAGE_SIZE, page=number)
+    paginator = CappedPaginator(qs, PAGE_SIZE, page=number, ids_first=ids_first)
     if number > paginator.num_pages and number != 1:
         raise Http404("No such page")
     return paginator.get_page(number)
@@ -99,7 +99,8 @@ def call_list(request):
         q=normalize(data.get("q") or ""),
         open_to_organizations=[o.pk for o in my_orgs] if data.get("mine") else None,
     )
-    page = _page(request, qs, data.get("page"))
+    # the calls open to my organizations: the page's ids from the indexes, then its rows (page_rows)
+    page = _page(request, qs, data.get("page"), ids_first=bool(data.get("mine")))
     return render(
         request,
         "challenges/call_list.html",

@@ -249,7 +249,8 @@ def call_list(request, filters: Query[CallFilters]):
         qs = qs.filter(closes_at__gte=_tehran_day(filters.closes_after))
     if filters.ordering:
         qs = order(qs, filters.ordering, default=())
-    return paginate(qs, filters)
+    # open to an organization: the page's ids from the indexes, then its rows (core.paging.page_rows)
+    return paginate(qs, filters, ids_first=open_to is not None)
 
 
 @router.get(

@@ -95,8 +95,9 @@ class Rows(list):
         return len(self)
 
 
-def paginate(queryset, query: ListQuery) -> dict:
-    """One page of `queryset` (two queries: a capped count and the page). A page past the last is 404."""
+def paginate(queryset, query: ListQuery, *, ids_first: bool = False) -> dict:
+    """One page of `queryset` (two queries: a capped count and the page; three with `ids_first`, see
+    ``core.paging.page_rows``). A page past the last is 404."""
     counted = capped_count(queryset, limit=count_limit(page=query.page, per_page=query.page_size))
     count = counted.value
     pages = max(1, -(-count // query.page_size))
@@ -115,5 +116,5 @@ def paginate(queryset, query: ListQuery) -> dict:
         "page_size": query.page_size,
         "pages": pages,
         "has_next": query.page < pages,
-        "items": page_rows(queryset, start, start + query.page_size),
+        "items": page_rows(queryset, start, start + query.page_size, ids_first=ids_first),
     }
