@@ -437,11 +437,16 @@ def _evaluation_context(request, call, **extra):
     panel = selectors.panel_for_call(call=call)
     context = {"call": call, "panel": panel}
     if panel is not None:
-        progress = selectors.panel_progress(panel=panel, page=_page_param(request, "progress_page") or 1)
-        ranking = selectors.panel_ranking(panel=panel, page=_page_param(request, "ranking_page") or 1)
+        criteria = selectors.rubric(panel=panel)  # read once for the page (progress, ranking, table)
+        progress = selectors.panel_progress(
+            panel=panel, page=_page_param(request, "progress_page") or 1, criteria=criteria
+        )
+        ranking = selectors.panel_ranking(
+            panel=panel, page=_page_param(request, "ranking_page") or 1, criteria=criteria
+        )
         context.update(
             {
-                "criteria": selectors.rubric(panel=panel),
+                "criteria": criteria,
                 "members": progress["members"],
                 "invitations": selectors.panel_invitations(panel=panel),
                 "progress": progress,
@@ -451,7 +456,7 @@ def _evaluation_context(request, call, **extra):
                 "criterion_form": CriterionForm(),
                 "invite_form": InviteForm(),
                 "add_judge_form": AddJudgeForm(queryset=selectors.city_judges_available(panel=panel)),
-                "total_weight": sum(c.weight for c in selectors.rubric(panel=panel)),
+                "total_weight": sum(c.weight for c in criteria),
             }
         )
     context["errors"] = []
