@@ -171,17 +171,26 @@ def attachment_get_for(*, user, pk: int) -> ProposalAttachment:
 
 
 def proposal_list_for(
-    *, user, q: str = "", call_id: int | None = None, status: str = ""
+    *,
+    user,
+    q: str = "",
+    call_id: int | None = None,
+    status: str = "",
+    visible: QuerySet[Proposal] | None = None,
+    blind: set[int] | None = None,
 ) -> QuerySet[Proposal] | MatchedProposals:
-    """The proposals list and search: the visible set, filtered; no query per row."""
-    qs = proposals_visible_to(user)
+    """The proposals list and search: the visible set, filtered; no query per row. `visible`
+    (``proposals_visible_to(user)``) and `blind` (``blind_call_ids_for(user=user)``): when the
+    page has read them already, so each is resolved once per request."""
+    visible = proposals_visible_to(user) if visible is None else visible
+    qs = visible
     if call_id:
         qs = qs.filter(call_id=call_id)
     if status:
         qs = qs.filter(status=status)
     tokens = words(q)[:12]
     if tokens:
-        blind = blind_call_ids_for(user=user)
+        blind = blind_call_ids_for(user=user) if blind is None else blind
         base = qs.order_by()
         for token in tokens:
             # Each word: a semi-join on the union of two index lookups within the visible set, the
@@ -193,7 +202,7 @@ def proposal_list_for(
             applicants = Organization.objects.filter(search_text__contains=token).order_by().values("pk")
             by_applicant = base.filter(organization_id__in=applicants).exclude(call_id__in=blind).values("pk")
             qs = qs.filter(pk__in=by_text.union(by_applicant))
-        return MatchedProposals(qs.order_by(*LIST_ORDER), visible=proposals_visible_to(user))
+        return MatchedProposals(qs.order_by(*LIST_ORDER), visible=visible)
     return qs.select_related("call", "city", "organization").order_by(*LIST_ORDER)
 
 
@@ -257,12 +266,13 @@ def blind_call_ids_for(*, user) -> set[int]:
     )
 
 
-def mark_identities(*, user, proposals) -> list[Proposal]:
+def mark_identities(*, user, proposals, blind: set[int] | None = None) -> list[Proposal]:
     """Blind review, the one rule for the pages and the API: sets ``hide_identity`` on each proposal
     (the judges of a blind panel do not see who applied, unless they are members of the applicant).
-    At most two queries for the whole list, whatever its length."""
+    At most two queries for the whole list, whatever its length. `blind`: the user's
+    ``blind_call_ids_for`` when the page has read them already."""
     proposals = list(proposals)
-    blind = blind_call_ids_for(user=user)
+    blind = blind_call_ids_for(user=user) if blind is None else blind
     mine = set()
     if blind and any(p.call_id in blind for p in proposals):
         mine = set(OrganizationMembership.objects.filter(user_id=user.pk).values_list("organization_id", flat=True))
@@ -281,15 +291,16 @@ def judges_shown_to(*, user, proposal: Proposal) -> bool:
     return not OrganizationMembership.objects.filter(user_id=user.pk, organization_id=proposal.organization_id).exists()
 
 
-def proposal_counts_for(*, user, call_ids) -> list[dict]:
+def proposal_counts_for(*, user, call_ids, visible: QuerySet[Proposal] | None = None) -> list[dict]:
     """Counts per call of the proposals `user` may see, for the calls `call_ids` only (the calls of
     the page shown, or the one filtered on): [{call_id, call__title, n}]. Bounded on purpose: over
-    every visible proposal it grouped a whole city's calls on each request (issue 19)."""
+    every visible proposal it grouped a whole city's calls on each request (issue 19). `visible`:
+    ``proposals_visible_to(user)`` when the page has read it already."""
     call_ids = sorted({pk for pk in call_ids if pk})
     if not call_ids:
         return []
     return list(
-        proposals_visible_to(user)
+        (proposals_visible_to(user) if visible is None else visible)
         .filter(call_id__in=call_ids)
         .values("call_id", "call__title")
         .annotate(n=Count("id"))

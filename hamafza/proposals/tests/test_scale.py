@@ -153,6 +153,36 @@ def test_a_search_matches_once_per_page(world, monkeypatch):
     assert list(applicant) == []
 
 
+SEARCH_QUERIES = 11  # the manager's search page, whatever the number of proposals and matches
+
+
+@pytest.mark.django_db
+def test_a_search_page_resolves_the_visible_set_once(world, city):
+    """The list, the search's page and the per-call counts share one visible set and one read of
+    the blind calls (each was read again by each part: 16 queries, issue 19); the count stays the
+    same with more proposals and matches, and the rows are the visible matches."""
+    manager = world.users["manager"]
+    client = _client(manager)
+    url = reverse("proposals:proposal_list") + "?q=zephyrsecret"
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    before = len(ctx.captured_queries)
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert sum("SELECT 'o' AS" in sql for sql in sqls) == 1  # _visible_ids
+    assert sum('"proposals_panel"."blind_review"' in sql for sql in sqls) == 1  # blind_call_ids_for
+    assert before <= SEARCH_QUERIES
+    mine = [ProposalFactory(call=CallFactory(city=city), title=f"Zephyrsecret {i}") for i in range(5)]
+    hidden = ProposalFactory(call=CallFactory(city=city), title="Zephyrsecret draft", status="draft")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert len(ctx.captured_queries) == before
+    shown = {p.pk for p in response.context["proposals"]}
+    assert shown == {world.proposal_a.pk, *(p.pk for p in mine)} and hidden.pk not in shown
+    assert {c["call_id"] for c in response.context["counts"]} == {world.call.pk, *(p.call_id for p in mine)}
+    other = _client(world.users["applicant_b"]).get(url)
+    assert list(other.context["proposals"]) == []
+
+
 @pytest.mark.django_db
 def test_judge_queue_pages_in_the_database(world, monkeypatch):
     """The judging page and API read one page of the queue (and its declarations and sheets), a
