@@ -153,6 +153,24 @@ def test_a_search_matches_once_per_page(world, monkeypatch):
     assert list(applicant) == []
 
 
+@pytest.mark.django_db
+def test_the_ordered_ids_are_those_of_the_plain_filter(world, city):
+    """The search's ids come from the last word's union in the list's order (not the visible set
+    joined to it again): the same rows in the same order as the plain filter, for one word or more,
+    for the manager, an applicant and a judge."""
+    for i in range(4):
+        ProposalFactory(call=world.call, title=f"Zephyrsecret lantern {i}" if i % 2 else f"Zephyrsecret {i}")
+    ProposalFactory(
+        call=CallFactory(city=city), title="Zephyrsecret lantern draft", status="draft", organization=world.org_a
+    )
+    for who in ("manager", "applicant_a", "judge"):
+        for q in ("zephyrsecret", "zephyrsecret lantern", "lantern zephyrsecret", "nothing"):
+            matched = selectors.proposal_list_for(user=world.users[who], q=q)
+            plain = list(matched.order_by(*selectors.LIST_ORDER).values_list("pk", flat=True))
+            assert matched._ids == plain, (who, q)
+    assert len(selectors.proposal_list_for(user=world.users["manager"], q="zephyrsecret lantern")._ids) == 2
+
+
 SEARCH_QUERIES = 11  # the manager's search page, whatever the number of proposals and matches
 
 
