@@ -98,7 +98,7 @@ def _count(client, url):
     return len(ctx.captured_queries), response.content.decode()
 
 
-EVALUATION_QUERIES = 20  # the manager's evaluation page, whatever the size of the panel and the call
+EVALUATION_QUERIES = 18  # the manager's evaluation page, whatever the size of the panel and the call
 
 
 def test_the_evaluation_page_costs_the_same_queries_for_a_bigger_panel(world, city):
