@@ -175,13 +175,7 @@ def need_similar(*, need: Need, limit: int = 8) -> list[SimilarNeed]:
         condition |= Q(search_text__contains=word)
     if not condition:
         return []
-    window = (
-        Need.objects.filter(condition)
-        .exclude(pk=need.pk)
-        .exclude(status=Need.Status.DRAFT)
-        .order_by("-pk")
-        .values("pk")[:SIMILAR_CANDIDATES]
-    )
+    window = Need.objects.filter(condition).exclude(pk=need.pk).exclude(status=Need.Status.DRAFT).order_by("-pk")
     probes = by_length[:SIMILAR_PROBE_WORDS]
     pre_score = Value(0.0, output_field=FloatField())
     if probes:
@@ -194,12 +188,10 @@ def need_similar(*, need: Need, limit: int = 8) -> list[SimilarNeed]:
         shared = links.order_by().values("need_id").annotate(n=Count("pk")).values("n")
         cap_hits = Coalesce(Subquery(shared, output_field=IntegerField()), 0)
         pre_score = pre_score + cap_hits * Value(CAPABILITY_WEIGHT / len(own_caps), output_field=FloatField())
-    shortlist = list(
-        Need.objects.filter(pk__in=window)
-        .annotate(pre_score=pre_score)
-        .order_by("-pre_score", "-pk")
-        .values_list("pk", flat=True)[:SIMILAR_SHORTLIST]
-    )
+    # The candidates are pre-scored as the window reads them (one pass, each row read once; the
+    # best SIMILAR_SHORTLIST kept here, in the order ORDER BY pre_score DESC, pk DESC gave).
+    scored = window.annotate(pre_score=pre_score).values_list("pk", "pre_score")[:SIMILAR_CANDIDATES]
+    shortlist = [pk for pk, _score in sorted(scored, key=lambda row: (-row[1], -row[0]))[:SIMILAR_SHORTLIST]]
     candidates = (
         Need.objects.filter(pk__in=shortlist)
         .only("id", "title", "search_text", "status", "city", "unit")

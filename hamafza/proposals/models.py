@@ -428,8 +428,15 @@ class ConflictDeclaration(models.Model):
 class ScoreSheet(models.Model):
     """One judge's scores for one proposal. ``version`` is the optimistic-locking counter."""
 
+    # No index of its own: ``scoresheet_unique`` (member, proposal) answers a lookup by the judge
+    # too, and a second index on the judge alone led the planner to find a cell's sheet by reading
+    # every sheet of the judge with the proposal as a filter (the evaluation page, issue 19).
     member = models.ForeignKey(
-        PanelMember, on_delete=models.CASCADE, related_name="sheets", verbose_name=pgettext_lazy("field label", "judge")
+        PanelMember,
+        on_delete=models.CASCADE,
+        related_name="sheets",
+        db_index=False,
+        verbose_name=pgettext_lazy("field label", "judge"),
     )
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="sheets", verbose_name=pgettext_lazy("field label", "proposal")

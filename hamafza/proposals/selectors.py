@@ -171,19 +171,29 @@ def attachment_get_for(*, user, pk: int) -> ProposalAttachment:
 
 
 def proposal_list_for(
-    *, user, q: str = "", call_id: int | None = None, status: str = ""
+    *,
+    user,
+    q: str = "",
+    call_id: int | None = None,
+    status: str = "",
+    visible: QuerySet[Proposal] | None = None,
+    blind: set[int] | None = None,
 ) -> QuerySet[Proposal] | MatchedProposals:
-    """The proposals list and search: the visible set, filtered; no query per row."""
-    qs = proposals_visible_to(user)
+    """The proposals list and search: the visible set, filtered; no query per row. `visible`
+    (``proposals_visible_to(user)``) and `blind` (``blind_call_ids_for(user=user)``): when the
+    page has read them already, so each is resolved once per request."""
+    visible = proposals_visible_to(user) if visible is None else visible
+    qs = visible
     if call_id:
         qs = qs.filter(call_id=call_id)
     if status:
         qs = qs.filter(status=status)
     tokens = words(q)[:12]
     if tokens:
-        blind = blind_call_ids_for(user=user)
+        blind = blind_call_ids_for(user=user) if blind is None else blind
         base = qs.order_by()
-        for token in tokens:
+        ordered = None
+        for i, token in enumerate(tokens):
             # Each word: a semi-join on the union of two index lookups within the visible set, the
             # proposal's folded text (trigram index) or the applicant's (trigram index, then the
             # proposals by organization), never an OR across the join to organizations, which made
@@ -192,8 +202,22 @@ def proposal_list_for(
             by_text = base.filter(search_text__contains=token).values("pk")
             applicants = Organization.objects.filter(search_text__contains=token).order_by().values("pk")
             by_applicant = base.filter(organization_id__in=applicants).exclude(call_id__in=blind).values("pk")
+            if i == len(tokens) - 1:
+                # The ids in the list's order straight from the last word's union, its branches
+                # within the visible set already narrowed by the earlier words (so the same rows):
+                # not the visible set read again and joined to the union, as `qs` would (issue 19).
+                within = qs.order_by()
+                columns = ("pk", "submitted_at", "created_at")
+                ordered = (
+                    within.filter(search_text__contains=token)
+                    .values_list(*columns)
+                    .union(
+                        within.filter(organization_id__in=applicants).exclude(call_id__in=blind).values_list(*columns)
+                    )
+                    .order_by(*LIST_ORDER)
+                )
             qs = qs.filter(pk__in=by_text.union(by_applicant))
-        return MatchedProposals(qs.order_by(*LIST_ORDER), visible=proposals_visible_to(user))
+        return MatchedProposals(qs.order_by(*LIST_ORDER), visible=visible, ordered=ordered)
     return qs.select_related("call", "city", "organization").order_by(*LIST_ORDER)
 
 
@@ -213,12 +237,15 @@ class MatchedProposals:
 
     ordered = True
 
-    def __init__(self, matches: QuerySet[Proposal], *, visible: QuerySet[Proposal]):
+    def __init__(self, matches: QuerySet[Proposal], *, visible: QuerySet[Proposal], ordered=None):
         self._matches = matches
+        self._ordered = ordered  # (pk, ...) rows of the same matches in the list's order, when cheaper
         self._visible = visible.select_related("call", "city", "organization")
 
     @cached_property
     def _ids(self) -> list[int]:
+        if self._ordered is not None:
+            return [row[0] for row in self._ordered]
         return list(self._matches.values_list("pk", flat=True))
 
     def order_by(self, *fields) -> QuerySet[Proposal]:
@@ -257,12 +284,13 @@ def blind_call_ids_for(*, user) -> set[int]:
     )
 
 
-def mark_identities(*, user, proposals) -> list[Proposal]:
+def mark_identities(*, user, proposals, blind: set[int] | None = None) -> list[Proposal]:
     """Blind review, the one rule for the pages and the API: sets ``hide_identity`` on each proposal
     (the judges of a blind panel do not see who applied, unless they are members of the applicant).
-    At most two queries for the whole list, whatever its length."""
+    At most two queries for the whole list, whatever its length. `blind`: the user's
+    ``blind_call_ids_for`` when the page has read them already."""
     proposals = list(proposals)
-    blind = blind_call_ids_for(user=user)
+    blind = blind_call_ids_for(user=user) if blind is None else blind
     mine = set()
     if blind and any(p.call_id in blind for p in proposals):
         mine = set(OrganizationMembership.objects.filter(user_id=user.pk).values_list("organization_id", flat=True))
@@ -281,15 +309,16 @@ def judges_shown_to(*, user, proposal: Proposal) -> bool:
     return not OrganizationMembership.objects.filter(user_id=user.pk, organization_id=proposal.organization_id).exists()
 
 
-def proposal_counts_for(*, user, call_ids) -> list[dict]:
+def proposal_counts_for(*, user, call_ids, visible: QuerySet[Proposal] | None = None) -> list[dict]:
     """Counts per call of the proposals `user` may see, for the calls `call_ids` only (the calls of
     the page shown, or the one filtered on): [{call_id, call__title, n}]. Bounded on purpose: over
-    every visible proposal it grouped a whole city's calls on each request (issue 19)."""
+    every visible proposal it grouped a whole city's calls on each request (issue 19). `visible`:
+    ``proposals_visible_to(user)`` when the page has read it already."""
     call_ids = sorted({pk for pk in call_ids if pk})
     if not call_ids:
         return []
     return list(
-        proposals_visible_to(user)
+        (proposals_visible_to(user) if visible is None else visible)
         .filter(call_id__in=call_ids)
         .values("call_id", "call__title")
         .annotate(n=Count("id"))
@@ -469,28 +498,35 @@ MISSING_STATES = ("undeclared", "partial", "todo")
 def _declared_states(panel, n_criteria: int) -> QuerySet[ConflictDeclaration]:
     """The declarations of the panel's judges on the call's submitted proposals, each annotated
     with the state of its cell ("conflict", "complete", "partial", "todo"), computed in the
-    database. A cell without a declaration is "undeclared"."""
-    scores = (
-        Score.objects.filter(sheet__member_id=OuterRef("member_id"), sheet__proposal_id=OuterRef("proposal_id"))
+    database. A cell without a declaration is "undeclared".
+
+    A declared cell without a conflict looks up its score sheet once: one correlated subquery
+    that finds the sheet by (judge, proposal) through ``scoresheet_unique`` and counts its scores,
+    answering the sheet's state; a cell without a sheet is "todo". (Two subqueries per cell, the
+    sheet's scores and its completion, each found through the judge alone with the proposal as a
+    filter, read every sheet of the judge per cell: 34 ms for 733 cells, issue 19.)"""
+    sheet_state = (
+        ScoreSheet.objects.filter(member_id=OuterRef("member_id"), proposal_id=OuterRef("proposal_id"))
+        .annotate(n_scores=Count("scores"))
+        .annotate(
+            state=Case(
+                When(completed_at__isnull=False, n_scores__gte=n_criteria, then=Value("complete")),
+                When(n_scores__gt=0, then=Value("partial")),
+                default=Value("todo"),
+                output_field=CharField(),
+            )
+        )
         .order_by()
-        .values("sheet_id")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    completed = ScoreSheet.objects.filter(
-        member_id=OuterRef("member_id"), proposal_id=OuterRef("proposal_id"), completed_at__isnull=False
+        .values("state")[:1]
     )
     return (
         ConflictDeclaration.objects.filter(
             member__panel=panel, proposal__call_id=panel.call_id, proposal__status=Proposal.Status.SUBMITTED
         )
-        .annotate(n_scores=Coalesce(Subquery(scores), 0), sheet_completed=Exists(completed))
         .annotate(
             state=Case(
                 When(has_conflict=True, then=Value("conflict")),
-                When(sheet_completed=True, n_scores__gte=n_criteria, then=Value("complete")),
-                When(n_scores__gt=0, then=Value("partial")),
-                default=Value("todo"),
+                default=Coalesce(Subquery(sheet_state, output_field=CharField()), Value("todo")),
                 output_field=CharField(),
             )
         )
@@ -508,30 +544,32 @@ def _state_counts(declared: QuerySet, by: str) -> dict[int, dict[str, int]]:
     return counts
 
 
-def panel_progress(*, panel, page: int = 1, per_page: int = PROGRESS_PAGE) -> dict:
+def panel_progress(*, panel, page: int = 1, per_page: int = PROGRESS_PAGE, criteria=None) -> dict:
     """Who scored what and what is missing: a matrix members × submitted proposals with the cell
     state ("conflict", "undeclared", "complete", "partial", "todo").
 
-    The counts per judge (over every submitted proposal) and per proposal (over every judge) are
-    grouped in the database; the cells are read for one page of `per_page` proposals (columns) only.
-    A fixed number of queries whatever the size of the panel or the call (issue 19)."""
+    The counts per judge (over every submitted proposal) are grouped in the database; the cells are
+    read for one page of `per_page` proposals (columns) only, and the counts per proposal are those
+    cells'. A fixed number of queries whatever the size of the panel or the call (issue 19).
+    `criteria`: the panel's rubric when the caller has read it already."""
     members = list(panel_members(panel=panel))
     submitted = submitted_proposals(call=panel.call).order_by("pk")
     total = submitted.count()
     pages = max((total + per_page - 1) // per_page, 1)
     page = min(max(int(page), 1), pages)
     proposals = list(submitted[(page - 1) * per_page : page * per_page])
-    n_criteria = panel.criteria.count()
+    n_criteria = len(criteria) if criteria is not None else panel.criteria.count()
     declared = _declared_states(panel, n_criteria)
     per_member = _state_counts(declared, "member_id")
     ids = [p.pk for p in proposals]
-    per_proposal = _state_counts(declared.filter(proposal_id__in=ids), "proposal_id")
-    cells_of = {
-        (member_id, proposal_id): state
-        for member_id, proposal_id, state in declared.filter(proposal_id__in=ids).values_list(
-            "member_id", "proposal_id", "state"
-        )
-    }
+    cells_of = {}
+    per_proposal: dict[int, dict[str, int]] = {}
+    for member_id, proposal_id, state in declared.filter(proposal_id__in=ids).values_list(
+        "member_id", "proposal_id", "state"
+    ):
+        cells_of[(member_id, proposal_id)] = state
+        counts = per_proposal.setdefault(proposal_id, dict.fromkeys(("conflict", "complete", "partial", "todo"), 0))
+        counts[state] += 1
     rows = []
     missing_total = 0
     for m in members:
@@ -562,29 +600,38 @@ def panel_progress(*, panel, page: int = 1, per_page: int = PROGRESS_PAGE) -> di
     }
 
 
-def panel_totals(*, panel) -> dict[tuple[int, int], float]:
+def panel_totals(*, panel, criteria=None) -> dict[tuple[int, int], float]:
     """{(member_id, proposal_id): weighted total 0..100} over complete sheets of judges without a
-    conflict (a declared conflict removes the judge from that proposal's aggregation)."""
-    criteria = [aggregation.Criterion(c.pk, c.weight, c.scale_max) for c in rubric(panel=panel)]
+    conflict (a declared conflict removes the judge from that proposal's aggregation).
+    `criteria`: the panel's rubric when the caller has read it already."""
+    criteria = [
+        aggregation.Criterion(c.pk, c.weight, c.scale_max)
+        for c in (criteria if criteria is not None else rubric(panel=panel))
+    ]
     if not criteria:
         return {}
     conflicted = ConflictDeclaration.objects.filter(
-        member_id=OuterRef("member_id"), proposal_id=OuterRef("proposal_id"), has_conflict=True
+        member_id=OuterRef("sheet__member_id"), proposal_id=OuterRef("sheet__proposal_id"), has_conflict=True
     )
-    sheets = ScoreSheet.objects.filter(
-        member__panel=panel, completed_at__isnull=False, proposal__status=Proposal.Status.SUBMITTED
-    ).exclude(Exists(conflicted))
-    # Plain values, not model instances: a panel of a large call has thousands of scores (issue 19).
-    keys = {pk: (member, proposal) for pk, member, proposal in sheets.values_list("pk", "member_id", "proposal_id")}
-    values: dict[int, dict[int, object]] = {pk: {} for pk in keys}
-    scores = Score.objects.filter(sheet_id__in=sheets.values("pk")).values_list("sheet_id", "criterion_id", "value")
-    for sheet_id, criterion_id, value in scores:
-        if sheet_id in values:
-            values[sheet_id][criterion_id] = value
+    # Plain values in one query (each score with its sheet's judge and proposal), not model
+    # instances: a panel of a large call has thousands of scores (issue 19).
+    scores = (
+        Score.objects.filter(
+            sheet__member__panel=panel,
+            sheet__completed_at__isnull=False,
+            sheet__proposal__status=Proposal.Status.SUBMITTED,
+        )
+        .exclude(Exists(conflicted))
+        .order_by()
+        .values_list("sheet__member_id", "sheet__proposal_id", "criterion_id", "value")
+    )
+    values: dict[tuple[int, int], dict[int, object]] = {}
+    for member_id, proposal_id, criterion_id, value in scores:
+        values.setdefault((member_id, proposal_id), {})[criterion_id] = value
     totals = {}
-    for pk, key in keys.items():
+    for key, sheet in values.items():
         try:
-            totals[key] = aggregation.judge_total(values[pk], criteria)
+            totals[key] = aggregation.judge_total(sheet, criteria)
         except aggregation.AggregationError:
             continue  # a sheet made incomplete by a rubric change does not count
     return totals
@@ -593,14 +640,14 @@ def panel_totals(*, panel) -> dict[tuple[int, int], float]:
 RANKING_PAGE = 25  # proposals per page of the manager's ranking (the page and the API's default)
 
 
-def panel_ranked(*, panel) -> list[aggregation.ProposalResult]:
+def panel_ranked(*, panel, criteria=None) -> list[aggregation.ProposalResult]:
     """The ranked results of the panel's submitted proposals with the panel's aggregation settings,
     as plain results (proposal ids, no model instances): the ranking needs every judge's totals
     (ranks, ties and the per-judge normalisation are over the whole panel) but not the proposals'
     rows, which a page reads for its own slice only (issue 19)."""
     ids = list(submitted_proposals(call=panel.call).order_by("pk").values_list("pk", flat=True))
     results = aggregation.aggregate(
-        panel_totals(panel=panel),
+        panel_totals(panel=panel, criteria=criteria),
         proposals=ids,
         method=panel.method,
         normalise=panel.normalise,
@@ -623,12 +670,12 @@ def panel_results(*, panel) -> list[dict]:
     return _with_proposals(panel, panel_ranked(panel=panel))
 
 
-def panel_ranking(*, panel, page: int = 1, per_page: int | None = None) -> dict:
+def panel_ranking(*, panel, page: int = 1, per_page: int | None = None, criteria=None) -> dict:
     """One page of the panel's ranking (`rows` as `panel_results`), with the exact number of ranked
     proposals: the ranks are computed over the whole panel, the proposals read for the page only.
     A page past the last shows the last."""
     per_page = per_page or RANKING_PAGE
-    results = panel_ranked(panel=panel)
+    results = panel_ranked(panel=panel, criteria=criteria)
     total = len(results)
     pages = max((total + per_page - 1) // per_page, 1)
     page = min(max(int(page), 1), pages)

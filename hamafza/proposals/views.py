@@ -318,11 +318,15 @@ def proposal_list(request):
         return render(request, "proposals/proposal_list.html", {"form": form, "page": None}, status=400)
     filters = form.filters() if request.GET else {"q": "", "call_id": None, "status": ""}
     page_number = (form.cleaned_data.get("page") if request.GET else None) or 1
-    paginator = CappedPaginator(selectors.proposal_list_for(user=request.user, **filters), PAGE_SIZE, page=page_number)
+    # The visible set and the blind calls are resolved once for the list, the search and the counts.
+    visible = selectors.proposals_visible_to(request.user)
+    blind = selectors.blind_call_ids_for(user=request.user)
+    listed = selectors.proposal_list_for(user=request.user, visible=visible, blind=blind, **filters)
+    paginator = CappedPaginator(listed, PAGE_SIZE, page=page_number)
     if page_number > max(paginator.num_pages, 1):
         raise Http404("No such page")
     page = paginator.get_page(page_number)
-    selectors.mark_identities(user=request.user, proposals=page.object_list)
+    selectors.mark_identities(user=request.user, proposals=page.object_list, blind=blind)
     return render(
         request,
         "proposals/proposal_list.html",
@@ -333,7 +337,9 @@ def proposal_list(request):
             "total": paginator.count_shown,
             "total_exact": paginator.count_exact,
             "counts": selectors.proposal_counts_for(
-                user=request.user, call_ids=[filters["call_id"], *(p.call_id for p in page.object_list)]
+                user=request.user,
+                call_ids=[filters["call_id"], *(p.call_id for p in page.object_list)],
+                visible=visible,
             ),
         },
     )
@@ -437,11 +443,16 @@ def _evaluation_context(request, call, **extra):
     panel = selectors.panel_for_call(call=call)
     context = {"call": call, "panel": panel}
     if panel is not None:
-        progress = selectors.panel_progress(panel=panel, page=_page_param(request, "progress_page") or 1)
-        ranking = selectors.panel_ranking(panel=panel, page=_page_param(request, "ranking_page") or 1)
+        criteria = selectors.rubric(panel=panel)  # read once for the page (progress, ranking, table)
+        progress = selectors.panel_progress(
+            panel=panel, page=_page_param(request, "progress_page") or 1, criteria=criteria
+        )
+        ranking = selectors.panel_ranking(
+            panel=panel, page=_page_param(request, "ranking_page") or 1, criteria=criteria
+        )
         context.update(
             {
-                "criteria": selectors.rubric(panel=panel),
+                "criteria": criteria,
                 "members": progress["members"],
                 "invitations": selectors.panel_invitations(panel=panel),
                 "progress": progress,
@@ -451,7 +462,7 @@ def _evaluation_context(request, call, **extra):
                 "criterion_form": CriterionForm(),
                 "invite_form": InviteForm(),
                 "add_judge_form": AddJudgeForm(queryset=selectors.city_judges_available(panel=panel)),
-                "total_weight": sum(c.weight for c in selectors.rubric(panel=panel)),
+                "total_weight": sum(c.weight for c in criteria),
             }
         )
     context["errors"] = []

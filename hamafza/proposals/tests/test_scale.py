@@ -154,6 +154,54 @@ def test_a_search_matches_once_per_page(world, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_the_ordered_ids_are_those_of_the_plain_filter(world, city):
+    """The search's ids come from the last word's union in the list's order (not the visible set
+    joined to it again): the same rows in the same order as the plain filter, for one word or more,
+    for the manager, an applicant and a judge."""
+    for i in range(4):
+        ProposalFactory(call=world.call, title=f"Zephyrsecret lantern {i}" if i % 2 else f"Zephyrsecret {i}")
+    ProposalFactory(
+        call=CallFactory(city=city), title="Zephyrsecret lantern draft", status="draft", organization=world.org_a
+    )
+    for who in ("manager", "applicant_a", "judge"):
+        for q in ("zephyrsecret", "zephyrsecret lantern", "lantern zephyrsecret", "nothing"):
+            matched = selectors.proposal_list_for(user=world.users[who], q=q)
+            plain = list(matched.order_by(*selectors.LIST_ORDER).values_list("pk", flat=True))
+            assert matched._ids == plain, (who, q)
+    assert len(selectors.proposal_list_for(user=world.users["manager"], q="zephyrsecret lantern")._ids) == 2
+
+
+SEARCH_QUERIES = 11  # the manager's search page, whatever the number of proposals and matches
+
+
+@pytest.mark.django_db
+def test_a_search_page_resolves_the_visible_set_once(world, city):
+    """The list, the search's page and the per-call counts share one visible set and one read of
+    the blind calls (each was read again by each part: 16 queries, issue 19); the count stays the
+    same with more proposals and matches, and the rows are the visible matches."""
+    manager = world.users["manager"]
+    client = _client(manager)
+    url = reverse("proposals:proposal_list") + "?q=zephyrsecret"
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    before = len(ctx.captured_queries)
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert sum("SELECT 'o' AS" in sql for sql in sqls) == 1  # _visible_ids
+    assert sum('"proposals_panel"."blind_review"' in sql for sql in sqls) == 1  # blind_call_ids_for
+    assert before <= SEARCH_QUERIES
+    mine = [ProposalFactory(call=CallFactory(city=city), title=f"Zephyrsecret {i}") for i in range(5)]
+    hidden = ProposalFactory(call=CallFactory(city=city), title="Zephyrsecret draft", status="draft")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert len(ctx.captured_queries) == before
+    shown = {p.pk for p in response.context["proposals"]}
+    assert shown == {world.proposal_a.pk, *(p.pk for p in mine)} and hidden.pk not in shown
+    assert {c["call_id"] for c in response.context["counts"]} == {world.call.pk, *(p.call_id for p in mine)}
+    other = _client(world.users["applicant_b"]).get(url)
+    assert list(other.context["proposals"]) == []
+
+
+@pytest.mark.django_db
 def test_judge_queue_pages_in_the_database(world, monkeypatch):
     """The judging page and API read one page of the queue (and its declarations and sheets), a
     constant number of queries however many proposals the judge's panels hold; the API's
