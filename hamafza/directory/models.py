@@ -107,13 +107,6 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # The search text as stored: save() rewrites the organization's words only when it changed.
-        instance._stored_search_text = instance.__dict__.get("search_text")
-        return instance
-
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
         self.sort_name = self.build_sort_name()
@@ -126,6 +119,13 @@ class Organization(models.Model):
 
             set_organization_words(self.pk, self.search_text)
             self._stored_search_text = self.search_text
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The search text as stored: save() rewrites the organization's words only when it changed.
+        instance._stored_search_text = instance.__dict__.get("search_text")
+        return instance
 
     @property
     def display_name(self) -> str:
