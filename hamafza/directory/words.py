@@ -96,6 +96,23 @@ def set_organization_words(organization_id: int, search_text: str) -> None:
         )
 
 
+def _insert(OrganizationWord, pairs: list[tuple[int, int]]) -> None:  # noqa: N803 (a model class)
+    """Insert (word id, organization id) rows: on PostgreSQL one statement of two arrays (the
+    rebuild writes millions of rows), elsewhere ``bulk_create``."""
+    if not pairs:
+        return
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(OrganizationWord._meta.db_table)  # the model's, not input
+        sql = f"INSERT INTO {table} (word_id, organization_id) SELECT * FROM unnest(%s::bigint[], %s::bigint[])"  # noqa: S608
+        word_ids, organization_ids = zip(*pairs, strict=True)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(word_ids), list(organization_ids)])
+    else:
+        OrganizationWord.objects.bulk_create(
+            [OrganizationWord(word_id=w, organization_id=o) for w, o in pairs], batch_size=5_000
+        )
+
+
 def _models(apps):
     return tuple(apps.get_model("directory", name) for name in ("Organization", "SearchWord", "OrganizationWord"))
 
@@ -126,11 +143,11 @@ def rebuild(*, batch: int = 2000, apps=django_apps, log=None) -> dict[str, int]:
         new = set().union(*(w for _pk, w in per_org)) - known.keys()
         if new:
             known.update(_word_ids(new, SearchWord))
-        links = [OrganizationWord(word_id=known[w], organization_id=pk) for pk, ws in per_org for w in ws]
-        OrganizationWord.objects.bulk_create(links, batch_size=10_000)
-        used.update(link.word_id for link in links)
+        pairs = [(known[w], pk) for pk, ws in per_org for w in ws]
+        _insert(OrganizationWord, pairs)
+        used.update(word_id for word_id, _pk in pairs)
         organizations += len(chunk)
-        rows += len(links)
+        rows += len(pairs)
         if log and organizations % (batch * 10) == 0:
             log(f"{organizations} organizations, {rows} rows")
     unused = [pk for pk in known.values() if pk not in used]
