@@ -62,10 +62,9 @@ def organizations_containing(stem: str) -> QuerySet:
     return OrganizationWord.objects.filter(word__in=words).order_by().values("organization_id")
 
 
-def _word_ids(words: set[str], SearchWord=None) -> dict[str, int]:  # noqa: N803 (a model class)
+def _word_ids(words: set[str], SearchWord) -> dict[str, int]:  # noqa: N803 (a model class)
     """Ids of ``words`` in the vocabulary, adding the missing ones (two or three queries; a word
     another transaction adds at the same moment is not added twice)."""
-    SearchWord = SearchWord or django_apps.get_model("directory", "SearchWord")  # noqa: N806
     if not words:
         return {}
     ids = dict(SearchWord.objects.filter(word__in=words).values_list("word", "pk"))
@@ -80,7 +79,7 @@ def _word_ids(words: set[str], SearchWord=None) -> dict[str, int]:  # noqa: N803
 def set_organization_words(organization_id: int, search_text: str) -> None:
     """Make the organization's rows say the words of ``search_text`` (its folded search text):
     the words it lost are deleted, the new ones added (a few queries; none for an unchanged word)."""
-    from hamafza.directory.models import OrganizationWord
+    from hamafza.directory.models import OrganizationWord, SearchWord
 
     wanted = text_words(search_text)
     rows = OrganizationWord.objects.filter(organization_id=organization_id)
@@ -90,7 +89,7 @@ def set_organization_words(organization_id: int, search_text: str) -> None:
         rows.filter(word_id__in=gone).delete()
     added = wanted - have.keys()
     if added:
-        ids = _word_ids(added)
+        ids = _word_ids(added, SearchWord)
         OrganizationWord.objects.bulk_create(
             [OrganizationWord(word_id=ids[w], organization_id=organization_id) for w in added], ignore_conflicts=True
         )
