@@ -46,6 +46,11 @@ def text_words(search_text: str) -> set[str]:
     return out
 
 
+def _models(apps):
+    """The models (by name: ``models`` imports this module; a migration passes its own ``apps``)."""
+    return tuple(apps.get_model("directory", name) for name in ("Organization", "SearchWord", "OrganizationWord"))
+
+
 def is_word_stem(stem: str) -> bool:
     """True when the words can answer a search for ``stem`` (else the texts are searched)."""
     return len(stem) <= MAX_STEM and _WORD.fullmatch(stem) is not None
@@ -54,8 +59,7 @@ def is_word_stem(stem: str) -> bool:
 def organizations_containing(stem: str) -> QuerySet:
     """Ids (``organization_id``) of the organizations whose search text contains ``stem`` (folded),
     as a subquery: the words containing it, then their organizations by the primary key."""
-    from hamafza.directory.models import Organization, OrganizationWord, SearchWord
-
+    Organization, SearchWord, OrganizationWord = _models(django_apps)  # by name: models.py imports this module
     if not is_word_stem(stem):
         return Organization.objects.filter(search_text__contains=stem).order_by().values("pk")
     words = SearchWord.objects.filter(word__contains=stem).order_by().values("pk")
@@ -79,8 +83,7 @@ def _word_ids(words: set[str], SearchWord) -> dict[str, int]:  # noqa: N803 (a m
 def set_organization_words(organization_id: int, search_text: str) -> None:
     """Make the organization's rows say the words of ``search_text`` (its folded search text):
     the words it lost are deleted, the new ones added (a few queries; none for an unchanged word)."""
-    from hamafza.directory.models import OrganizationWord, SearchWord
-
+    _organization, SearchWord, OrganizationWord = _models(django_apps)
     wanted = text_words(search_text)
     rows = OrganizationWord.objects.filter(organization_id=organization_id)
     have = dict(rows.values_list("word__word", "word_id"))
@@ -110,10 +113,6 @@ def _insert(OrganizationWord, pairs: list[tuple[int, int]]) -> None:  # noqa: N8
         OrganizationWord.objects.bulk_create(
             [OrganizationWord(word_id=w, organization_id=o) for w, o in pairs], batch_size=5_000
         )
-
-
-def _models(apps):
-    return tuple(apps.get_model("directory", name) for name in ("Organization", "SearchWord", "OrganizationWord"))
 
 
 def rebuild(*, batch: int = 2000, apps=django_apps, log=None) -> dict[str, int]:
@@ -159,8 +158,7 @@ def disagreements(*, limit: int = 20, batch: int = 2000) -> list[tuple[int, str]
     """(organization id, what is wrong) where an organization's rows do not say the words of its
     stored search text (at most ``limit``; two queries per ``batch`` organizations). Empty when the
     table is in step."""
-    from hamafza.directory.models import Organization, OrganizationWord
-
+    Organization, _search_word, OrganizationWord = _models(django_apps)
     problems: list[tuple[int, str]] = []
     texts = Organization.objects.order_by("pk").values_list("pk", "search_text")
     last = 0
