@@ -50,10 +50,10 @@ from bench.scale.pages import pairs as page_pairs  # noqa: E402
 VENV_BIN = Path(sys.executable).parent
 PG_BASE = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 META_TABLE = "bench_scale_meta"
-# Commands run after the COPY, for tables derived from the generated ones: the precomputed
-# eligibility of open calls per organization (ADR 0019), which the services keep on every write
-# but COPY bypasses.
-POST_GENERATE_COMMANDS: list[list[str]] = [["eligible_calls", "rebuild"]]
+# Commands run after the COPY, for tables derived from the generated ones, which the services
+# and models keep on every write but COPY bypasses: the precomputed eligibility of open calls per
+# organization (ADR 0019) and the organizations' words of the directory search (ADR 0034).
+POST_GENERATE_COMMANDS: list[list[str]] = [["eligible_calls", "rebuild"], ["organization_words", "rebuild"]]
 
 _out_lines: list[str] = []
 

@@ -112,6 +112,20 @@ class Organization(models.Model):
         self.sort_name = self.build_sort_name()
         self.sort_name_en = self.build_sort_name_en()
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        stored = update_fields is None or "search_text" in update_fields
+        if stored and self.search_text != getattr(self, "_stored_search_text", None):
+            from hamafza.directory.words import set_organization_words
+
+            set_organization_words(self.pk, self.search_text)
+            self._stored_search_text = self.search_text
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The search text as stored: save() rewrites the organization's words only when it changed.
+        instance._stored_search_text = instance.__dict__.get("search_text")
+        return instance
 
     @property
     def display_name(self) -> str:
@@ -152,6 +166,52 @@ class Organization(models.Model):
         return fold(
             " ".join([self.name, self.name_en, self.city_name, self.province, self.description_fa, self.description_en])
         )
+
+
+class SearchWord(models.Model):
+    """One word of the organizations' search texts (a run of word characters of a folded
+    ``search_text``): the vocabulary that a directory search scans for the words containing what was
+    typed, before reading which organizations have them (``OrganizationWord``, ADR 0034). A word
+    longer than ``words.WORD_WINDOW`` is stored as overlapping pieces. Words no organization uses
+    any more stay until ``manage.py organization_words rebuild``."""
+
+    word = models.CharField(pgettext_lazy("field label", "word"), max_length=400, unique=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model name", "search word")
+        verbose_name_plural = pgettext_lazy("model name", "search words")
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class OrganizationWord(models.Model):
+    """The organization's search text has this word: the directory's text search is an index lookup
+    of these rows (the primary key, word first) instead of a ``LIKE`` over every matching text
+    (issue 19, ADR 0034). Kept by ``Organization.save()`` whenever its search text changes."""
+
+    pk = models.CompositePrimaryKey("word", "organization")
+    # The primary key (word, organization) is the index of the lookup by word.
+    word = models.ForeignKey(
+        SearchWord,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=pgettext_lazy("field label", "word"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=pgettext_lazy("field label", "organization"),
+    )
+
+    class Meta:
+        verbose_name = pgettext_lazy("model name", "organization word")
+        verbose_name_plural = pgettext_lazy("model name", "organization words")
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.word_id}"
 
 
 class OrganizationMembership(models.Model):

@@ -13,6 +13,7 @@ from hamafza.core import hooks
 from hamafza.core.models import Capability
 from hamafza.core.text import search_stems
 from hamafza.directory.models import Organization, OrganizationMembership, Person
+from hamafza.directory.words import organizations_containing
 
 MAX_QUERY_LENGTH = 200
 
@@ -23,14 +24,16 @@ def _search_filter(q: str) -> Q:
     A Persian word is looked up by its stem (``search_stems``): ``داده‌ها`` or ``هوشمند سازی`` find the
     organizations whose text says ``داده`` or ``هوشمند``, whatever the half-space became.
 
-    Each word is a semi-join on the union of two index lookups (the trigram index on
-    ``search_text`` on PostgreSQL, the capability links by capability id), never an OR across a
-    join, which made PostgreSQL read every organization (issue 19). The capabilities matching the
-    word come from the (small) taxonomy table, joined to the links by their index."""
+    Each word is a semi-join on the union of two index lookups, never an OR across a join, which
+    made PostgreSQL read every organization (issue 19): the organizations' words that contain it
+    (``words.organizations_containing``: the same matches as ``search_text LIKE '%word%'``, read
+    from an index of words instead of rechecking every matching text, ADR 0034) and the capability
+    links of the capabilities whose text contains it (the small taxonomy table, then the links'
+    index ``organization_capability_by_capability``, which carries the organization)."""
     links = Organization.capabilities.through.objects
     condition = Q()
     for token in search_stems(q)[:12]:
-        by_text = Organization.objects.filter(search_text__contains=token).order_by().values("pk")
+        by_text = organizations_containing(token)
         by_capability = links.filter(capability__search_text__contains=token).order_by().values("organization_id")
         condition &= Q(pk__in=by_text.union(by_capability))
     return condition
