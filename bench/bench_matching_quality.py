@@ -114,8 +114,16 @@ def engine_runs(ablation: bool, embeddings: bool):
             ("  language-fair text signal", {"emb": True, "fair": True, "bridge": False}),
             ("  word bridge, embeddings off otherwise", {"emb": False, "bridge": True}),
             ("  word bridge at weight 1.0", {"emb": True, "bridge_weight": 1.0}),
+            ("  without word feedback (ADR 0031)", {"emb": True, "word_feedback": False}),
+            ("  capabilities through the word bridge", {"emb": True, "bridge_caps": True}),
+            ("  reciprocal-rank fusion (k 60)", {"emb": True, "fusion": "rrf", "word_feedback": False}),
+            (
+                "  rank fusion of text and semantic only",
+                {"emb": True, "fusion": "rrf", "rrf_capability": False, "word_feedback": False},
+            ),
         ]
-    runs.append(("engine, embeddings on", {"emb": True}))  # = the ADR 0026 engine + the word bridge
+    # = the ADR 0026 engine + the word bridge (ADR 0031) + word feedback (ADR 0035)
+    runs.append(("engine, embeddings on", {"emb": True}))
     return runs
 
 
@@ -164,6 +172,7 @@ def main() -> int:
         bm25 = sm.bm25_baseline(orgs_raw, chs_raw)
         rows.setdefault("plain BM25", {})[data.name] = score_row(sm, bm25, judged, 0, time.perf_counter() - t)
         defaults = (scoring.SEM_MODE, scoring.LANGUAGE_RANK, scoring.LANGUAGE_FAIR, scoring.PRF_VECTOR)
+        more = {k: getattr(scoring, k.upper()) for k in ("word_feedback", "bridge_caps", "fusion", "rrf_capability")}
         bridge_weight = scoring.BRIDGE_WEIGHT
         bridge = None
         if embeddings:
@@ -179,6 +188,8 @@ def main() -> int:
             scoring.LANGUAGE_FAIR = cfg.get("fair", defaults[2])
             scoring.PRF_VECTOR = cfg.get("prf_vector", defaults[3])
             scoring.BRIDGE_WEIGHT = cfg.get("bridge_weight", bridge_weight)
+            for k, v in more.items():
+                setattr(scoring, k.upper(), cfg.get(k, v))
             eng = Engine(use_embeddings=cfg["emb"], embed_missing=False)
             # the word bridge is built with the model at index build (the CLI does it itself)
             eng.word_bridge = bridge if cfg.get("bridge", cfg["emb"]) else None
@@ -194,6 +205,8 @@ def main() -> int:
             rows.setdefault(name, {})[data.name] = score_row(sm, ranking, judged, unexplained, time.perf_counter() - t)
         scoring.SEM_MODE, scoring.LANGUAGE_RANK, scoring.LANGUAGE_FAIR, scoring.PRF_VECTOR = defaults
         scoring.BRIDGE_WEIGHT = bridge_weight
+        for k, v in more.items():
+            setattr(scoring, k.upper(), v)
     head = "nDCG  R@10   same  other inel unexp ms/query"
     print()
     print(f"{'run':40s} " + "   ".join(f"{d.name + ': ' + head:56s}" for d in sets))
