@@ -282,6 +282,21 @@ class Scoring:
                 break
         return out
 
+    def _feedback_text(self, q: _Query, reuse: dict, flt) -> list[tuple[str | None, float]]:
+        """The text candidates with the feedback terms: BM25 adds up over a query's terms, so only
+        the weight the feedback added to each term (new terms, and their bridge pairs) is searched
+        and its scores are added to the first pass's; the best CAND_TEXT of the sum are kept (an
+        organization outside one of the two lists counts 0 there)."""
+        base = reuse.get("text_terms") or {}
+        full = self._query_terms(q.terms, q.feedback_terms)
+        delta = {t: w - base.get(t, 0.0) for t, w in full.items() if w > base.get(t, 0.0) + 1e-9}
+        merged: dict[str, float] = {oid: score for oid, score in reuse["text"] if oid is not None}
+        for key, score in self.backend.search("text", delta, flt, CAND_TEXT):
+            oid = self._by_key.get(key)
+            if oid is not None:
+                merged[oid] = merged.get(oid, 0.0) + score
+        return sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))[:CAND_TEXT]
+
     def _rank(
         self, q: _Query, top: int, weights: Mapping[str, float], explain: bool = True, feedback: bool = False
     ) -> list[Match]:
@@ -289,9 +304,7 @@ class Scoring:
         if feedback and q.caps:
             first = self._rank_scored(q, max(top, PRF_DOCS), weights, reuse)
             if WORD_FEEDBACK and weights.get("text", 0) > 0 and weights.get("semantic", 0) > 0 and first:
-                q.feedback_terms = self._feedback_terms(first)
-                if q.feedback_terms:
-                    reuse.pop("text", None)  # the second pass searches the text again
+                q.feedback_terms = self._feedback_terms(first)  # the second pass adds their text scores
             caps = self._feedback_caps(q, first)
             for code in caps:
                 if code not in q.caps:
@@ -373,10 +386,13 @@ class Scoring:
                 cand.setdefault(oid, 0.0)
         if weights.get("text", 0) > 0:
             if "text" not in reuse:
-                qterms = self._query_terms(q.terms, q.feedback_terms)
+                qterms = reuse["text_terms"] = self._query_terms(q.terms)
                 reuse["text"] = [
                     (self._by_key.get(key), score) for key, score in self.backend.search("text", qterms, flt, CAND_TEXT)
                 ]
+            if q.feedback_terms and "text_feedback" not in reuse:
+                reuse["text_feedback"] = True
+                reuse["text"] = self._feedback_text(q, reuse, flt)
             for oid, score in reuse["text"]:
                 if oid is not None:
                     cand[oid] = score
