@@ -94,28 +94,63 @@ def engine_runs(ablation: bool, embeddings: bool):
     if not embeddings:
         return runs
     if ablation:
+        # the parts of ADR 0018 / 0026 / 0031 without this round's word feedback (they reproduce
+        # those tables); then each option of ADR 0035 on top of the ADR 0031 engine
         runs += [
             (
                 "  e5 cosine re-rank only (issue 5)",
-                {"emb": True, "mode": "cosine", "meaning": False, "feedback": False, "bridge": False},
+                {
+                    "emb": True,
+                    "mode": "cosine",
+                    "meaning": False,
+                    "feedback": False,
+                    "bridge": False,
+                    "word_feedback": False,
+                },
             ),
             (
                 "  + capability profiles",
-                {"emb": True, "mode": "profile", "meaning": False, "feedback": False, "bridge": False},
+                {
+                    "emb": True,
+                    "mode": "profile",
+                    "meaning": False,
+                    "feedback": False,
+                    "bridge": False,
+                    "word_feedback": False,
+                },
             ),
             (
                 "  + capabilities from meaning (ADR 0018)",
-                {"emb": True, "mode": "profile", "meaning": True, "feedback": False, "bridge": False},
+                {
+                    "emb": True,
+                    "mode": "profile",
+                    "meaning": True,
+                    "feedback": False,
+                    "bridge": False,
+                    "word_feedback": False,
+                },
             ),
-            ("  + capability-space feedback (ADR 0026)", {"emb": True, "prf_vector": 0.0, "bridge": False}),
-            ("  + feedback in the semantic space", {"emb": True, "prf_vector": 0.3, "bridge": False}),
-            ("  language-neutral cosine, no profiles", {"emb": True, "mode": "neutral", "rank": 16, "bridge": False}),
-            ("  profiles + language-neutral cosine", {"emb": True, "mode": "both", "rank": 16, "bridge": False}),
-            ("  language-fair text signal", {"emb": True, "fair": True, "bridge": False}),
+            (
+                "  + capability-space feedback (ADR 0026)",
+                {"emb": True, "prf_vector": 0.0, "bridge": False, "word_feedback": False},
+            ),
+            (
+                "  + feedback in the semantic space",
+                {"emb": True, "prf_vector": 0.3, "bridge": False, "word_feedback": False},
+            ),
+            (
+                "  language-neutral cosine, no profiles",
+                {"emb": True, "mode": "neutral", "rank": 16, "bridge": False, "word_feedback": False},
+            ),
+            (
+                "  profiles + language-neutral cosine",
+                {"emb": True, "mode": "both", "rank": 16, "bridge": False, "word_feedback": False},
+            ),
+            ("  language-fair text signal", {"emb": True, "fair": True, "bridge": False, "word_feedback": False}),
             ("  word bridge, embeddings off otherwise", {"emb": False, "bridge": True}),
-            ("  word bridge at weight 1.0", {"emb": True, "bridge_weight": 1.0}),
+            ("  word bridge at weight 1.0", {"emb": True, "bridge_weight": 1.0, "word_feedback": False}),
             ("  without word feedback (ADR 0031)", {"emb": True, "word_feedback": False}),
-            ("  capabilities through the word bridge", {"emb": True, "bridge_caps": True}),
+            ("  word feedback + capabilities through the bridge", {"emb": True, "bridge_caps": True}),
             ("  reciprocal-rank fusion (k 60)", {"emb": True, "fusion": "rrf", "word_feedback": False}),
             (
                 "  rank fusion of text and semantic only",
