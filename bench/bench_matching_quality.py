@@ -150,7 +150,7 @@ def engine_runs(ablation: bool, embeddings: bool):
             ("  word bridge, embeddings off otherwise", {"emb": False, "bridge": True}),
             ("  word bridge at weight 1.0", {"emb": True, "bridge_weight": 1.0, "word_feedback": False}),
             ("  without word feedback (ADR 0031)", {"emb": True, "word_feedback": False}),
-            ("  word feedback + capabilities through the bridge", {"emb": True, "bridge_caps": True}),
+            ("  + capabilities through the bridge", {"emb": True, "bridge_caps": True}),
             ("  reciprocal-rank fusion (k 60)", {"emb": True, "fusion": "rrf", "word_feedback": False}),
             (
                 "  rank fusion of text and semantic only",
