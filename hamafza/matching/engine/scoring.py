@@ -46,8 +46,8 @@ PRF_FLOOR = 0.05  # re-estimated capabilities weaker than this are dropped
 # score x term frequency / length, give the PRF_TERMS strongest terms (content words that at least
 # two organizations use and no more than GENERIC_DF); the query's text terms keep 1 - PRF_TERM_SHARE
 # of the mass, the feedback terms PRF_TERM_SHARE, and both go through the word bridge. The second
-# pass searches the text again with them. Only with the semantic signal on (chosen on dev: with
-# embeddings +0.005 nDCG@10, in lexical mode -0.007; ADR 0035).
+# pass adds the feedback terms' text scores to the first pass's. Only with the semantic signal on
+# (chosen on dev: with embeddings +0.005 nDCG@10, in lexical mode -0.007; ADR 0035).
 WORD_FEEDBACK = True
 PRF_TERMS = 10
 PRF_TERM_SHARE = 0.5
@@ -146,7 +146,7 @@ class Scoring:
         n = max(1, self.backend.num_docs())
         weights = {t: 1.0 + math.log(tf) for t, tf in terms.items()}
         if feedback:
-            # rescaled so that the query's strongest term keeps its weight
+            # rescaled so that the query's own terms keep their weights
             qsum, fsum = sum(weights.values()) or 1.0, sum(feedback.values()) or 1.0
             top = max(weights.values(), default=1.0)
             mixed = {t: (1.0 - PRF_TERM_SHARE) * w / qsum for t, w in weights.items()}
@@ -446,7 +446,7 @@ class Scoring:
             cap, cap_parts = self._cap_score(q.caps, r.caps, plan)
             values.append((r, cap, cap_parts, cand[r.id] / max_bm25, sem_norm.get(r.id, 0.0)))
         fused = _rrf(values, weights) if FUSION == "rrf" else None
-        for i, (r, cap, cap_parts, lex, sem) in enumerate(values):
+        for k, (r, cap, cap_parts, lex, sem) in enumerate(values):
             w = weights
             if swapped is not None and sem > lex:
                 i = pos.get(r.id)
@@ -454,7 +454,7 @@ class Scoring:
                     w = swapped
             rel = w["capability"] * cap + w["text"] * lex + w.get("semantic", 0.0) * sem
             if fused is not None and rel >= MIN_RELEVANCE:
-                rel = fused[i]
+                rel = fused[k]
             if rel < MIN_RELEVANCE:
                 continue
             got = bonuses.get(r.id)
