@@ -133,3 +133,27 @@ def test_capabilities_read_through_the_word_bridge_are_weighed_below_the_words_o
     q = eng._query_for_challenge(ch)
     assert 0 < q.caps["water.leak"] <= scoring.BRIDGE_WEIGHT
     assert q.evidence["water.leak"] == ["seepage"]  # the challenge's own word
+
+
+def test_the_second_pass_searches_only_the_added_weight_and_adds_the_scores(monkeypatch):
+    """BM25 adds up over terms: the feedback search holds only what the feedback added, and an
+    organization's text score is the first pass's plus the feedback search's."""
+    eng = Engine(use_embeddings=False, today=TODAY)
+    eng.add_organizations(ORGS + PIPES)
+    q = eng._query_for_challenge(CH)
+    base = eng._query_terms(q.terms)
+    q.feedback_terms = {stem("zephyrix"): 1.0}
+    seen = []
+    real = eng.backend.search
+
+    def spy(field, terms, flt, limit):
+        seen.append(dict(terms))
+        return real(field, terms, flt, limit)
+
+    monkeypatch.setattr(eng.backend, "search", spy)
+    first = [("a1", 2.0)]
+    got = dict(eng._feedback_text(q, {"text_terms": base, "text": first}, None))
+    assert list(seen[0]) == [stem("zephyrix")]  # not the query's own terms again
+    fb = {eng._by_key[k]: s for k, s in real("text", seen[0], None, 60)}
+    assert got["a1"] == pytest.approx(2.0 + fb["a1"])
+    assert got["b"] == pytest.approx(fb["b"])  # not in the first list: counts 0 there
