@@ -94,28 +94,71 @@ def engine_runs(ablation: bool, embeddings: bool):
     if not embeddings:
         return runs
     if ablation:
+        # the parts of ADR 0018 / 0026 / 0031 without this round's word feedback (they reproduce
+        # those tables); then each option of ADR 0035 on top of the ADR 0031 engine
         runs += [
             (
                 "  e5 cosine re-rank only (issue 5)",
-                {"emb": True, "mode": "cosine", "meaning": False, "feedback": False, "bridge": False},
+                {
+                    "emb": True,
+                    "mode": "cosine",
+                    "meaning": False,
+                    "feedback": False,
+                    "bridge": False,
+                    "word_feedback": False,
+                },
             ),
             (
                 "  + capability profiles",
-                {"emb": True, "mode": "profile", "meaning": False, "feedback": False, "bridge": False},
+                {
+                    "emb": True,
+                    "mode": "profile",
+                    "meaning": False,
+                    "feedback": False,
+                    "bridge": False,
+                    "word_feedback": False,
+                },
             ),
             (
                 "  + capabilities from meaning (ADR 0018)",
-                {"emb": True, "mode": "profile", "meaning": True, "feedback": False, "bridge": False},
+                {
+                    "emb": True,
+                    "mode": "profile",
+                    "meaning": True,
+                    "feedback": False,
+                    "bridge": False,
+                    "word_feedback": False,
+                },
             ),
-            ("  + capability-space feedback (ADR 0026)", {"emb": True, "prf_vector": 0.0, "bridge": False}),
-            ("  + feedback in the semantic space", {"emb": True, "prf_vector": 0.3, "bridge": False}),
-            ("  language-neutral cosine, no profiles", {"emb": True, "mode": "neutral", "rank": 16, "bridge": False}),
-            ("  profiles + language-neutral cosine", {"emb": True, "mode": "both", "rank": 16, "bridge": False}),
-            ("  language-fair text signal", {"emb": True, "fair": True, "bridge": False}),
+            (
+                "  + capability-space feedback (ADR 0026)",
+                {"emb": True, "prf_vector": 0.0, "bridge": False, "word_feedback": False},
+            ),
+            (
+                "  + feedback in the semantic space",
+                {"emb": True, "prf_vector": 0.3, "bridge": False, "word_feedback": False},
+            ),
+            (
+                "  language-neutral cosine, no profiles",
+                {"emb": True, "mode": "neutral", "rank": 16, "bridge": False, "word_feedback": False},
+            ),
+            (
+                "  profiles + language-neutral cosine",
+                {"emb": True, "mode": "both", "rank": 16, "bridge": False, "word_feedback": False},
+            ),
+            ("  language-fair text signal", {"emb": True, "fair": True, "bridge": False, "word_feedback": False}),
             ("  word bridge, embeddings off otherwise", {"emb": False, "bridge": True}),
-            ("  word bridge at weight 1.0", {"emb": True, "bridge_weight": 1.0}),
+            ("  word bridge at weight 1.0", {"emb": True, "bridge_weight": 1.0, "word_feedback": False}),
+            ("  without word feedback (ADR 0031)", {"emb": True, "word_feedback": False}),
+            ("  + capabilities through the bridge", {"emb": True, "bridge_caps": True}),
+            ("  reciprocal-rank fusion (k 60)", {"emb": True, "fusion": "rrf", "word_feedback": False}),
+            (
+                "  rank fusion of text and semantic only",
+                {"emb": True, "fusion": "rrf", "rrf_capability": False, "word_feedback": False},
+            ),
         ]
-    runs.append(("engine, embeddings on", {"emb": True}))  # = the ADR 0026 engine + the word bridge
+    # = the ADR 0026 engine + the word bridge (ADR 0031) + word feedback (ADR 0035)
+    runs.append(("engine, embeddings on", {"emb": True}))
     return runs
 
 
@@ -164,6 +207,7 @@ def main() -> int:
         bm25 = sm.bm25_baseline(orgs_raw, chs_raw)
         rows.setdefault("plain BM25", {})[data.name] = score_row(sm, bm25, judged, 0, time.perf_counter() - t)
         defaults = (scoring.SEM_MODE, scoring.LANGUAGE_RANK, scoring.LANGUAGE_FAIR, scoring.PRF_VECTOR)
+        more = {k: getattr(scoring, k.upper()) for k in ("word_feedback", "bridge_caps", "fusion", "rrf_capability")}
         bridge_weight = scoring.BRIDGE_WEIGHT
         bridge = None
         if embeddings:
@@ -179,6 +223,8 @@ def main() -> int:
             scoring.LANGUAGE_FAIR = cfg.get("fair", defaults[2])
             scoring.PRF_VECTOR = cfg.get("prf_vector", defaults[3])
             scoring.BRIDGE_WEIGHT = cfg.get("bridge_weight", bridge_weight)
+            for k, v in more.items():
+                setattr(scoring, k.upper(), cfg.get(k, v))
             eng = Engine(use_embeddings=cfg["emb"], embed_missing=False)
             # the word bridge is built with the model at index build (the CLI does it itself)
             eng.word_bridge = bridge if cfg.get("bridge", cfg["emb"]) else None
@@ -194,6 +240,8 @@ def main() -> int:
             rows.setdefault(name, {})[data.name] = score_row(sm, ranking, judged, unexplained, time.perf_counter() - t)
         scoring.SEM_MODE, scoring.LANGUAGE_RANK, scoring.LANGUAGE_FAIR, scoring.PRF_VECTOR = defaults
         scoring.BRIDGE_WEIGHT = bridge_weight
+        for k, v in more.items():
+            setattr(scoring, k.upper(), v)
     head = "nDCG  R@10   same  other inel unexp ms/query"
     print()
     print(f"{'run':40s} " + "   ".join(f"{d.name + ': ' + head:56s}" for d in sets))

@@ -40,7 +40,7 @@ import numpy as np
 
 from hamafza.core.text import fold
 
-from . import semantic
+from . import scoring, semantic
 from .analysis import Analysed, analyse, lexical_terms
 from .backend import IndexBackend, IndexDoc, TantivyBackend
 from .bridge import WORD_BRIDGE_FILE, Vocabulary, WordBridge
@@ -344,6 +344,8 @@ class Engine(EligibilityRules, Scoring, Explanations):
                 if w >= CHALLENGE_CAP_FLOOR * top:
                     caps[code] = scale * w / top
                     evidence[code] = ev
+        if scoring.BRIDGE_CAPS and self.word_bridge is not None:
+            self._bridged_caps(an, inferred, caps, evidence, 0.7 if ch.capabilities else 1.0)
         sources: dict[str, str] = {}
         if self.semantic_ready and self.meaning:
             for code, w in self._meaning(semantic.embed_query(text)).items():
@@ -359,6 +361,24 @@ class Engine(EligibilityRules, Scoring, Explanations):
         return _Query(
             text, an, caps, declared, evidence, terms, fold(ch.city), fold(ch.province), ch.eligibility, sources
         )
+
+    def _bridged_caps(self, an: Analysed, inferred, caps: dict, evidence: dict, scale: float) -> None:
+        """Capabilities read from the challenge's words in the other language (ADR 0035): each stem
+        with a pair in the word bridge is replaced by it and the taxonomy reads the result; a
+        capability found only so (or more strongly) joins at BRIDGE_WEIGHT x its confidence
+        relative to the strongest of both readings, its evidence the challenge's own words."""
+        pairs = self.word_bridge.pairs
+        stems = tuple((pairs.get(st) or [st])[0] for st in an.stems)
+        if stems == an.stems:
+            return
+        other = self.taxonomy.infer(analysed=Analysed(an.tokens, stems))
+        # relative to the strongest of either reading: a bridged capability never outweighs BRIDGE_WEIGHT
+        top = max((w for src in (inferred, other) for w, _ in src.values()), default=1.0) or 1.0
+        for code, (w, ev) in other.items():
+            bw = scale * scoring.BRIDGE_WEIGHT * w / top
+            if w >= CHALLENGE_CAP_FLOOR * top and bw > caps.get(code, 0.0):
+                caps[code] = bw
+                evidence.setdefault(code, ev)
 
     # -- indexing -------------------------------------------------------------------------------
     def _analyse_org(self, doc: OrgDoc):

@@ -232,3 +232,6 @@ class _Query:
     # "meaning" (the text's embedding is close to the capability's bilingual description) or
     # "feedback" (the best first-pass organizations share it); absent for the others
     sources: dict[str, str] = field(default_factory=dict)
+    # word feedback (ADR 0035): stems of the best first-pass organizations' words that join the
+    # query's text terms, with their weights (empty unless the second pass added them)
+    feedback_terms: dict[str, float] = field(default_factory=dict)

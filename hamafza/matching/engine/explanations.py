@@ -65,6 +65,7 @@ class Explanations:
 
         words = []
         bridged: list[dict[str, str]] = []
+        fed: list[str] = []
         if payload is None:
             payload = self.backend.get_payload(r.id, r.key)
         if payload is not None:
@@ -99,11 +100,20 @@ class Explanations:
                             bridged.append({"challenge": tok, "organization": org_surface[other]})
                     if len(bridged) >= 15:
                         break
+            if q.feedback_terms:
+                # words of the best first-pass organizations that joined the query (word feedback,
+                # ADR 0035), directly or through the word bridge
+                for st in q.feedback_terms:
+                    for other in (st, *(bridge.paired(st) if bridge is not None else ())):
+                        if other not in seen and other in org_surface:
+                            seen.add(other)
+                            fed.append(org_surface[other])
         return {
             "score": round(score, 6),
             "capabilities": caps,
             "matched_words": words,
             "bridged_words": bridged,
+            **({"feedback_words": fed[:15]} if q.feedback_terms else {}),
             "signals": signals,
             "formula": "(capability*{capability} + text*{text} + semantic*{semantic}) * (1 + bonuses) / {den}".format(
                 den=round(1 + MAX_BONUS, 2), **{k: weights.get(k, 0.0) for k in ("capability", "text", "semantic")}

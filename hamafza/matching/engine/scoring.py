@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from . import semantic
+from .analysis import Analysed, lexical_terms, stem
 from .documents import Eligibility, Match, _OrgRec, _Query
 
 # -- weights ------------------------------------------------------------------------------------
@@ -40,6 +41,16 @@ PRF_WEIGHT = 0.5  # the feedback capability vector's strongest entry, relative t
 PRF_MIN_SHARE = 0.4  # a capability must carry this share of the feedback mass's strongest entry
 PRF_VECTOR = 0.0  # the share of the first-pass organizations' mean profile in the second pass's (measured, off)
 PRF_FLOOR = 0.05  # re-estimated capabilities weaker than this are dropped
+# Word feedback (ADR 0035, RM3: Lavrenko & Croft 2001, Abdul-Jaleel et al. 2004, with the usual
+# defaults fixed in advance): the best PRF_DOCS first-pass organizations' words, weighted by
+# score x term frequency / length, give the PRF_TERMS strongest terms (content words that at least
+# two organizations use and no more than GENERIC_DF); the query's text terms keep 1 - PRF_TERM_SHARE
+# of the mass, the feedback terms PRF_TERM_SHARE, and both go through the word bridge. The second
+# pass adds the feedback terms' text scores to the first pass's. Only with the semantic signal on
+# (chosen on dev: with embeddings +0.005 nDCG@10, in lexical mode -0.007; ADR 0035).
+WORD_FEEDBACK = True
+PRF_TERMS = 10
+PRF_TERM_SHARE = 0.5
 
 
 SEM_MODE = "profile"  # "cosine": the raw e5 cosine (the first engine); "neutral": the cosine without the
@@ -54,6 +65,16 @@ LANGUAGE_FAIR = False
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 PROFILE_T = 150.0
 BRIDGE_WEIGHT = 0.7  # a word reached through the word bridge, relative to the query word (ADR 0031)
+# Capabilities read from the challenge's words through the word bridge (ADR 0035): the query's stems
+# replaced by their paired stems are read by the taxonomy again (its synonym lists differ between the
+# languages), a capability found only so joins at BRIDGE_WEIGHT x its relative confidence
+BRIDGE_CAPS = False
+# How the three signals are combined: "sum" (the weighted sum of their values) or "rrf" (measured,
+# ADR 0035: weighted reciprocal-rank fusion, each signal's rank r among the candidates counting
+# weight x (RRF_K + 1) / (RRF_K + r), Cormack et al. 2009's k = 60)
+FUSION = "sum"
+RRF_K = 60
+RRF_CAPABILITY = True  # False: only the text and semantic lists are fused, the capability value is added
 
 
 class Scoring:
@@ -115,13 +136,24 @@ class Scoring:
             b["verified"] = BONUS["verified"]
         return b
 
-    def _query_terms(self, terms: Counter) -> dict[str, float]:
-        """The query's text terms and weights: with the word bridge (ADR 0031) each term's pairs
+    def _query_terms(self, terms: Counter, feedback: Mapping[str, float] | None = None) -> dict[str, float]:
+        """The query's text terms and weights: with word feedback (ADR 0035) the query's terms
+        keep 1 - PRF_TERM_SHARE of the weight and the feedback terms get PRF_TERM_SHARE (each side
+        relative to its own sum, as in RM3); with the word bridge (ADR 0031) each term's pairs
         in the other language join at BRIDGE_WEIGHT x its weight (also for a term no organization
         uses: its translation may be used); then the terms no organization uses and the generic
         ones are dropped, and the rarest MAX_QUERY_TERMS kept."""
         n = max(1, self.backend.num_docs())
         weights = {t: 1.0 + math.log(tf) for t, tf in terms.items()}
+        if feedback:
+            # rescaled so that the query's own terms keep their weights
+            qsum, fsum = sum(weights.values()) or 1.0, sum(feedback.values()) or 1.0
+            top = max(weights.values(), default=1.0)
+            mixed = {t: (1.0 - PRF_TERM_SHARE) * w / qsum for t, w in weights.items()}
+            for t, w in feedback.items():
+                mixed[t] = mixed.get(t, 0.0) + PRF_TERM_SHARE * w / fsum
+            scale = top / ((1.0 - PRF_TERM_SHARE) * top / qsum) if weights else 1.0 / max(mixed.values())
+            weights = {t: w * scale for t, w in mixed.items()}
         if self.word_bridge is not None:
             weights = self.word_bridge.expand(weights, BRIDGE_WEIGHT)
         scored = []
@@ -222,12 +254,57 @@ class Scoring:
                 out[code] = w
         return out
 
+    def _org_terms(self, r: _OrgRec) -> Counter:
+        """An organization's text terms (from its stored folded tokens)."""
+        payload = self.backend.get_payload(r.id, r.key) or {}
+        toks = (payload.get("tokens") or "").split()
+        return Counter(lexical_terms(Analysed(tuple(toks), tuple(stem(t) for t in toks))))
+
+    def _feedback_terms(self, first: list[tuple]) -> dict[str, float]:
+        """Word feedback (RM3): the PRF_TERMS strongest terms of the best PRF_DOCS first-pass
+        organizations, each weighted by the sum of score x term frequency / the organization's
+        number of terms; only terms that at least two organizations use (one used by a single
+        organization can find no other) and at most GENERIC_DF of them."""
+        mass: dict[str, float] = {}
+        for score, _oid, r, *_ in first[:PRF_DOCS]:
+            terms = self._org_terms(r)
+            size = sum(terms.values())
+            for t, tf in terms.items():
+                mass[t] = mass.get(t, 0.0) + score * tf / size
+        n = max(1, self.backend.num_docs())
+        out: dict[str, float] = {}
+        for t, w in sorted(mass.items(), key=lambda kv: (-kv[1], kv[0])):
+            df = self.backend.doc_freq("text", t)
+            if df < 2 or (n >= 50 and df / n > GENERIC_DF):
+                continue
+            out[t] = w
+            if len(out) >= PRF_TERMS:
+                break
+        return out
+
+    def _feedback_text(self, q: _Query, reuse: dict, flt) -> list[tuple[str | None, float]]:
+        """The text candidates with the feedback terms: BM25 adds up over a query's terms, so only
+        the weight the feedback added to each term (new terms, and their bridge pairs) is searched
+        and its scores are added to the first pass's; the best CAND_TEXT of the sum are kept (an
+        organization outside one of the two lists counts 0 there)."""
+        base = reuse.get("text_terms") or {}
+        full = self._query_terms(q.terms, q.feedback_terms)
+        delta = {t: w - base.get(t, 0.0) for t, w in full.items() if w > base.get(t, 0.0) + 1e-9}
+        merged: dict[str, float] = {oid: score for oid, score in reuse["text"] if oid is not None}
+        for key, score in self.backend.search("text", delta, flt, CAND_TEXT):
+            oid = self._by_key.get(key)
+            if oid is not None:
+                merged[oid] = merged.get(oid, 0.0) + score
+        return sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))[:CAND_TEXT]
+
     def _rank(
         self, q: _Query, top: int, weights: Mapping[str, float], explain: bool = True, feedback: bool = False
     ) -> list[Match]:
         reuse: dict = {}
         if feedback and q.caps:
             first = self._rank_scored(q, max(top, PRF_DOCS), weights, reuse)
+            if WORD_FEEDBACK and weights.get("text", 0) > 0 and weights.get("semantic", 0) > 0 and first:
+                q.feedback_terms = self._feedback_terms(first)  # the second pass adds their text scores
             caps = self._feedback_caps(q, first)
             for code in caps:
                 if code not in q.caps:
@@ -309,10 +386,13 @@ class Scoring:
                 cand.setdefault(oid, 0.0)
         if weights.get("text", 0) > 0:
             if "text" not in reuse:
-                qterms = self._query_terms(q.terms)
+                qterms = reuse["text_terms"] = self._query_terms(q.terms)
                 reuse["text"] = [
                     (self._by_key.get(key), score) for key, score in self.backend.search("text", qterms, flt, CAND_TEXT)
                 ]
+            if q.feedback_terms and "text_feedback" not in reuse:
+                reuse["text_feedback"] = True
+                reuse["text"] = self._feedback_text(q, reuse, flt)
             for oid, score in reuse["text"]:
                 if oid is not None:
                     cand[oid] = score
@@ -361,16 +441,20 @@ class Scoring:
         scored = []
         plan = self._cap_plan(q.caps)
         bonuses = reuse.setdefault("bonus", {})
+        values = []
         for r in recs:
             cap, cap_parts = self._cap_score(q.caps, r.caps, plan)
-            lex = cand[r.id] / max_bm25
-            sem = sem_norm.get(r.id, 0.0)
+            values.append((r, cap, cap_parts, cand[r.id] / max_bm25, sem_norm.get(r.id, 0.0)))
+        fused = _rrf(values, weights) if FUSION == "rrf" else None
+        for k, (r, cap, cap_parts, lex, sem) in enumerate(values):
             w = weights
             if swapped is not None and sem > lex:
                 i = pos.get(r.id)
                 if i is not None and bool(side[i]) != q_fa:
                     w = swapped
             rel = w["capability"] * cap + w["text"] * lex + w.get("semantic", 0.0) * sem
+            if fused is not None and rel >= MIN_RELEVANCE:
+                rel = fused[k]
             if rel < MIN_RELEVANCE:
                 continue
             got = bonuses.get(r.id)
@@ -382,3 +466,25 @@ class Scoring:
             scored.append((score, r.id, r, cap, cap_parts, lex, sem, bonus, rel, w))
         scored.sort(key=lambda x: (-x[0], x[1]))
         return scored
+
+
+def _rrf(values: list[tuple], weights: Mapping[str, float]) -> list[float]:
+    """Weighted reciprocal-rank fusion of the candidates' capability, text and semantic values
+    (``values``: (record, capability, parts, text, semantic)): each signal's rank r among the
+    candidates with a positive value counts weight x (RRF_K + 1) / (RRF_K + r), so the first of
+    every signal gets the signal's full weight (measured, off: ADR 0035)."""
+    fused = [0.0] * len(values)
+    for name, col in (("capability", 1), ("text", 3), ("semantic", 4)):
+        w = weights.get(name, 0.0)
+        if w <= 0:
+            continue
+        if name == "capability" and not RRF_CAPABILITY:
+            for i, v in enumerate(values):
+                fused[i] += w * v[col]
+            continue
+        order = sorted(
+            (i for i, v in enumerate(values) if v[col] > 0), key=lambda i: (-values[i][col], values[i][0].id)
+        )
+        for rank, i in enumerate(order, start=1):
+            fused[i] += w * (RRF_K + 1) / (RRF_K + rank)
+    return fused
