@@ -114,19 +114,23 @@ def main() -> int:
     from hamafza.matching.engine import scoring
 
     word_feedback = scoring.WORD_FEEDBACK
-    # each query with the word feedback of ADR 0035 (the default) and without it, interleaved (the
-    # order alternating) so that both see the same load; the difference is the feedback's cost
+    # each query with the word feedback of ADR 0035 (a measured option, off by default) and without
+    # it, interleaved (the order alternating) so that both see the same load; the difference is the
+    # feedback's cost. The 20 ms target applies to the default engine.
     runs = {True: ([], []), False: ([], [])}
     for i, c in enumerate(chs[20 : 20 + a.queries]):
         for fb in (True, False) if i % 2 else (False, True):
-            scoring.WORD_FEEDBACK = fb and word_feedback
+            scoring.WORD_FEEDBACK = fb
             t, c0 = time.perf_counter(), time.process_time()
             eng.match_challenge(c, top=10)
             runs[fb][0].append((time.perf_counter() - t) * 1000)
             runs[fb][1].append((time.process_time() - c0) * 1000)
-    for fb, label in ((True, ""), (False, ", without word feedback")):
+    for fb in (True, False):
         lat, cpu = runs[fb]
         p95 = pct(lat, 95)
+        label = (", with word feedback" if fb else ", without word feedback") + (
+            " (the default)" if fb == word_feedback else ""
+        )
         print(
             f"warm top-10 query, vectors on{label}, {len(lat)} queries over {len(eng):,} organizations: "
             f"p50 {pct(lat, 50):.1f} ms, "

@@ -47,8 +47,10 @@ PRF_FLOOR = 0.05  # re-estimated capabilities weaker than this are dropped
 # two organizations use and no more than GENERIC_DF); the query's text terms keep 1 - PRF_TERM_SHARE
 # of the mass, the feedback terms PRF_TERM_SHARE, and both go through the word bridge. The second
 # pass adds the feedback terms' text scores to the first pass's. Only with the semantic signal on
-# (chosen on dev: with embeddings +0.005 nDCG@10, in lexical mode -0.007; ADR 0035).
-WORD_FEEDBACK = True
+# (on dev: with embeddings +0.005 nDCG@10, in lexical mode -0.007). Off by default (ADR 0035): its
+# dev gain is one or two organizations, dev2 (written like the held-out set) lost with it, and it
+# costs about 2-3 ms of CPU per query; kept as a measured option.
+WORD_FEEDBACK = False
 PRF_TERMS = 10
 PRF_TERM_SHARE = 0.5
 

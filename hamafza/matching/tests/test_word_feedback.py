@@ -82,7 +82,8 @@ def _semantic_engine(cap_vectors):
 
 @needs_e5
 def test_word_feedback_reaches_an_organization_through_the_best_ones_words(fake_query, cap_vectors, monkeypatch):
-    assert scoring.WORD_FEEDBACK is True  # on by default with embeddings (ADR 0035)
+    assert scoring.WORD_FEEDBACK is False  # a measured option, off by default (ADR 0035)
+    monkeypatch.setattr(scoring, "WORD_FEEDBACK", True)
     eng = _semantic_engine(cap_vectors)
     matches = eng.match_challenge(CH, top=10)
     assert _text_value(matches, "b") > 0
@@ -94,8 +95,9 @@ def test_word_feedback_reaches_an_organization_through_the_best_ones_words(fake_
     assert all("feedback_words" not in m.explanation for m in plain)
 
 
-def test_no_word_feedback_in_lexical_mode():
-    """Without the semantic signal word feedback is off (chosen on dev: it lost there)."""
+def test_no_word_feedback_in_lexical_mode(monkeypatch):
+    """Without the semantic signal word feedback is off even when switched on (it lost on dev there)."""
+    monkeypatch.setattr(scoring, "WORD_FEEDBACK", True)
     eng = Engine(use_embeddings=False, today=TODAY)
     eng.add_organizations(ORGS + PIPES)
     matches = eng.match_challenge(CH, top=10)
