@@ -76,10 +76,16 @@ def test_call_list_plans_use_their_indexes(city, unit, manager):
     with CaptureQueriesContext(connection) as ctx:
         groups = selectors.city_calls_by_state(calls, states=["closed", "published", "ready"], per_state=10)
     assert len(ctx.captured_queries) == 3 and [c.state for c in groups["closed"]] == ["closed", "closed"]
-    # the capped count of the open calls reads no heap page: call_state_closes carries judging_only
-    # (the count read ~1,500 heap blocks at 50,000 calls without it)
-    count = plan_of(selectors.call_list_public(status="open").order_by().values("pk")[:1001], enable_bitmapscan="off")
-    assert "Index Only Scan using call_state_closes" in count, count
+    # the capped count of the open calls can read no heap page: call_state_closes carries every
+    # column its filter reads, judging_only included (the count read ~1,500 heap blocks at 50,000
+    # calls without it). On these few rows, with no visibility map, the planner may as well pick
+    # another index on `state` (a cost tie: this assertion failed now and then), so the index's
+    # columns are asserted here; test_eligible_calls asserts the index-only plan of the lists where
+    # the eligible rows make it the planner's choice.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'call_state_closes'")
+        (indexdef,) = cursor.fetchone()
+    assert "(state, closes_at, id) INCLUDE (opens_at, judging_only)" in indexdef, indexdef
     # the latest results (home page): a range scan of call_state_results, no sort of every result
     latest = Call.objects.filter(state=Call.State.RESULTS_PUBLISHED).order_by("-results_published_at", "-pk")[:6]
     assert "call_state_results" in plan_of(latest, enable_sort="off")
