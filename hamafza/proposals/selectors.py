@@ -46,8 +46,7 @@ from hamafza.accounts.models import CityRole
 from hamafza.accounts.rules import city_ids_with_role, roles_of
 from hamafza.core import hooks
 from hamafza.core.text import words
-from hamafza.directory.models import OrganizationMembership
-from hamafza.directory.words import organizations_containing
+from hamafza.directory.models import Organization, OrganizationMembership
 from hamafza.proposals import aggregation
 from hamafza.proposals.models import (
     ConflictDeclaration,
@@ -198,11 +197,10 @@ def proposal_list_for(
             # Each word: a semi-join on the union of two index lookups within the visible set, the
             # proposal's folded text (trigram index) or the applicant's (trigram index, then the
             # proposals by organization), never an OR across the join to organizations, which made
-            # PostgreSQL read every visible proposal's text (issue 19). The applicants come from the
-            # directory's word index (ADR 0034), not a recheck of every matching organization's text.
-            # A judge of a blind review cannot find proposals by the applicant's name.
+            # PostgreSQL read every visible proposal's text (issue 19). A judge of a blind review
+            # cannot find proposals by the applicant's name.
             by_text = base.filter(search_text__contains=token).values("pk")
-            applicants = organizations_containing(token)
+            applicants = Organization.objects.filter(search_text__contains=token).order_by().values("pk")
             by_applicant = base.filter(organization_id__in=applicants).exclude(call_id__in=blind).values("pk")
             if i == len(tokens) - 1:
                 # The ids in the list's order straight from the last word's union, its branches
